@@ -1,0 +1,22 @@
+"""Editions stage: one renderer per edition over the same ``RenderedIssue``.
+
+Each edition module exposes ``render(rendered: RenderedIssue, out_dir: Path) -> list[Path]``,
+writing only through ``zine.writer`` into ``out_dir/<issue-id>/`` and loading resources only
+through ``zine.fetcher``. ``EDITIONS`` is the registry the CLI chooses from (``--format``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from zine.render import RenderedIssue
+
+Renderer = Callable[[RenderedIssue, Path], list[Path]]
+
+
+def registry() -> dict[str, Renderer]:
+    """Edition name -> renderer; imported lazily so ``zine check`` never loads WeasyPrint."""
+    from zine.editions import epub, html, pdf
+
+    return {"epub": epub.render, "pdf": pdf.render, "html": html.render}
