@@ -18,3 +18,92 @@ RENDER_FAILED = register("Z501", E, "could not render this article: {reason}")
 RESOURCE_DENIED = register("Z502", E, "resource refused by the build: {url} ({reason})")
 RENDERER_LOGGED = register("Z503", E, "the {edition} renderer reported: {message}")
 IMAGE_PROCESSING = register("Z504", E, "image {src} could not be processed: {reason}")
+NOTHING_PUBLISHED = register("Z505", E, "issue {issue} has no published article (all drafts?)")
+NOTE_DROPPED = register("Z506", W, "footnote [^{label}] {why}: its text is left out of the "
+                        "editions")
+
+# -- Z0xx: files, encodings, YAML ---------------------------------------------------------
+NOT_UTF8 = register("Z001", E, "not UTF-8: byte 0x{byte:02x} cannot be decoded; save the file "
+                    "as UTF-8")
+FM_NOT_OPENED = register("Z002", E, "expected front matter opening with '---' on line 1, "
+                         "found {found!r}")
+FM_NOT_CLOSED = register("Z003", E, "front matter opened on line 1 is not closed: expected a "
+                         "line '---' after it")
+YAML_SYNTAX = register("Z004", E, "YAML syntax error: {problem}")
+YAML_ALIAS = register("Z005", E, "YAML anchors and aliases are not allowed (found {found}); "
+                      "write the value out")
+YAML_TAG = register("Z006", E, "YAML tags are not allowed (found {tag}); write a plain value")
+YAML_DUPLICATE = register("Z007", E, "duplicate key {key!r} (first written on line {line}); "
+                          "keep one")
+YAML_MERGE = register("Z008", E, "YAML merge keys ('<<') are not allowed; write the keys out")
+TOO_LARGE = register("Z009", E, "{what} is {size} bytes; the limit is {limit} bytes")
+UNREADABLE = register("Z010", E, "cannot read this file: {reason}")
+YAML_KEY = register("Z011", E, "keys must be plain text, found {found}")
+MISSING_FILE = register("Z012", E, "missing {name}: {expected}")
+DUPLICATE_ARTICLE = register("Z013", E, "article {slug!r} is written twice: as {first} and "
+                             "as {second}; keep one")
+
+# -- Z1xx: schema (keys, types, values) -----------------------------------------------------
+UNKNOWN_KEY = register("Z101", E, "unknown key {key!r} in {where}{hint}")
+MISSING_KEY = register("Z102", E, "missing required key {key!r} in {where}")
+WRONG_TYPE = register("Z103", E, "{key}: expected {expected}, found {found}")
+BAD_DATE = register("Z104", E, "{key}: expected a real date written YYYY-MM-DD, found {found!r}")
+NOT_MAPPING = register("Z105", E, "expected {expected}, found {found}")
+BAD_LANGUAGE = register("Z110", E, "{key}: expected a BCP 47 language tag such as 'en' or "
+                        "'pt-BR', found {found!r}{hint}")
+BAD_LICENSE = register("Z111", E, "{key}: expected an SPDX license id such as 'CC-BY-SA-4.0' "
+                       "(or LicenseRef-...), found {found!r}{hint}")
+BAD_COUNTRY = register("Z112", E, "country: expected an ISO 3166-1 alpha-2 code such as 'DE', "
+                       "found {found!r}")
+NOT_NFC = register("Z113", E, "{key}: text is not in Unicode NFC form; save it normalised "
+                   "(NFC)")
+CONTROL_CHAR = register("Z114", E, "{key}: contains {char} ({name}); control and format "
+                        "characters are not allowed in metadata (ZWJ U+200D and ZWNJ U+200C "
+                        "are, some scripts need them)")
+BAD_ID = register("Z115", E, "{what} {found!r} is not allowed: expected lowercase letters, "
+                  "digits and hyphens, starting with a letter or digit (^[a-z0-9][a-z0-9-]*$)")
+BAD_URL = register("Z116", E, "{key}: expected an http(s) URL, found {found!r}")
+
+# -- Z2xx: references between files -------------------------------------------------------
+UNKNOWN_COOP = register("Z201", E, "unknown coop {coop!r}: expected an id from coops.yaml{hint}")
+DUPLICATE_NUMBER = register("Z202", E, "issue number {number} is also used by issue {other!r}; "
+                            "issue numbers must be unique")
+ID_COLLISION = register("Z203", E, "{what} {found!r} collides with {other!r}: ids must differ "
+                        "after case folding")
+CONTENTS_UNKNOWN = register("Z204", E, "contents names {slug!r}, which is not an article of "
+                            "this issue{hint}")
+CONTENTS_TWICE = register("Z205", E, "contents names {slug!r} again (first on line {line}); "
+                          "name each article once")
+NOT_IN_CONTENTS = register("Z206", W, "article {slug!r} is not named in contents; it is placed "
+                           "at the end")
+OUTSIDE_REPO = register("Z207", W, "not inside a zine repository (no zine.yaml above it): "
+                        "checked with an empty coop directory")
+
+# -- Z3xx: Markdown bodies ----------------------------------------------------------------
+EMPTY_BODY = register("Z301", E, "the article body is empty: expected the article's text after "
+                      "the front matter")
+RAW_HTML = register("Z302", W, "raw HTML is escaped, not passed through; write Markdown instead")
+DEMOTED_H1 = register("Z303", W, "a '#' heading is demoted to '##': the article title is the "
+                      "only top-level heading")
+TOO_DEEP = register("Z304", E, "text nested more than {limit} levels deep (quotes or lists) "
+                    "cannot be rendered; flatten it")
+BAD_ANCHOR = register("Z305", E, "link to '#{anchor}' matches no heading or footnote in this "
+                      "article{hint}")
+BAD_SCHEME = register("Z306", E, "a '{scheme}:' URL is not allowed in an article (it could run "
+                      "code or reach files on the reader's computer); use an http(s) URL")
+MARKDOWN_FAILED = register("Z307", E, "the Markdown body could not be parsed: {reason}")
+TOO_MANY_BRACKETS = register("Z308", E, "the body has {count} '[' characters; the limit is "
+                             "{limit} (more makes the Markdown parser too slow)")
+
+# -- Z4xx: images and other resources -----------------------------------------------------
+REMOTE_IMAGE = register("Z401", E, "remote image {src}: expected a file in the article's folder "
+                        "(nothing is downloaded at build time)")
+IMAGE_OUTSIDE = register("Z402", E, "image {src} leads outside the article's folder {folder}")
+IMAGE_MISSING = register("Z403", E, "image {src} not found: expected a file in {folder}")
+IMAGE_NO_ALT = register("Z404", E, "image {src} has no alt text: describe it between ![ and ]")
+IMAGE_BROKEN = register("Z405", E, "image {src} cannot be read as an image: {reason}")
+IMAGE_TOO_BIG = register("Z406", E, "image {src} is {width}x{height} pixels ({megapixels} MP); "
+                         "the limit is {limit} MP")
+IMAGE_FORMAT = register("Z407", E, "image {src} is {found}: expected JPEG, PNG, GIF or WebP")
+IMAGE_SVG = register("Z408", E, "image {src} is SVG: SVG from contributors is not accepted (it "
+                     "can carry scripts and fetch files); convert it to PNG")

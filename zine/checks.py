@@ -1,0 +1,253 @@
+"""Check stage: model -> diagnostics. Every check runs; none stops early or raises.
+
+``check_zine`` judges the values the loader could read (ids, languages, licenses, countries,
+coop references, Unicode hygiene, Markdown bodies, images); ``check_project`` is load + check
+for ``zine check``. Reads nothing but image files (through ``zine.imagecheck``); writes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import langcodes
+
+from zine import codes
+from zine.bodycheck import check_body
+from zine.diagnostics import Diagnostic, make
+from zine.errors import UsageError
+from zine.model import Article, Author, Issue, Located, Position, Zine
+from zine.schema import did_you_mean
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+LICENSE_REF = re.compile(r"LicenseRef-[A-Za-z0-9.-]+")
+ALLOWED_FORMAT_CHARS = frozenset({"\u200c", "\u200d"})  # ZWNJ, ZWJ: Persian, Indic scripts
+_ISO_3166_TEXT = """
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS
+BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE
+EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM
+HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC
+LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA
+NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
+SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
+TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"""
+ISO_3166_ALPHA2 = frozenset(_ISO_3166_TEXT.split())
+
+
+@functools.cache
+def spdx_licenses() -> frozenset[str]:
+    """Current SPDX license ids, shipped in zine/data/spdx-licenses.txt."""
+    text = resources.files("zine").joinpath("data/spdx-licenses.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def check_project(paths: Sequence[Path], root: Path | None) -> list[Diagnostic]:
+    """``zine check``: load the repository (or just ``paths``) and check it."""
+    from zine.loader import empty_zine, load_lone_articles, load_project
+    from zine.project import find_root
+
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"zine check: {path}: no such file or folder")
+    try:
+        found = find_root(paths, root)
+    except UsageError:
+        if not paths or root is not None or any(p.suffix != ".md" or not p.is_file()
+                                                for p in paths):
+            raise
+        diags: list[Diagnostic] = []
+        lone = load_lone_articles(paths, empty_zine(Path.cwd()), diags)
+        diags += [make(codes.OUTSIDE_REPO, Position(p, 1, 1)) for p in paths]
+        return diags + check_issue(lone, {})
+    zine, diags = load_project(found, paths or None)
+    return diags + check_zine(zine)
+
+
+def check_zine(zine: Zine) -> list[Diagnostic]:
+    """Every problem of the model's values; pure apart from reading image files."""
+    diags: list[Diagnostic] = []
+    diags += check_publication(zine)
+    diags += check_issue_set(zine.issues)
+    for issue in zine.issues:
+        diags += check_issue(issue, zine.coops)
+    return diags
+
+
+def check_publication(zine: Zine) -> list[Diagnostic]:
+    where = zine.where
+    diags = list(check_language(where, "language", zine.language))
+    diags += check_license(where, "license", zine.license)
+    diags += check_url(where, "url", zine.url)
+    diags += check_texts(where, {"title": zine.title, "publisher": zine.publisher})
+    coop_ids: dict[str, str] = {}
+    for coop in zine.coops.values():
+        diags += check_id("coop id", coop.id, coop.where.pos, coop_ids)
+        diags += check_texts(coop.where, {"name": coop.name, "description": coop.description})
+        diags += check_url(coop.where, "url", coop.url)
+        if "country" in coop.where.fields and coop.country not in ISO_3166_ALPHA2:
+            diags.append(make(codes.BAD_COUNTRY, coop.where.at("country"), found=coop.country))
+    return diags
+
+
+def check_issue_set(issues: Sequence[Issue]) -> list[Diagnostic]:
+    """Issue ids and numbers, across issues."""
+    diags: list[Diagnostic] = []
+    numbers: dict[int, Issue] = {}
+    folded: dict[str, str] = {}
+    for issue in issues:
+        if not issue.id:
+            continue  # the stand-in issue of lone articles
+        if issue.number is not None:
+            first = numbers.setdefault(issue.number, issue)
+            if first is not issue:
+                diags.append(make(codes.DUPLICATE_NUMBER, issue.where.at("number"),
+                                  number=issue.number, other=first.id))
+        diags += check_id("issue id", issue.id, Position(issue.path, 1, 1), folded)
+    return diags
+
+
+def check_id(what: str, value: str, pos: Position, folded: dict[str, str]) -> list[Diagnostic]:
+    """``value`` matches the id pattern and differs from the ids in ``folded`` after casefold."""
+    diags = []
+    if not ID_PATTERN.fullmatch(value):
+        diags.append(make(codes.BAD_ID, pos, what=what, found=value))
+    other = folded.setdefault(value.casefold(), value)
+    if other != value:
+        diags.append(make(codes.ID_COLLISION, pos, what=what, found=value, other=other))
+    return diags
+
+
+def check_issue(issue: Issue, coops: Mapping[str, object]) -> list[Diagnostic]:
+    known = coops
+    where = issue.where
+    diags: list[Diagnostic] = []
+    if issue.id:
+        diags += check_language(where, "language", issue.language)
+        diags += check_license(where, "license", issue.license)
+        diags += check_texts(where, {"title": issue.title, "description": issue.description})
+        diags += check_authors(issue.editors, known)
+        if issue.cover is not None:
+            diags += check_cover(issue.cover)
+    slugs: dict[str, str] = {}
+    for article in issue.articles:
+        diags += check_id("article slug", article.slug, Position(article.path, 1, 1), slugs)
+        diags += check_article(article, known)
+    return diags
+
+
+def check_article(article: Article, coops: Mapping[str, object]) -> list[Diagnostic]:
+    where = article.where
+    diags = list(check_language(where, "language", article.language))
+    diags += check_license(where, "license", article.license)
+    diags += check_texts(where, {"title": article.title, "subtitle": article.subtitle,
+                                 "summary": article.summary})
+    for tag in article.tags:
+        diags += check_text(where.at("tags"), "tags", tag)
+    diags += check_authors(article.authors, coops)
+    diags += check_body(article)
+    return diags
+
+
+def check_authors(authors: Sequence[Author], coops: Mapping[str, object]) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    for author in authors:
+        diags += check_text(author.where.at("name"), "name", author.name)
+        if author.coop is not None and author.coop not in coops:
+            diags.append(make(codes.UNKNOWN_COOP, author.where.at("coop"), coop=author.coop,
+                              hint=did_you_mean(author.coop, coops)))
+    return diags
+
+
+def check_language(where: Located, key: str, value: str) -> list[Diagnostic]:
+    """A BCP 47 tag, when it was written in this file (defaults were checked where written)."""
+    if key not in where.fields or not value or valid_language(value):
+        return []
+    fixed = value.replace("_", "-")
+    hint = f"; did you mean {fixed!r}?" if fixed != value and valid_language(fixed) else ""
+    return [make(codes.BAD_LANGUAGE, where.at(key), key=key, found=value, hint=hint)]
+
+
+def valid_language(tag: str) -> bool:
+    """A well-formed, registered BCP 47 tag (langcodes accepts ``_``; BCP 47 does not)."""
+    if "_" in tag or not tag.isascii():
+        return False
+    try:
+        return bool(langcodes.tag_is_valid(tag))
+    except Exception:  # langcodes raises on some malformed input instead of saying False
+        return False
+
+
+def check_license(where: Located, key: str, value: str) -> list[Diagnostic]:
+    if key not in where.fields or not value:
+        return []
+    ids = spdx_licenses()
+    if value in ids or LICENSE_REF.fullmatch(value):
+        return []
+    return [make(codes.BAD_LICENSE, where.at(key), key=key, found=value,
+                 hint=_license_hint(value, ids))]
+
+
+def _license_hint(value: str, ids: frozenset[str]) -> str:
+    """The same id in other case, else ids that start with it (GPL-3 -> GPL-3.0-only), else
+    the closest spelling."""
+    folded = value.casefold()
+    exact = [i for i in ids if i.casefold() == folded]
+    if exact:
+        return f"; did you mean {exact[0]!r}?"
+    longer = sorted(i for i in ids if i.casefold().startswith(folded))
+    if 0 < len(longer) <= 3:
+        return "; did you mean " + " or ".join(repr(i) for i in longer) + "?"
+    return did_you_mean(value, sorted(ids))
+
+
+def check_url(where: Located, key: str, value: str) -> list[Diagnostic]:
+    if key not in where.fields or not value:
+        return []
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return []
+    return [make(codes.BAD_URL, where.at(key), key=key, found=value)]
+
+
+def check_texts(where: Located, values: dict[str, str]) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    for key, value in values.items():
+        diags += check_text(where.at(key), key, value)
+    return diags
+
+
+def check_text(pos: Position, key: str, value: str) -> list[Diagnostic]:
+    """NFC, and no control or format characters (except ZWJ and ZWNJ)."""
+    diags = []
+    for char in _bad_chars(value):
+        name = unicodedata.name(char, "a control character")
+        diags.append(make(codes.CONTROL_CHAR, pos, key=key, char=f"U+{ord(char):04X}",
+                          name=name))
+    if not unicodedata.is_normalized("NFC", value):
+        diags.append(make(codes.NOT_NFC, pos, key=key))
+    return diags
+
+
+def _bad_chars(value: str) -> Iterator[str]:
+    seen = set()
+    for char in value:
+        if char in seen or char == "\n" or char in ALLOWED_FORMAT_CHARS:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            seen.add(char)
+            yield char
+
+
+def check_cover(path: Path) -> list[Diagnostic]:
+    from zine.imagecheck import inspect_image
+
+    problem = inspect_image(path, allow_svg=True)
+    if problem is None:
+        return []
+    return [make(problem.code, Position(path, 1, 1), src=path.name, **problem.values)]

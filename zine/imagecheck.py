@@ -1,0 +1,82 @@
+"""Check stage: is an image file one the editions can use safely?
+
+Called by ``zine.checks`` only. Reads image files (never writes): the pixel count from the
+header BEFORE anything is decoded (``Image.open`` reads only the header), the format from the
+content (not the file name), then a full ``verify()`` and ``load()``. Returns a problem as a
+code and message values, or None when the image is fine.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from zine import codes
+
+MAX_MEGAPIXELS = 40
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+_FORMAT_NAMES = {"MPO": "JPEG"}  # a JPEG with a second frame (phone cameras) is still JPEG
+
+
+@dataclass(frozen=True)
+class ImageProblem:
+    code: str
+    values: dict[str, object] = field(default_factory=dict)
+
+
+def looks_like_svg(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in text[:2048]
+
+
+def inspect_image(path: Path, *, allow_svg: bool = False) -> ImageProblem | None:
+    """The first problem of the image file at ``path`` (format, size, decoding), if any."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as error:
+        return ImageProblem(codes.IMAGE_BROKEN, {"reason": error.strerror or str(error)})
+    if size > MAX_IMAGE_BYTES:
+        return ImageProblem(codes.IMAGE_BROKEN, {
+            "reason": f"the file is {size} bytes; the limit is {MAX_IMAGE_BYTES} bytes"})
+    if looks_like_svg(head):
+        return None if allow_svg else ImageProblem(codes.IMAGE_SVG)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's bomb warning: we check the size ourselves
+        return _inspect_raster(path)
+
+
+def _inspect_raster(path: Path) -> ImageProblem | None:
+    try:
+        with Image.open(path) as image:  # reads the header only
+            found = _FORMAT_NAMES.get(image.format or "", image.format or "unknown")
+            width, height = image.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError,
+            SyntaxError, EOFError) as error:
+        return ImageProblem(codes.IMAGE_BROKEN, {"reason": _reason(error)})
+    if found not in FORMATS:
+        return ImageProblem(codes.IMAGE_FORMAT, {"found": found})
+    if width * height > MAX_MEGAPIXELS * 1_000_000:
+        return ImageProblem(codes.IMAGE_TOO_BIG, {
+            "width": width, "height": height, "megapixels": round(width * height / 1e6, 1),
+            "limit": MAX_MEGAPIXELS})
+    try:
+        with Image.open(path) as image:
+            image.verify()
+        with Image.open(path) as image:
+            image.load()
+    except Exception as error:  # Pillow raises many kinds for corrupt data: all mean "broken"
+        return ImageProblem(codes.IMAGE_BROKEN, {"reason": _reason(error)})
+    return None
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, UnidentifiedImageError):
+        return "not a known image format"
+    text = str(error).split("\n")[0] or type(error).__name__
+    return text.replace(str(Path.cwd()) + "/", "")
