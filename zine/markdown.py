@@ -12,12 +12,16 @@ import functools
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_def as plugin_footnote_def
 
 from zine.model import Body, Heading, ImageRef, LinkRef, Position
 
@@ -65,7 +69,65 @@ def make_parser(language: str) -> MarkdownIt:
     )
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
+    _watch_nesting(md)
+    _watch_footnote_definitions(md)
     return md
+
+
+def _watch_footnote_definitions(md: MarkdownIt) -> None:
+    """Record every footnote definition (label, 0-based line) in ``env["footnote_defs"]``.
+
+    The footnote plugin keeps only the last definition of a label and leaves out definitions
+    nobody refers to, without a word; ``dropped_notes`` turns that into positions.
+    """
+
+    def footnote_def(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        found = plugin_footnote_def(state, start, end, silent)
+        if found and not silent:
+            line = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]
+            match = re.match(r"\[\^([^\]]+)\]:", line)
+            if match:
+                state.env.setdefault("footnote_defs", []).append((match.group(1), start))
+        return found
+
+    # ``at`` replaces the options too: keep the plugin's (a definition ends a paragraph).
+    md.block.ruler.at("footnote_def", footnote_def, {"alt": ["paragraph", "reference"]})
+
+
+def dropped_notes(env: Mapping[str, Any], path: Path,
+                  first_line: int) -> tuple[tuple[Position, str, str], ...]:
+    """(where, label, why) for each footnote definition whose text will not be rendered."""
+    refs = env.get("footnotes", {}).get("refs", {})
+    defs: list[tuple[str, int]] = env.get("footnote_defs", [])
+    last = {label: line for label, line in defs}
+    dropped = []
+    for label, line in defs:
+        pos = Position(path, first_line + line, 1)
+        if line != last[label]:
+            dropped.append((pos, label, f"is defined again on line {first_line + last[label]}"))
+        elif refs.get(f":{label}", -1) < 0:
+            dropped.append((pos, label, "is never referenced in the text"))
+    return tuple(dropped)
+
+
+def _watch_nesting(md: MarkdownIt) -> None:
+    """Record where markdown-it's block parser would silently drop text at ``maxNesting``.
+
+    ``ParserBlock.tokenize`` skips the rest of its line range when ``state.level`` reaches
+    ``maxNesting``. Blockquotes, lists and footnotes recurse through ``state.md.block.tokenize``
+    and the level only changes inside rules, so checking on entry sees every such cut. The first
+    non-blank line that would be skipped goes to ``env["too_deep"]`` (0-based body line).
+    """
+    original = md.block.tokenize
+
+    def tokenize(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= md.options.maxNesting:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env.setdefault("too_deep", []).append(line)
+        original(state, start, end)
+
+    md.block.tokenize = tokenize  # type: ignore[method-assign,assignment]
 
 
 def slugify(text: str) -> str:
@@ -81,6 +143,83 @@ def _position(path: Path, first_line: int, token: Token | None) -> Position:
     return Position(path, line, 1)
 
 
+def plain_text(inline: Token) -> str:
+    """The text of an inline token as a reader sees it (no markup, smart quotes applied)."""
+    parts: list[str] = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(plain_text(child))
+    return "".join(parts).strip()
+
+
+class _Walker:
+    """Collects the facts of one token stream; positions are file positions."""
+
+    def __init__(self, text: str, path: Path, first_line: int, folder: Path) -> None:
+        self.lines = text.split("\n")
+        self.path, self.first_line, self.folder = path, first_line, folder
+        self.headings: list[Heading] = []
+        self.images: list[ImageRef] = []
+        self.links: list[LinkRef] = []
+        self.demoted: list[Position] = []
+        self.used_ids: set[str] = set()
+        self.words = 0
+
+    def locate(self, block: Token | None, needles: tuple[str, ...], opener: str) -> Position:
+        """Where the link or image is written: the ``opener`` (``[`` or ``![``) before the
+        first of ``needles`` found in ``block``'s lines (or the block start). A needle that
+        starts with ``<`` is an autolink and is its own start."""
+        if block is None or not block.map:
+            return Position(self.path, self.first_line, 1)
+        first, last = block.map
+        for number in range(first, min(last, len(self.lines))):
+            line = self.lines[number]
+            for needle in needles:
+                col = line.find(needle)
+                if col >= 0:
+                    start = col if needle.startswith("<") else line.rfind(opener, 0, col + 1)
+                    return Position(self.path, self.first_line + number,
+                                    (start if start >= 0 else col) + 1)
+        return Position(self.path, self.first_line + first, 1)
+
+    def heading(self, tokens: list[Token], index: int) -> None:
+        token = tokens[index]
+        level = int(token.tag[1])
+        if level == 1:
+            self.demoted.append(_position(self.path, self.first_line, token))
+            level = 2
+            token.tag = "h2"
+            tokens[index + 2].tag = "h2"
+        text = plain_text(tokens[index + 1])
+        base = slugify(text)
+        ident, count = base, 0
+        while ident in self.used_ids:  # "a", "a", "a-1" must not collide
+            count += 1
+            ident = f"{base}-{count}"
+        self.used_ids.add(ident)
+        token.attrSet("id", ident)
+        self.headings.append(Heading(level, text, ident,
+                                     _position(self.path, self.first_line, token)))
+
+    def inline(self, token: Token, block: Token | None) -> None:
+        self.words += len(token.content.split())
+        for child in token.children or []:
+            if child.type == "image":
+                src = str(child.attrGet("src") or "")
+                title = str(child.attrGet("title") or "")
+                pos = self.locate(block, (f"]({src}", f"]({unquote(src)}", f"](<{src}"), "![")
+                self.images.append(ImageRef(src, plain_text(child), title, pos,
+                                            resolve_local(src, self.folder, self.path.parent)))
+            elif child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                pos = self.locate(block, (f"]({href}", f"]({unquote(href)}", f"<{href}>"), "[")
+                self.links.append(LinkRef(href, pos))
+
+
 def parse_body(text: str, *, language: str, path: Path, first_line: int, folder: Path) -> Body:
     """Parse ``text`` (an article body starting on file line ``first_line``) once.
 
@@ -88,61 +227,68 @@ def parse_body(text: str, *, language: str, path: Path, first_line: int, folder:
     is missing, or is remote gets ``path=None`` (checks say why).
     """
     md = make_parser(language)
-    env: dict[str, object] = {}
+    env: dict[str, Any] = {}
     tokens = md.parse(text, env)
-    headings: list[Heading] = []
-    images: list[ImageRef] = []
-    links: list[LinkRef] = []
-    raw_html: list[Position] = []
-    demoted: list[Position] = []
-    used_ids: dict[str, int] = {}
-    words = 0
+    walker = _Walker(text, path, first_line, folder)
     block: Token | None = None
     for index, token in enumerate(tokens):
         if token.map:
             block = token
         if token.type == "heading_open":
-            level = int(token.tag[1])
-            if level == 1:
-                demoted.append(_position(path, first_line, token))
-                level = 2
-                token.tag = "h2"
-                tokens[index + 2].tag = "h2"
-            inline = tokens[index + 1]
-            base = slugify(inline.content)
-            count = used_ids.get(base, 0)
-            used_ids[base] = count + 1
-            ident = base if count == 0 else f"{base}-{count}"
-            token.attrSet("id", ident)
-            headings.append(Heading(level, inline.content, ident,
-                                    _position(path, first_line, token)))
-        elif token.type in ("html_block",):
-            raw_html.append(_position(path, first_line, token))
-        if token.type == "inline" and token.children:
-            words += len(token.content.split())
-            for child in token.children:
-                pos = _position(path, first_line, block)
-                if child.type == "image":
-                    src = str(child.attrGet("src") or "")
-                    title = str(child.attrGet("title") or "")
-                    alt = "".join(c.content for c in child.children or [])
-                    images.append(ImageRef(src, alt, title, pos, resolve_local(src, folder,
-                                                                                path.parent)))
-                elif child.type == "link_open":
-                    links.append(LinkRef(str(child.attrGet("href") or ""), pos))
-                elif child.type == "html_inline":
-                    raw_html.append(pos)
-    footnotes = len(env.get("footnotes", {}).get("list", {}))  # type: ignore[union-attr]
+            walker.heading(tokens, index)
+        elif token.type == "inline":
+            walker.inline(token, block)
+    footnotes = len(env.get("footnotes", {}).get("list", {}))
+    deep = sorted(set(env.get("too_deep", [])))
     return Body(
         tokens=tuple(tokens),
-        headings=tuple(headings),
-        images=tuple(images),
-        links=tuple(links),
-        raw_html=tuple(raw_html),
-        demoted_h1=tuple(demoted),
+        headings=tuple(walker.headings),
+        images=tuple(walker.images),
+        links=tuple(walker.links),
+        raw_html=raw_html_positions(text, path, first_line),
+        demoted_h1=tuple(walker.demoted),
+        too_deep=tuple(Position(path, first_line + line, 1) for line in deep),
+        dropped_notes=dropped_notes(env, path, first_line),
         footnotes=footnotes,
-        words=words,
+        words=walker.words,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _html_detector() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    return md
+
+
+def raw_html_positions(text: str, path: Path, first_line: int) -> tuple[Position, ...]:
+    """Where ``text`` has raw HTML, which the real parser (``html: False``) shows escaped.
+
+    A second parse with HTML recognition on, used only to find positions: its tokens are
+    never rendered.
+    """
+    lines = text.split("\n")
+    found: list[Position] = []
+    block: Token | None = None
+    for token in _html_detector().parse(text, {}):
+        if token.map:
+            block = token
+        if token.type == "html_block" and token.map:
+            found.append(Position(path, first_line + token.map[0], 1))
+        for child in token.children or []:
+            if child.type == "html_inline" and block is not None and block.map:
+                found.append(_find_in(lines, block.map, child.content, path, first_line))
+    return tuple(sorted(set(found)))
+
+
+def _find_in(lines: list[str], span: list[int], needle: str, path: Path,
+             first_line: int) -> Position:
+    for number in range(span[0], min(span[1], len(lines))):
+        col = lines[number].find(needle)
+        if col >= 0:
+            return Position(path, first_line + number, col + 1)
+    return Position(path, first_line + span[0], 1)
 
 
 def resolve_local(src: str, folder: Path, base: Path) -> Path | None:

@@ -105,6 +105,8 @@ class Body:
     raw_html: tuple[Position, ...] = ()
     demoted_h1: tuple[Position, ...] = ()
     too_deep: tuple[Position, ...] = ()  # where markdown-it's nesting limit would drop text
+    # footnote definitions left out (defined twice, never referenced): (where, label, why)
+    dropped_notes: tuple[tuple[Position, str, str], ...] = ()
     footnotes: int = 0
     words: int = 0
 
@@ -187,7 +189,9 @@ class Zine:
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
-_RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+_RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"}
+)
 _RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg"})
 
 

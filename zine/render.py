@@ -4,16 +4,29 @@ Runs once per issue, after checks passed. Every edition (EPUB, PDF, HTML) wraps 
 ``Fragment.html`` with its own template and CSS; images are referenced in fragments as
 ``media/<content-hash>.<ext>``, and the processed bytes (EXIF stripped, core media type) are in
 ``RenderedIssue.media`` under that same name, so each edition only has to place them.
-This module reads the model and image files through ``zine.media``; it writes nothing.
+This module reads the model and image files through ``zine.media`` (which reads them under
+``zine.fetcher``'s rules); the HTML itself comes from ``zine.fragment``. It writes nothing.
 """
 
 from __future__ import annotations
 
+import base64
+import logging
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
 
-from zine.diagnostics import Diagnostic
-from zine.model import Article, Issue, Zine
+from lxml import etree
+
+from zine.codes import IMAGE_PROCESSING, NOTE_DROPPED, RENDER_FAILED
+from zine.diagnostics import Diagnostic, make
+from zine.model import Article, Issue, Position, Zine
+
+LOG = logging.getLogger(__name__)
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+# Characters XML 1.0 forbids (C0 controls but tab/newline/CR, surrogates, U+FFFE/FFFF).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -26,11 +39,21 @@ class MediaItem:
 
 
 @dataclass(frozen=True)
+class TocEntry:
+    """A heading of a fragment as an edition's table of contents needs it."""
+
+    level: int
+    text: str
+    id: str  # the id in the fragment: "<slug>--<heading id>"
+
+
+@dataclass(frozen=True)
 class Fragment:
     """One article's body as an XHTML-compatible HTML fragment (no <html>/<body>)."""
 
     article: Article
     html: str
+    toc: tuple[TocEntry, ...] = field(default=())  # its headings, ids as in ``html``
 
 
 @dataclass(frozen=True)
@@ -42,6 +65,105 @@ class RenderedIssue:
     cover: MediaItem  # the issue's cover.*, processed, or a generated typographic cover
 
 
+def heading_anchor(slug: str, heading_id: str) -> str:
+    """The id a heading gets in fragments: unique across a whole issue in one document."""
+    return f"{slug}--{heading_id}"
+
+
 def render_issue(zine: Zine, issue: Issue) -> tuple[RenderedIssue, list[Diagnostic]]:
-    """Render every published article of ``issue`` once. Implemented in this module."""
-    raise NotImplementedError
+    """Render every published article of ``issue`` once: fragments, processed media, cover.
+
+    Problems become diagnostics (Z501 naming the article, Z504 naming the image); an article
+    that could not be rendered is left out of ``fragments``.
+    """
+    diags: list[Diagnostic] = []
+    media: dict[str, MediaItem] = {}
+    fragments: dict[str, Fragment] = {}
+    for article in issue.published:
+        try:
+            images = _article_media(article, diags)
+            html = render_fragment(article, images)
+            check_fragment(html)
+        except Exception as error:  # any failure names the article, never a traceback
+            LOG.debug("rendering %s failed", article.path, exc_info=True)
+            reason = f"{type(error).__name__}: {error}"[:300]
+            diags.append(make(RENDER_FAILED, Position(article.path, article.body_line, 1),
+                              reason=reason))
+            continue
+        for item in images.values():
+            media[item.name] = item
+        diags += [make(NOTE_DROPPED, pos, label=label, why=why)
+                  for pos, label, why in article.body.dropped_notes]
+        fragments[article.slug] = Fragment(article, html, fragment_toc(article))
+    cover = _issue_cover(zine, issue, diags)
+    rendered = RenderedIssue(zine, issue, fragments, dict(sorted(media.items())), cover)
+    return rendered, diags
+
+
+def _article_media(article: Article, diags: list[Diagnostic]) -> dict[str, MediaItem]:
+    """src as written -> processed image, for every image that resolves and processes."""
+    from zine.media import MediaError, process_bytes, process_image
+
+    found: dict[str, MediaItem] = {}
+    for ref in article.body.images:
+        if ref.src in found:
+            continue
+        try:
+            if ref.path is not None:
+                found[ref.src] = process_image(ref.path, root=article.folder)
+            elif ref.src.lower().startswith("data:image/"):
+                found[ref.src] = process_bytes(_data_url_bytes(ref.src))
+        except MediaError as error:
+            shown = ref.src if len(ref.src) <= 80 else ref.src[:77] + "..."
+            diags.append(make(IMAGE_PROCESSING, ref.pos, src=shown, reason=error.reason))
+    return found
+
+
+def _data_url_bytes(url: str) -> bytes:
+    from zine.media import MediaError
+
+    header, _, payload = url.partition(",")
+    if header.lower().endswith(";base64"):
+        try:
+            return base64.b64decode(payload, validate=False)
+        except ValueError:
+            raise MediaError("malformed data: URL") from None
+    return unquote_to_bytes(payload)
+
+
+def _issue_cover(zine: Zine, issue: Issue, diags: list[Diagnostic]) -> MediaItem:
+    """The issue's own cover, processed, or a generated typographic one."""
+    from zine.cover import generated_cover
+    from zine.media import MediaError, process_image
+
+    if issue.cover is not None:
+        try:
+            return process_image(issue.cover, root=issue.path, allow_svg=True)
+        except MediaError as error:
+            diags.append(make(IMAGE_PROCESSING, Position(issue.cover, 1, 1),
+                              src=issue.cover.name, reason=error.reason))
+    return generated_cover(zine, issue)
+
+
+def fragment_toc(article: Article) -> tuple[TocEntry, ...]:
+    return tuple(TocEntry(h.level, h.text, heading_anchor(article.slug, h.id))
+                 for h in article.body.headings)
+
+
+def render_fragment(article: Article, images: Mapping[str, MediaItem]) -> str:
+    """One article's tokens as an XHTML-compatible HTML5 fragment."""
+    from zine.fragment import FragmentRenderer
+    from zine.markdown import make_parser
+
+    renderer = FragmentRenderer(article, images)
+    options = make_parser(article.language).options
+    html = renderer.render(list(article.body.tokens), options, {})
+    return _XML_INVALID.sub("", html)
+
+
+def check_fragment(html: str) -> None:
+    """Raise ``ValueError`` unless ``html`` parses as XML inside an XHTML ``<div>``."""
+    try:
+        etree.fromstring(f'<div xmlns="{XHTML_NS}">{html}</div>'.encode())
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"fragment is not well-formed XHTML ({error})") from None

@@ -1,0 +1,130 @@
+"""The generated typographic cover: the zine's fonts, deterministic PNG bytes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from tests.render_helpers import make_issue, make_zine
+from zine import cover as cover_module
+from zine.cover import HEIGHT, WIDTH, generated_cover
+
+
+def cover_image(tmp_path: Path, title: str = "No masters, no slaves",
+                language: str = "en") -> tuple[bytes, Image.Image]:
+    issue = make_issue(tmp_path, (), language=language, title=title)
+    item = generated_cover(make_zine(tmp_path), issue)
+    assert item.media_type == "image/png" and item.name.endswith(".png")
+    image = Image.open(io.BytesIO(item.data))
+    image.load()
+    return item.data, image
+
+
+def test_cover_is_a_png_of_the_announced_size(tmp_path: Path) -> None:
+    _, image = cover_image(tmp_path)
+    assert image.format == "PNG" and image.size == (WIDTH, HEIGHT)
+
+
+def test_cover_bytes_are_deterministic(tmp_path: Path) -> None:
+    first, _ = cover_image(tmp_path)
+    cover_module._cover.cache_clear()
+    second, _ = cover_image(tmp_path)
+    assert first == second
+
+
+def test_title_changes_the_cover(tmp_path: Path) -> None:
+    a, _ = cover_image(tmp_path, "First title")
+    b, _ = cover_image(tmp_path, "Second title")
+    assert a != b
+
+
+def test_cover_uses_the_zine_fonts() -> None:
+    font = cover_module._font("NotoSerif-Bold.ttf", 40)
+    assert "Noto Serif" in " ".join(font.getname())
+
+
+@pytest.mark.parametrize(("language", "title", "family"), [
+    ("ar", "تعاونيات التقنية", "Noto Naskh Arabic"),
+    ("ja", "技術協同組合の未来", "Noto Serif CJK"),
+    ("el", "Συνεργατικές τεχνολογίας", "Noto Serif"),
+    ("ru", "Технологические кооперативы", "Noto Serif"),
+])
+def test_titles_in_other_scripts_get_a_font_that_has_their_letters(
+        tmp_path: Path, language: str, title: str, family: str) -> None:
+    if not Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf").exists():
+        pytest.skip("system Noto fonts (fonts-noto-core, fonts-noto-cjk) are not installed")
+    font = cover_module._font("NotoSerif-Bold.ttf", 60, title)
+    assert font.getname()[0].startswith(family)
+    _, image = cover_image(tmp_path, title, language)
+    blank = Image.new("RGB", image.size, cover_module.PAPER)
+    assert ImageChops.difference(image.convert("RGB"), blank).getbbox() is not None
+
+
+def test_issue_without_number_or_date_still_gets_a_cover(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    issue = replace(make_issue(tmp_path, ()), number=None, date=None)
+    item = generated_cover(make_zine(tmp_path), issue)
+    assert Image.open(io.BytesIO(item.data)).size == (WIDTH, HEIGHT)
+
+
+# -- an issue's own cover.svg ------------------------------------------------------------------
+
+HOSTILE_SVG = b'''<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     viewBox="0 0 600 850">
+  <script>alert(1)</script>
+  <style>@import url(http://127.0.0.1:9/x.css);</style>
+  <rect width="600" height="850" fill="#234" onload="alert(2)"/>
+  <image href="file:///etc/passwd" width="10" height="10"/>
+  <use xlink:href="http://127.0.0.1:9/x.svg#a"/>
+  <circle cx="300" cy="300" r="200" fill="#f80" style="fill:url(http://127.0.0.1:9/)"/>
+  <foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>
+</svg>'''
+
+
+def test_svg_cover_is_cut_down_to_the_allow_list() -> None:
+    from zine.svgcover import sanitise_svg
+
+    svg, width, height = sanitise_svg(HOSTILE_SVG)
+    text = svg.decode()
+    for forbidden in ("script", "style", "onload", "image", "passwd", "127.0.0.1",
+                      "foreignObject"):
+        assert forbidden not in text, forbidden
+    assert "<rect" in text and "<circle" in text
+    assert (width, height) == (1200, 1700)
+
+
+@pytest.mark.parametrize("data", [
+    b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+    b'<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>',
+    b'<html xmlns="http://www.w3.org/1999/xhtml"><svg/></html>',
+])
+def test_svg_covers_that_cannot_be_made_safe_are_refused(data: bytes) -> None:
+    from zine.svgcover import SvgError, sanitise_svg
+
+    with pytest.raises(SvgError):
+        sanitise_svg(data)
+
+
+@pytest.mark.slow
+def test_issue_cover_svg_becomes_a_png(tmp_path: Path) -> None:
+    import shutil
+
+    from zine.render import render_issue
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm) is not installed")
+    cover = tmp_path / "cover.svg"
+    cover.write_bytes(HOSTILE_SVG)
+    rendered, diags = render_issue(make_zine(tmp_path), make_issue(tmp_path, (), cover=cover))
+    assert diags == []
+    assert rendered.cover.media_type == "image/png"
+    image = Image.open(io.BytesIO(rendered.cover.data)).convert("RGB")
+    assert image.size == (1200, 1700)
+    assert image.getpixel((20, 20)) == (0x22, 0x33, 0x44)  # the background rect was drawn
+    red, green, blue = image.getpixel((600, 600))  # and the circle, in its own colour
+    assert red > 200 and 100 < green < 160 and blue < 60

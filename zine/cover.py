@@ -1,0 +1,236 @@
+"""Render stage, covers: a typographic cover PNG for an issue that has no cover image.
+
+Called by ``zine.render`` only. Reads the zine's fonts from ``styles/fonts/`` (through
+``zine.fetcher`` rules) and the model; writes nothing. Same issue, same bytes: no timestamps,
+no randomness, fixed PNG encoder options.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont
+
+from zine.fetcher import read_style_resource
+from zine.i18n import format_date, strings
+from zine.model import Issue, Zine, text_direction
+from zine.render import MediaItem
+
+WIDTH, HEIGHT = 1200, 1700
+MARGIN = 110
+INK = (24, 22, 20)
+PAPER = (244, 238, 226)
+ACCENTS = ((200, 54, 42), (32, 96, 160), (38, 128, 84), (196, 120, 20), (120, 60, 150))
+
+FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+@dataclass(frozen=True)
+class _CoverText:
+    title: str
+    publisher: str
+
+
+@dataclass(frozen=True)
+class _IssueText:
+    id: str
+    number: int | None
+    title: str
+    date: date | None
+    language: str
+    direction: str
+
+
+SYSTEM_FONTS = Path("/usr/share/fonts")
+# For titles in scripts the zine's subsets do not cover (system fonts, see fonts/README).
+_FALLBACKS = {
+    "NotoSerif-Bold.ttf": ("truetype/noto/NotoNaskhArabic-Bold.ttf",
+                           "truetype/noto/NotoSerifHebrew-Bold.ttf",
+                           "truetype/noto/NotoSansDevanagari-Bold.ttf",
+                           "opentype/noto/NotoSerifCJK-Bold.ttc"),
+    "NotoSans-Bold.ttf": ("truetype/noto/NotoSansArabic-Bold.ttf",
+                          "truetype/noto/NotoSansHebrew-Bold.ttf",
+                          "truetype/noto/NotoSansDevanagari-Bold.ttf",
+                          "opentype/noto/NotoSansCJK-Bold.ttc"),
+    "NotoSans-Regular.ttf": ("truetype/noto/NotoSansArabic-Regular.ttf",
+                             "truetype/noto/NotoSansHebrew-Regular.ttf",
+                             "truetype/noto/NotoSansDevanagari-Regular.ttf",
+                             "opentype/noto/NotoSansCJK-Regular.ttc"),
+}
+
+
+@lru_cache(maxsize=32)
+def _font_bytes(name: str) -> bytes | None:
+    """The zine's own font ``name`` (styles/fonts) or a system fallback path."""
+    try:
+        if name.startswith(("truetype/", "opentype/")):
+            return (SYSTEM_FONTS / name).read_bytes()
+        return read_style_resource(f"fonts/{name}")
+    except (OSError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=32)
+def _coverage(name: str) -> frozenset[int]:
+    data = _font_bytes(name)
+    if data is None:
+        return frozenset()
+    try:
+        return frozenset(TTFont(io.BytesIO(data), fontNumber=0, lazy=True).getBestCmap())
+    except Exception:  # a broken system font only loses the fallback
+        return frozenset()
+
+
+def _pick(name: str, text: str) -> str:
+    """``name`` if it has every letter of ``text``, else the first fallback that has them."""
+    needed = {ord(ch) for ch in text if not ch.isspace()}
+    for candidate in (name, *_FALLBACKS.get(name, ())):
+        if needed <= _coverage(candidate):
+            return candidate
+    return name
+
+
+@lru_cache(maxsize=64)
+def _font(name: str, size: int, text: str = "") -> FontType:
+    chosen = _pick(name, text) if text else name
+    data = _font_bytes(chosen)
+    if data is None:  # no fonts checked out: still a cover, in Pillow's own font
+        return ImageFont.load_default(size)
+    return ImageFont.truetype(io.BytesIO(data), size)
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: FontType, width: int) -> list[str]:
+    """Greedy line breaking at spaces, or between characters for words wider than a line."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if draw.textlength(trial, font=font) <= width:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for char in word:  # CJK and very long words
+            if current and draw.textlength(current + char, font=font) > width:
+                lines.append(current)
+                current = ""
+            current += char
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _fit_title(draw: ImageDraw.ImageDraw, text: str, width: int) -> tuple[FontType, list[str]]:
+    """The biggest bold serif size (down to 56 px) that sets ``text`` in at most 5 lines."""
+    size = 150
+    while True:
+        font = _font("NotoSerif-Bold.ttf", size, text)
+        lines = _wrap(draw, text, font, width)
+        if len(lines) <= 5 or size <= 56:
+            return font, lines[:7]
+        size -= 8
+
+
+def _accent(issue: _IssueText) -> tuple[int, int, int]:
+    """An accent colour that changes from issue to issue but never between runs."""
+    digest = hashlib.sha256(f"{issue.id}:{issue.number}".encode()).digest()
+    return ACCENTS[digest[0] % len(ACCENTS)]
+
+
+def generated_cover(zine: Zine, issue: Issue) -> MediaItem:
+    """A 1200x1700 typographic cover: zine title, issue number, issue title, date."""
+    return _cover(zine.title, zine.publisher, issue.id, issue.number, issue.title, issue.date,
+                  issue.language)
+
+
+@lru_cache(maxsize=16)
+def _cover(zine_title: str, publisher: str, issue_id: str, number: int | None, title: str,
+           when: date | None, language: str) -> MediaItem:
+    """The cover from exactly the values drawn on it (so it can be cached)."""
+    zine = _CoverText(zine_title, publisher)
+    issue = _IssueText(issue_id, number, title, when, language, text_direction(language))
+    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    draw = ImageDraw.Draw(image)
+    accent = _accent(issue)
+    draw.rectangle((0, 0, WIDTH, 36), fill=accent)
+    draw.rectangle((0, HEIGHT - 36, WIDTH, HEIGHT), fill=accent)
+    rtl = issue.direction == "rtl"
+    top = _draw_masthead(draw, zine, issue, accent, rtl)
+    title_top = _draw_title(draw, issue, rtl)
+    _draw_numeral(draw, issue, accent, top + 40, title_top - 50)
+    _draw_footer(draw, zine, issue, rtl)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    data = buffer.getvalue()
+    name = f"media/{hashlib.sha256(data).hexdigest()[:16]}.png"
+    return MediaItem(name, "image/png", data, WIDTH, HEIGHT)
+
+
+def _line(draw: ImageDraw.ImageDraw, y: int, text: str, font: FontType,
+          fill: tuple[int, int, int], rtl: bool) -> None:
+    """One line of text from the start edge (left, or right for right-to-left issues)."""
+    if rtl:
+        draw.text((WIDTH - MARGIN, y), text, font=font, fill=fill, anchor="ra",
+                  direction="rtl")
+    else:
+        draw.text((MARGIN, y), text, font=font, fill=fill)
+
+
+def _draw_masthead(draw: ImageDraw.ImageDraw, zine: _CoverText, issue: _IssueText,
+                   accent: tuple[int, int, int], rtl: bool) -> int:
+    """Zine title, a rule and "Issue N"; returns the y below them."""
+    y = MARGIN + 20
+    masthead = _font("NotoSans-Bold.ttf", 64, zine.title.upper())
+    for text in _wrap(draw, zine.title.upper(), masthead, WIDTH - 2 * MARGIN)[:2]:
+        _line(draw, y, text, masthead, INK, rtl)
+        y += 78
+    draw.line((MARGIN, y + 18, WIDTH - MARGIN, y + 18), fill=INK, width=6)
+    if issue.number is not None:
+        number = strings(issue.language)["issue_n"].format(number=issue.number)
+        _line(draw, y + 50, number, _font("NotoSans-Regular.ttf", 48, number), accent, rtl)
+    return y + 120
+
+
+def _draw_title(draw: ImageDraw.ImageDraw, issue: _IssueText, rtl: bool) -> int:
+    """The issue title set large above the footer; returns the y of its first line."""
+    font, lines = _fit_title(draw, issue.title, WIDTH - 2 * MARGIN)
+    line_height = int(getattr(font, "size", 60) * 1.18)
+    y = HEIGHT - MARGIN - 150 - line_height * len(lines)
+    first = y
+    for text in lines:
+        _line(draw, y, text, font, INK, rtl)
+        y += line_height
+    return first
+
+
+def _draw_numeral(draw: ImageDraw.ImageDraw, issue: _IssueText, accent: tuple[int, int, int],
+                  top: int, bottom: int) -> None:
+    """The issue number as big as the space between masthead and title allows."""
+    size = min(560, int((bottom - top) * 1.3))
+    if issue.number is None or size < 120:
+        return
+    font = _font("NotoSerif-Bold.ttf", size)
+    x = MARGIN if issue.direction == "rtl" else WIDTH - MARGIN
+    draw.text((x, bottom), str(issue.number), font=font, fill=accent,
+              anchor="ls" if issue.direction == "rtl" else "rs")
+
+
+def _draw_footer(draw: ImageDraw.ImageDraw, zine: _CoverText, issue: _IssueText, rtl: bool) -> None:
+    """A rule, the date at the start edge, the publisher at the end edge."""
+    y = HEIGHT - MARGIN - 100
+    draw.line((MARGIN, y, WIDTH - MARGIN, y), fill=INK, width=3)
+    when = format_date(issue.date, issue.language) if issue.date else ""
+    start, end = (zine.publisher, when) if rtl else (when, zine.publisher)
+    if start:
+        draw.text((MARGIN, y + 30), start, font=_font("NotoSans-Regular.ttf", 40, start),
+                  fill=INK)
+    if end:
+        draw.text((WIDTH - MARGIN, y + 30), end, font=_font("NotoSans-Regular.ttf", 40, end),
+                  fill=INK, anchor="ra")
