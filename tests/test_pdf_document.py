@@ -1,0 +1,99 @@
+"""The PDF's copy of the HTML: footnotes at their call sites, ids namespaced, nothing lost."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from tests.pdf_helpers import english_body, make_rendered_issue
+from zine.editions.pdf_html import FragmentError, build_document, make_entry, prepare_fragment
+
+
+def _tree(markup: str) -> lxml.html.HtmlElement:
+    return lxml.html.fragment_fromstring(markup, create_parent="div")
+
+
+def test_footnote_bodies_move_to_their_call_sites() -> None:
+    tree = _tree(prepare_fragment(english_body("a"), "a"))
+    notes = tree.xpath("//span[@class='pdf-footnote']")
+    assert [n.text_content().strip() for n in notes] == [
+        "First met at the 34c3, in 2017.", "Counted by hand at the door."]
+    first_paragraph = notes[0].getparent()
+    assert first_paragraph.tag == "p"
+    assert first_paragraph.text_content().startswith("Where this started")
+
+
+def test_footnote_section_backlinks_and_asides_are_gone() -> None:
+    markup = prepare_fragment(english_body("a"), "a")
+    assert "doc-footnote" not in markup
+    assert "doc-backlink" not in markup
+    assert 'class="footnotes"' not in markup
+    assert "<aside" not in markup
+
+
+def test_ids_and_internal_links_are_prefixed_with_the_slug() -> None:
+    tree = _tree(prepare_fragment(english_body("report"), "report"))
+    assert tree.xpath("//h2/@id") == ["report--introduction"]
+    assert "#report--introduction" in tree.xpath("//a/@href")
+
+
+def test_a_dangling_internal_link_loses_its_href_and_keeps_its_text() -> None:
+    tree = _tree(prepare_fragment('<p><a href="#nowhere">text</a></p>', "a"))
+    assert tree.xpath("//a/@href") == []
+    assert tree.text_content() == "text"
+
+
+def test_attachment_links_are_not_kept() -> None:
+    markup = prepare_fragment('<p><a rel="attachment" href="x.txt">x</a></p>', "a")
+    assert "attachment" not in markup
+
+
+def test_the_shared_fragment_is_not_changed() -> None:
+    rendered = make_rendered_issue()
+    before = {slug: f.html for slug, f in rendered.fragments.items()}
+    build_document(rendered, ["styles/pdf.css"], rendered.cover.name)
+    assert {slug: f.html for slug, f in rendered.fragments.items()} == before
+
+
+def test_text_below_the_parser_nesting_limit_is_an_error_not_a_silent_loss() -> None:
+    article = make_rendered_issue().fragments["report"].article
+    deep = "<div>" * 400 + "deep text" + "</div>" * 400
+    with pytest.raises(FragmentError) as caught:
+        make_entry(article, deep, make_rendered_issue().zine)
+    assert caught.value.article is article
+
+
+def test_each_article_wrapper_carries_its_language_and_direction() -> None:
+    rendered = make_rendered_issue()
+    html = build_document(rendered, ["styles/pdf.css"], rendered.cover.name)
+    doc = lxml.html.document_fromstring(html)
+    wrappers = {a.get("id"): (a.get("lang"), a.get("dir")) for a in doc.iter("article")}
+    assert wrappers == {
+        "article-editorial": ("en", "ltr"), "article-report": ("en", "ltr"),
+        "article-arabic": ("ar", "rtl"), "article-japanese": ("ja", "ltr")}
+    assert doc.get("lang") == "en"
+
+
+def test_contents_links_point_at_every_article_in_reading_order() -> None:
+    rendered = make_rendered_issue()
+    doc = lxml.html.document_fromstring(
+        build_document(rendered, ["styles/pdf.css"], rendered.cover.name))
+    hrefs = doc.xpath("//nav[@role='doc-toc']//a/@href")
+    assert hrefs == ["#article-editorial", "#article-report", "#article-arabic",
+                     "#article-japanese", "#coops", "#colophon"]
+
+
+def test_document_dates_come_from_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    rendered = make_rendered_issue()
+    doc = lxml.html.document_fromstring(
+        build_document(rendered, ["styles/pdf.css"], rendered.cover.name))
+    assert doc.xpath("//meta[@name='dcterms.created']/@content") == ["2023-11-14T22:13:20Z"]
+
+
+def test_document_dates_default_to_the_issue_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    rendered = make_rendered_issue()
+    doc = lxml.html.document_fromstring(
+        build_document(rendered, ["styles/pdf.css"], rendered.cover.name))
+    assert doc.xpath("//meta[@name='dcterms.modified']/@content") == ["2019-03-01T00:00:00Z"]

@@ -1,0 +1,145 @@
+"""The print PDF of the sample issue, through the real pipeline (load -> render -> PDF).
+
+Reads the PDF back with pypdf and poppler: contents numbers are the real first pages, the
+outline has one entry per article on that page, every font is embedded, every article's text
+and every footnote (on the page of its call) is there, and the PDF does not depend on the
+folder the checkout or the output lives in.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import require_tool
+from tests.pdf_helpers import (
+    contents_numbers,
+    footnote_pairs,
+    opening_pages,
+    outline_entries,
+    page_texts,
+    pdffonts,
+    squash,
+    words_outside,
+)
+from zine.editions import pdf
+from zine.loader import load_project
+from zine.render import RenderedIssue, render_issue
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = "01-no-masters-no-slaves"
+
+
+def rendered_from(root: Path) -> RenderedIssue:
+    zine, diags = load_project(root)
+    assert [d for d in diags if d.is_error] == []
+    issue = next(i for i in zine.issues if i.id == SAMPLE)
+    rendered, render_diags = render_issue(zine, issue)
+    assert [d.format() for d in render_diags if d.is_error] == []
+    return rendered
+
+
+@pytest.fixture(scope="module")
+def rendered() -> RenderedIssue:
+    return rendered_from(REPO)
+
+
+@pytest.fixture(scope="module")
+def built(rendered: RenderedIssue, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_tool("pdftotext")
+    out = tmp_path_factory.mktemp("sample")
+    paths = pdf.render(rendered, out)
+    assert paths == [out / SAMPLE / f"{SAMPLE}.pdf"]
+    return paths[0]
+
+
+@pytest.fixture(scope="module")
+def texts(built: Path) -> list[str]:
+    return page_texts(built)
+
+
+def test_sample_pdf_pages_are_a5(built: Path) -> None:
+    for page in PdfReader(str(built)).pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            (419.53, 595.28), abs=0.05)
+
+
+def test_sample_contents_numbers_are_the_pages_the_articles_start_on(
+        rendered: RenderedIssue, texts: list[str]) -> None:
+    numbers = contents_numbers(rendered, texts)
+    assert len(numbers) == len(rendered.issue.published)
+    openings = opening_pages(rendered, texts)
+    for article in rendered.issue.published:
+        assert openings[article.title] == [numbers[article.title]], article.slug
+        assert numbers[article.title] % 2 == 1, f"{article.slug} starts on a verso"
+
+
+def test_sample_outline_has_one_entry_per_article_on_its_first_page(
+        rendered: RenderedIssue, built: Path, texts: list[str]) -> None:
+    entries = outline_entries(built)
+    numbers = contents_numbers(rendered, texts)
+    for article in rendered.issue.published:
+        found = [page for title, _, page in entries if title == article.title]
+        assert found == [numbers[article.title]], article.slug
+
+
+def test_sample_outline_has_an_entry_per_section(rendered: RenderedIssue, built: Path) -> None:
+    titles = [squash(t).casefold() for t, depth, _ in outline_entries(built) if depth == 1]
+    for section in rendered.issue.sections:
+        if section.title:
+            assert squash(section.title).casefold() in titles
+
+
+def test_sample_fonts_are_all_embedded(built: Path) -> None:
+    require_tool("pdffonts")
+    rows = pdffonts(built)
+    assert rows and all(row["emb"] == "yes" for row in rows), rows
+
+
+def test_sample_text_of_every_article_is_present(rendered: RenderedIssue,
+                                                 texts: list[str]) -> None:
+    everything = squash("".join(texts))
+    for article in rendered.issue.published:
+        assert squash(article.title) in everything
+        for heading in article.body.headings:
+            assert squash(heading.text.replace("`", "")) in everything, heading.text
+
+
+def test_sample_footnotes_are_on_the_page_of_their_call(rendered: RenderedIssue,
+                                                        texts: list[str]) -> None:
+    pairs = footnote_pairs(rendered)
+    assert len(pairs) == sum(a.body.footnotes for a in rendered.issue.published)
+    pages = [squash(t) for t in texts]
+    for before, note in pairs:
+        note_pages = [i for i, page in enumerate(pages) if note in page]
+        assert note_pages, note
+        assert any(before in pages[i] for i in note_pages), (before, note)
+
+
+def test_sample_pdf_is_tagged_in_the_issue_language(rendered: RenderedIssue,
+                                                    built: Path) -> None:
+    root = PdfReader(str(built)).trailer["/Root"]
+    assert root["/Lang"] == rendered.issue.language
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+
+
+def test_sample_pdf_is_the_same_from_another_checkout_and_output_folder(
+        built: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "another" / "checkout"
+    copy.mkdir(parents=True)
+    for name in ("zine.yaml", "coops.yaml"):
+        shutil.copy2(REPO / name, copy / name)
+    shutil.copytree(REPO / "issues" / SAMPLE, copy / "issues" / SAMPLE)
+    other = pdf.render(rendered_from(copy), tmp_path / "out")[0]
+    assert other.read_bytes() == built.read_bytes()
+
+
+def test_sample_text_stays_inside_the_type_area(built: Path) -> None:
+    # the cover (page 1) is a full-bleed image; everything else keeps the A5 margins
+    assert [w for w in words_outside(built, left=38, right=419.53 - 38) if w[0] != 1] == []

@@ -1,0 +1,302 @@
+"""PDF edition, document stage: one issue -> the HTML document that WeasyPrint lays out.
+
+Reads the ``RenderedIssue`` only and returns a string; it fetches and writes nothing. The shared
+fragments are never modified: each one is parsed into the PDF's own copy (lxml), where its ids
+are prefixed with the article's slug (so two articles may both have an ``#introduction``) and
+every footnote body is moved to its call site, as a ``span.pdf-footnote`` that styles/pdf.css
+floats to the foot of the page (``float: footnote``); its number comes from the PDF's own
+footnote counter, reset per article. Text that lxml would drop (nesting deeper than libxml2's
+limit) is detected and reported instead of silently lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from html import unescape
+from pathlib import Path
+
+import jinja2
+import lxml.html
+from lxml.html import HtmlElement
+from markupsafe import Markup
+
+from zine import i18n
+from zine.model import Article, Author, Zine
+from zine.render import RenderedIssue
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+_NEWLINES = re.compile(r"\s*\n\s*")
+_TAG = re.compile(r"<[^>]*>")
+_FOOTNOTE_BLOCKS = {"p", "div", "blockquote", "ul", "ol", "li", "pre", "figure", "figcaption"}
+
+
+class FragmentError(ValueError):
+    """A fragment the PDF cannot carry over faithfully (e.g. nested beyond lxml's limit)."""
+
+    def __init__(self, article: Article, reason: str) -> None:
+        super().__init__(reason)
+        self.article = article
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article as the contents, the article page and the colophon show it."""
+
+    slug: str
+    anchor: str
+    title: str
+    subtitle: str
+    byline: str
+    lang: str
+    dir: str
+    license: str
+    body: Markup
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str | None
+    entries: tuple[Entry, ...]
+
+
+def ui_strings(issue_number: int | None, language: str) -> dict[str, str]:
+    """The UI strings the PDF prints, in the issue's language (``zine.i18n``)."""
+    found = i18n.strings(language)
+    number = "" if issue_number is None else str(issue_number)
+    return {
+        "contents": found["contents"],
+        "coops": found["coop_directory"],
+        "colophon": found["colophon"],
+        "license": found["license"],
+        "issue": found["issue_n"].format(number=number),
+        "edited_by": found["editors"],
+        "cover": found["cover"],
+    }
+
+
+def build_timestamp(issue_date: date | None) -> datetime:
+    """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of the issue date (else the epoch)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    if issue_date is not None:
+        return datetime(issue_date.year, issue_date.month, issue_date.day, tzinfo=UTC)
+    return datetime.fromtimestamp(0, tz=UTC)
+
+
+def byline(authors: Sequence[Author], zine: Zine) -> str:
+    """``Name (Coop), Name`` -- the coop is named unless the author *is* the coop."""
+    parts = []
+    for author in authors:
+        coop = zine.coops.get(author.coop) if author.coop else None
+        if coop is not None and coop.name and coop.name != author.name:
+            parts.append(f"{author.name} ({coop.name})")
+        else:
+            parts.append(author.name)
+    return ", ".join(parts)
+
+
+def anchor_for(slug: str) -> str:
+    return f"article-{slug}"
+
+
+def prepare_fragment(html: str, slug: str) -> Markup:
+    """The PDF's copy of a fragment: ids namespaced, footnotes at their call sites."""
+    root = lxml.html.fragment_fromstring(html or "", create_parent="div")
+    if _visible_text(root) != _source_text(html or ""):
+        # libxml2 silently drops what lies below its nesting limit (256): never lose text.
+        raise ValueError("the article is nested too deeply for the PDF edition")
+    prefix = f"{slug}--"
+    ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.get("id"):
+            el.set("id", prefix + el.get("id"))
+        if el.tag == "a":
+            _fix_link(el, ids, prefix)
+    move_footnotes(root)
+    return Markup("".join(lxml.html.tostring(child, encoding="unicode", method="html")
+                          for child in root)
+                  if len(root) else lxml.html.tostring(root, encoding="unicode"))
+
+
+def _visible_text(root: HtmlElement) -> str:
+    return "".join(root.text_content().split())
+
+
+def _source_text(html: str) -> str:
+    return "".join(unescape(_TAG.sub("", html)).split())
+
+
+def _fix_link(link: HtmlElement, ids: set[str | None], prefix: str) -> None:
+    """Internal links get the namespaced id; dangling ones and attachments lose their href."""
+    link.attrib.pop("rel", None)
+    href = link.get("href", "")
+    if href.startswith("#"):
+        if href[1:] in ids:
+            link.set("href", "#" + prefix + href[1:])
+        else:
+            link.attrib.pop("href", None)
+
+
+def move_footnotes(root: HtmlElement) -> None:
+    """Move each ``aside[role=doc-footnote]`` body to its first call site as ``span.footnote``."""
+    for note in root.xpath(".//aside[@role='doc-footnote']"):
+        note_id = note.get("id", "")
+        calls = root.xpath(".//a[@href=$href]", href="#" + note_id) if note_id else []
+        calls = [c for c in calls if not _inside(c, note)]
+        if not calls:
+            continue
+        span = _footnote_span(note)
+        first = calls[0]
+        site = first.getparent() if _is_lone_sup(first) else first
+        _replace(site, span)
+        for extra in calls[1:]:
+            extra.attrib.pop("href", None)
+        note.getparent().remove(note)
+    for section in root.xpath(".//section[contains(concat(' ', @class, ' '), ' footnotes ')]"):
+        if not section.xpath(".//aside|.//li|.//p"):
+            _drop_with_separator(section)
+
+
+def _inside(el: HtmlElement, ancestor: HtmlElement) -> bool:
+    return any(parent is ancestor for parent in el.iterancestors())
+
+
+def _is_lone_sup(call: HtmlElement) -> bool:
+    parent = call.getparent()
+    return parent is not None and parent.tag == "sup" and len(parent) == 1 and \
+        not (parent.text or "").strip()
+
+
+def _footnote_span(note: HtmlElement) -> HtmlElement:
+    """The note's content as inline markup: block children become spans, backlinks go."""
+    for back in note.xpath(".//a[@role='doc-backlink' or contains(@class, 'backref')]"):
+        _remove_keep_tail(back)
+    for number in note.xpath(".//*[contains(@class, 'footnote-number')]"):
+        _remove_keep_tail(number)  # the PDF numbers notes with its footnote counter
+    span = lxml.html.Element("span", {"class": "pdf-footnote"})
+    span.text = (note.text or "").lstrip() or None
+    for child in list(note):
+        span.append(child)
+    for el in span.iter():
+        # WeasyPrint 70 breaks lines at source newlines in a footnote called from a list item
+        el.text = _one_line(el.text)
+        el.tail = _one_line(el.tail) if el is not span else el.tail
+        if el is not span and isinstance(el.tag, str) and el.tag in _FOOTNOTE_BLOCKS:
+            el.set("class", f"fn-{el.tag} {el.get('class') or ''}".strip())
+            el.tag = "span"
+    return span
+
+
+def _one_line(text: str | None) -> str | None:
+    return None if text is None else _NEWLINES.sub(" ", text)
+
+
+def _replace(old: HtmlElement, new: HtmlElement) -> None:
+    new.tail = old.tail
+    old.getparent().replace(old, new)
+
+
+def _remove_keep_tail(el: HtmlElement) -> None:
+    """Remove ``el`` and the whitespace around it, keeping the text that follows it."""
+    parent = el.getparent()
+    previous = el.getprevious()
+    tail = (el.tail or "").strip()
+    if previous is not None:
+        previous.tail = ((previous.tail or "").rstrip() + " " + tail).rstrip()
+    else:
+        parent.text = ((parent.text or "").rstrip() + " " + tail).strip() or None
+    parent.remove(el)
+
+
+def _drop_with_separator(section: HtmlElement) -> None:
+    previous = section.getprevious()
+    if previous is not None and previous.tag == "hr":
+        previous.getparent().remove(previous)
+    section.getparent().remove(section)
+
+
+def make_entry(article: Article, html: str, zine: Zine) -> Entry:
+    """Raises ``FragmentError`` naming ``article`` if its fragment cannot be carried over."""
+    try:
+        body = prepare_fragment(html, article.slug)
+    except (ValueError, RecursionError) as error:
+        raise FragmentError(article, str(error) or type(error).__name__) from None
+    return Entry(
+        slug=article.slug,
+        anchor=anchor_for(article.slug),
+        title=article.title,
+        subtitle=article.subtitle,
+        byline=byline(article.authors, zine),
+        lang=article.language,
+        dir=article.direction,
+        license=article.license,
+        body=body,
+    )
+
+
+def group_articles(rendered: RenderedIssue) -> list[Group]:
+    """The issue's sections with their published articles, in reading order."""
+    groups = []
+    seen: set[str] = set()
+    for section in rendered.issue.sections:
+        entries = []
+        for article in section.articles:
+            fragment = rendered.fragments.get(article.slug)
+            if article.draft or fragment is None or article.slug in seen:
+                continue
+            seen.add(article.slug)
+            entries.append(make_entry(article, fragment.html, rendered.zine))
+        if entries:
+            groups.append(Group(section.title, tuple(entries)))
+    loose = [a for a in rendered.issue.published
+             if a.slug not in seen and a.slug in rendered.fragments]
+    if loose:
+        groups.append(Group(None, tuple(make_entry(a, rendered.fragments[a.slug].html,
+                                                   rendered.zine) for a in loose)))
+    return groups
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def build_document(rendered: RenderedIssue, stylesheets: Sequence[str], cover_src: str) -> str:
+    """The whole issue as one HTML document (cover, title, contents, articles, back matter)."""
+    issue, zine = rendered.issue, rendered.zine
+    groups = group_articles(rendered)
+    stamp = build_timestamp(issue.date)
+    authors = sorted({a.name for art in issue.published for a in art.authors if a.name})
+    keywords = sorted({t for art in issue.published for t in art.tags})
+    coops = [zine.coops[c] for c in issue.coop_ids() if c in zine.coops]
+    date_iso = issue.date.isoformat() if issue.date else ""
+    return _environment().get_template("pdf/issue.html.j2").render(
+        zine=zine,
+        issue=issue,
+        ui=ui_strings(issue.number, issue.language),
+        doc_title=f"{zine.title}: {issue.title}" if zine.title else issue.title,
+        authors=authors,
+        keywords=keywords,
+        timestamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        stylesheets=stylesheets,
+        cover_src=cover_src,
+        editors=byline(issue.editors, zine),
+        date_iso=date_iso,
+        date_text=i18n.format_date(issue.date, issue.language) if issue.date else "",
+        sections=groups,
+        all_entries=[e for g in groups for e in g.entries],
+        coops=coops,
+    )
