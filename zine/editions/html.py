@@ -1,0 +1,204 @@
+"""Editions stage: the HTML website edition of one issue (and, via ``zine.editions.site``, the
+site-wide index and Atom feed).
+
+``render(rendered, out_dir)`` writes ``out_dir/<issue-id>/index.html`` (the table of contents),
+one ``<slug>.html`` per published article, the media and cover, the stylesheets and fonts under
+``<issue-id>/styles/`` and a small ``issue.json`` manifest that the site index reads later.
+It reads only the ``RenderedIssue`` (plus the sizes of the EPUB/PDF files already built next to
+it), loads CSS and fonts only through ``zine.fetcher``, and writes only through ``zine.writer``.
+No JavaScript; no timestamps other than the issue date / ``SOURCE_DATE_EPOCH``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup
+
+from zine.editions.html_assets import (
+    copy_styles,
+    fill,
+    format_date,
+    format_size,
+    template_env,
+    ui_strings,
+)
+from zine.editions.site import render_site
+from zine.errors import ContentError
+from zine.model import Article, Coop, Issue
+from zine.render import MediaItem, RenderedIssue
+from zine.writer import write_bytes, write_text
+
+__all__ = ["render", "render_site"]
+
+MEDIA_NAME = re.compile(r"^media/[A-Za-z0-9][A-Za-z0-9._-]*$")
+WORDS_PER_MINUTE = 230
+DOWNLOADS = (("epub", "EPUB", "application/epub+zip"), ("pdf", "PDF", "application/pdf"))
+MANIFEST = "issue.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published article as the templates see it."""
+
+    article: Article
+    href: str
+    html: Markup
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Download:
+    ext: str
+    href: str
+    label: str
+    media_type: str
+    size: str
+
+
+def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
+    """Write the HTML edition of ``rendered`` into ``out_dir/<issue-id>/``."""
+    issue = rendered.issue
+    base = PurePosixPath(issue.id)
+    written, stylesheets = copy_styles(out_dir, base / "styles")
+    written += write_media(rendered, out_dir, base)
+    entries = article_entries(rendered)
+    context = issue_context(rendered, out_dir, entries, stylesheets)
+    env = template_env()
+    article_page = env.get_template("article.html")
+    for index, entry in enumerate(entries):
+        page = article_page.render(
+            **context,
+            entry=entry,
+            previous=entries[index - 1] if index > 0 else None,
+            next=entries[index + 1] if index + 1 < len(entries) else None,
+        )
+        written.append(write_text(out_dir, str(base / entry.href), page))
+    index_page = env.get_template("issue.html").render(**context)
+    written.append(write_text(out_dir, str(base / "index.html"), index_page))
+    written.append(write_text(out_dir, str(base / MANIFEST), issue_manifest(rendered)))
+    return written
+
+
+def write_media(rendered: RenderedIssue, out_dir: Path, base: PurePosixPath) -> list[Path]:
+    """Every media item and the cover, at their generated names (never contributor strings)."""
+    items = {**rendered.media, rendered.cover.name: rendered.cover}
+    written = []
+    for name in sorted(items):
+        if not MEDIA_NAME.match(name):
+            raise ContentError(f"html edition: unexpected media name {name!r}")
+        written.append(write_bytes(out_dir, str(base / name), items[name].data))
+    return written
+
+
+def article_entries(rendered: RenderedIssue) -> list[Entry]:
+    """Published articles in reading order, with their fragment and reading time."""
+    entries = []
+    for article in rendered.issue.published:
+        fragment = rendered.fragments.get(article.slug)
+        if fragment is None:
+            continue
+        minutes = max(1, math.ceil(article.body.words / WORDS_PER_MINUTE))
+        entries.append(Entry(article, f"{article.slug}.html", Markup(fragment.html), minutes))
+    return entries
+
+
+def section_groups(issue: Issue, entries: Sequence[Entry]) -> list[tuple[str | None, list[Entry]]]:
+    """The issue's sections holding published articles, each with its entries in order."""
+    by_slug = {entry.article.slug: entry for entry in entries}
+    groups: list[tuple[str | None, list[Entry]]] = []
+    placed: set[str] = set()
+    for section in issue.sections:
+        members = [by_slug[a.slug] for a in section.articles if a.slug in by_slug]
+        if members:
+            groups.append((section.title, members))
+            placed.update(e.article.slug for e in members)
+    rest = [entry for entry in entries if entry.article.slug not in placed]
+    if rest:
+        groups.append((None, rest))
+    return groups
+
+
+def downloads(out_dir: Path, issue_id: str) -> list[Download]:
+    """The EPUB and PDF editions already built next to this one, with their sizes."""
+    found = []
+    for ext, label, media_type in DOWNLOADS:
+        path = out_dir / issue_id / f"{issue_id}.{ext}"
+        if path.is_file():
+            size = format_size(path.stat().st_size)
+            found.append(Download(ext, path.name, label, media_type, size))
+    return found
+
+
+def coop_directory(rendered: RenderedIssue) -> list[Coop]:
+    coops: Mapping[str, Coop] = rendered.zine.coops
+    return [coops[cid] for cid in rendered.issue.coop_ids() if cid in coops]
+
+
+def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
+                  stylesheets: Sequence[str]) -> dict[str, object]:
+    """Everything the issue index and the article pages share."""
+    issue, zine = rendered.issue, rendered.zine
+    ui = ui_strings(issue.language)
+    return {
+        "zine": zine,
+        "issue": issue,
+        "ui": ui,
+        "issue_label": issue_label(issue, ui),
+        "issue_date": format_date(issue.date, issue.language),
+        "entries": entries,
+        "groups": section_groups(issue, entries),
+        "cover": rendered.cover,
+        "downloads": downloads(out_dir, issue.id),
+        "coops": coop_directory(rendered),
+        "stylesheets": [f"styles/{name}" for name in stylesheets],
+        "licenses": sorted({e.article.license for e in entries if e.article.license}),
+        "license_url": license_url,
+        "web_url": web_url,
+        "fill": fill,
+    }
+
+
+def issue_label(issue: Issue, ui: Mapping[str, str]) -> str:
+    if issue.number is None:
+        return issue.title
+    return fill(ui["issue_n"], number=issue.number, n=issue.number)
+
+
+def license_url(spdx_id: str) -> str:
+    """The canonical page of an SPDX licence id (Creative Commons ids on creativecommons.org)."""
+    match = re.fullmatch(r"CC-(BY(?:-NC)?(?:-ND|-SA)?)-(\d\.\d)", spdx_id)
+    if match:
+        return f"https://creativecommons.org/licenses/{match[1].lower()}/{match[2]}/"
+    if spdx_id == "CC0-1.0":
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    return f"https://spdx.org/licenses/{quote(spdx_id, safe='')}.html"
+
+
+def web_url(url: str) -> str | None:
+    """``url`` if it is an absolute http(s) link, else None (coops.yaml is input too)."""
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def issue_manifest(rendered: RenderedIssue) -> str:
+    """What the site index needs to list this issue in later builds that do not rebuild it."""
+    issue = rendered.issue
+    cover: MediaItem = rendered.cover
+    data = {
+        "id": issue.id,
+        "number": issue.number,
+        "title": issue.title,
+        "date": issue.date.isoformat() if issue.date else None,
+        "language": issue.language,
+        "direction": issue.direction,
+        "description": issue.description,
+        "cover": {"src": cover.name, "width": cover.width, "height": cover.height},
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

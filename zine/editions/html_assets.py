@@ -1,0 +1,185 @@
+"""Editions stage (HTML website): shared helpers for the issue pages and the site index.
+
+Reads CSS and fonts only through ``zine.fetcher`` and writes only through ``zine.writer``;
+knows nothing about articles. Holds the Jinja2 environment (autoescape on), the UI strings
+with English fallbacks, date and size formatting, and the copying of stylesheets and fonts.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path, PurePosixPath
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from zine.errors import ContentError
+from zine.writer import write_bytes
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
+
+# Linked in this order on every page (base.css imports fonts.css, code.css and its screen
+# sheets); base.css is skipped if the render core does not ship it.
+STYLESHEETS = ("base.css", "html.css")
+REQUIRED_STYLESHEETS = frozenset({"html.css"})
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)""")
+_SAFE_RESOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
+
+# English fallbacks for every key the HTML templates use; ``zine.i18n`` overrides them.
+DEFAULT_STRINGS: Mapping[str, str] = {
+    "contents": "Contents",
+    "by": "by",
+    "notes": "Notes",
+    "download": "Download",
+    "download_epub": "Download EPUB",
+    "download_pdf": "Download PDF",
+    "and": "and",
+    "cover": "Cover",
+    "colophon": "Colophon",
+    "coop_directory": "Cooperatives in this issue",
+    "previous": "Previous",
+    "next": "Next",
+    "issue_n": "Issue {number}",
+    "license": "License",
+    "published": "Published",
+    "reading_time": "{minutes} min read",
+    "section": "Section",
+    "back_to_top": "Back to top",
+    "skip_to_content": "Skip to content",
+    "all_issues": "All issues",
+    "editors": "Edited by",
+    "feed": "Atom feed",
+    "articles": "Articles",
+    "read_online": "Read online",
+}
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+@functools.lru_cache(maxsize=32)
+def ui_strings(language: str) -> Mapping[str, str]:
+    """UI strings of ``language`` from ``zine.i18n``, with English fallbacks for missing keys."""
+    merged = dict(DEFAULT_STRINGS)
+    try:
+        from zine.i18n import strings
+    except ImportError:  # the render core is not there yet: English only
+        return merged
+    merged.update({k: v for k, v in strings(language).items() if isinstance(v, str)})
+    return merged
+
+
+def fill(template: str, **values: object) -> str:
+    """``template.format(**values)``, or the template itself if its fields do not match."""
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def format_date(value: date | None, language: str) -> str:
+    """A human date in ``language`` (``zine.i18n.format_date`` when it exists)."""
+    if value is None:
+        return ""
+    try:
+        from zine import i18n
+
+        formatter = getattr(i18n, "format_date", None)
+    except ImportError:
+        formatter = None
+    if formatter is not None:
+        try:
+            return str(formatter(value, language))
+        except (KeyError, ValueError, TypeError):
+            pass
+    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def format_size(size: int) -> str:
+    """Bytes as a short human size (``1.4 MB``), the same in every language."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def build_timestamp(fallback: date | None) -> datetime:
+    """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of ``fallback`` (else the epoch)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    if fallback is not None:
+        return datetime(fallback.year, fallback.month, fallback.day, tzinfo=UTC)
+    return datetime.fromtimestamp(0, tz=UTC)
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@functools.lru_cache(maxsize=1)
+def template_env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["fill"] = lambda template, **values: fill(template, **values)
+    return env
+
+
+def _available(name: str) -> bool:
+    from zine.fetcher import STYLES_DIR
+
+    return (Path(STYLES_DIR) / name).is_file()
+
+
+def copy_styles(out_dir: Path, target: PurePosixPath) -> tuple[list[Path], list[str]]:
+    """Copy the HTML stylesheets, what they ``@import`` and the fonts they use to
+    ``out_dir/target``.
+
+    Returns the files written and the stylesheet names to link (relative to ``target``).
+    Every file is read through ``zine.fetcher.read_style_resource``.
+    """
+    from zine.fetcher import ResourceDenied, read_style_resource
+
+    linked = [name for name in STYLESHEETS
+              if name in REQUIRED_STYLESHEETS or _available(name)]
+    pending = sorted(linked)
+    seen: set[str] = set(pending)
+    contents: dict[str, bytes] = {}
+    while pending:
+        name = pending.pop()
+        try:
+            data = read_style_resource(name)
+        except ResourceDenied as denied:
+            raise ContentError(f"html edition: cannot load styles/{name}: {denied}") from None
+        contents[name] = data
+        if name.endswith(".css"):
+            base = PurePosixPath(name).parent
+            for resource in sorted(_css_resources(data.decode("utf-8"))):
+                relative = str(base / resource) if str(base) != "." else resource
+                if relative not in seen:
+                    seen.add(relative)
+                    pending.append(relative)
+    written = [write_bytes(out_dir, str(target / name), contents[name])
+               for name in sorted(contents)]
+    return written, linked
+
+
+def _css_resources(css: str) -> set[str]:
+    """Relative resource paths (fonts, images) a stylesheet refers to with ``url()``."""
+    found = set()
+    for match in _CSS_URL.finditer(css):
+        url = match.group(1).split("#")[0].split("?")[0]
+        if _SAFE_RESOURCE.match(url) and ".." not in url.split("/"):
+            found.add(url)
+    return found
