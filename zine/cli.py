@@ -72,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="local preview of the HTML edition")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (loopback)")
+    serve.add_argument("--public", action="store_true",
+                       help="allow a --host that is not loopback")
     return parser
 
 
@@ -120,7 +122,13 @@ def run_build(args: argparse.Namespace) -> int:
         result.diagnostics[:] = strict(result.diagnostics)
     print_diagnostics(result.diagnostics)
     summarise(result.diagnostics)
-    return 1 if has_errors(result.diagnostics) else 0
+    if not args.quiet:
+        for path in result.outputs:
+            print(f"wrote {path}")
+    for issue_id in result.failed:
+        print(f"zine: {issue_id}: not built; its previous editions are left in place",
+              file=sys.stderr)
+    return 1 if has_errors(result.diagnostics) or result.failed else 0
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -137,7 +145,7 @@ def run_new(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from zine.serve import serve
 
-    return serve(host=args.host, port=args.port, root=args.root)
+    return serve(host=args.host, port=args.port, root=args.root, public=args.public)
 
 
 COMMANDS = {"check": run_check, "build": run_build, "new": run_new, "serve": run_serve}
