@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # EPUB and PDF come before HTML: the issue page links them with their file sizes.
 EDITION_ORDER = ("epub", "pdf", "booklet", "html")
+
+Progress = Callable[[str, str], None]
 
 
 @dataclass
@@ -70,8 +72,14 @@ def build_project(
     root: Path | None = None,
     strict_mode: bool = False,
     quiet: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Build ``formats`` of the issues named (all when none) into ``out_dir``."""
+    """Build ``formats`` of the issues named (all when none) into ``out_dir``.
+
+    ``progress(stage, detail)`` is called as work starts: ("issue", id), ("render", id),
+    ("edition", "<id> <name>"), ("site", ""), so the CLI can show where a long build is.
+    """
+    report = progress or (lambda stage, detail: None)
     from zine.checks import check_zine
     from zine.loader import load_project
     from zine.project import find_root
@@ -89,19 +97,22 @@ def build_project(
         return result
     rendered_issues = []
     for issue in issues:
-        rendered = build_issue(zine, issue, formats, out_dir, strict_mode, diags, result)
+        report("issue", issue.id)
+        rendered = build_issue(zine, issue, formats, out_dir, strict_mode, diags, result,
+                               report)
         if rendered is not None:
             rendered_issues.append(rendered)
     if "html" in formats and rendered_issues:
         from zine.editions.html import render_site
 
+        report("site", "")
         result.outputs += render_site(zine, rendered_issues, out_dir)
     return result
 
 
 def build_issue(zine: Zine, issue: Issue, formats: Sequence[str], out_dir: Path,
                 strict_mode: bool, diags: Sequence[Diagnostic],
-                result: BuildResult) -> RenderedIssue | None:
+                result: BuildResult, report: Progress) -> RenderedIssue | None:
     """Render one issue and write its editions; returns the RenderedIssue, or None on failure."""
     from zine.editions import registry
     from zine.render import render_issue
@@ -114,6 +125,7 @@ def build_issue(zine: Zine, issue: Issue, formats: Sequence[str], out_dir: Path,
         result.diagnostics.append(make("Z505", issue.where.pos, issue=issue.id))
         result.failed.append(issue.id)
         return None
+    report("render", issue.id)
     rendered, render_diags = render_issue(zine, issue)
     result.diagnostics += render_diags
     if _blocking(render_diags, strict_mode):
@@ -125,6 +137,7 @@ def build_issue(zine: Zine, issue: Issue, formats: Sequence[str], out_dir: Path,
             continue
         if name not in renderers:
             raise UsageError(f"the {name} edition is not available yet")
+        report("edition", f"{issue.id} {name}")
         try:
             result.outputs += renderers[name](rendered, out_dir)
         except ContentError as error:
