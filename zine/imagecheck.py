@@ -15,9 +15,12 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from zine import codes
+from zine.media import MAX_FILE_BYTES, MAX_PIXELS, MediaError, looks_like_svg, open_checked
 
-MAX_MEGAPIXELS = 40
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
+# One set of image rules: the limits, the SVG sniffing and the decoding live in zine.media,
+# which the render stage uses too; this module only maps a problem to its diagnostic code.
+MAX_MEGAPIXELS = MAX_PIXELS // 1_000_000
+MAX_IMAGE_BYTES = MAX_FILE_BYTES
 FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
 _FORMAT_NAMES = {"MPO": "JPEG"}  # a JPEG with a second frame (phone cameras) is still JPEG
 
@@ -26,11 +29,6 @@ _FORMAT_NAMES = {"MPO": "JPEG"}  # a JPEG with a second frame (phone cameras) is
 class ImageProblem:
     code: str
     values: dict[str, object] = field(default_factory=dict)
-
-
-def looks_like_svg(head: bytes) -> bool:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return text.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in text[:2048]
 
 
 def inspect_image(path: Path, *, allow_svg: bool = False) -> ImageProblem | None:
@@ -66,10 +64,9 @@ def _inspect_raster(path: Path) -> ImageProblem | None:
             "width": width, "height": height, "megapixels": round(width * height / 1e6, 1),
             "limit": MAX_MEGAPIXELS})
     try:
-        with Image.open(path) as image:
-            image.verify()
-        with Image.open(path) as image:
-            image.load()
+        open_checked(path.read_bytes()).close()
+    except MediaError as error:
+        return ImageProblem(codes.IMAGE_BROKEN, {"reason": error.reason})
     except Exception as error:  # Pillow raises many kinds for corrupt data: all mean "broken"
         return ImageProblem(codes.IMAGE_BROKEN, {"reason": _reason(error)})
     return None

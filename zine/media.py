@@ -113,7 +113,7 @@ def _process(data: bytes) -> MediaItem:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = _open_checked(data)
+            image = open_checked(data)
             ext = _KEEP.get(image.format or "", _PNG)[0]
             image, ext = _clean_pixels(image, ext)
             out = _encode(image, ext)
@@ -130,7 +130,7 @@ def _process(data: bytes) -> MediaItem:
     return MediaItem(name, media_type, out, image.width, image.height)
 
 
-def _open_checked(data: bytes) -> Image.Image:
+def open_checked(data: bytes) -> Image.Image:
     """Open from bytes, check the header size, verify, then decode every pixel."""
     probe = Image.open(io.BytesIO(data))
     width, height = probe.size
