@@ -6,7 +6,8 @@ OUT    ?= build
 ISSUES := $(sort $(notdir $(wildcard issues/*)))
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup deps test-deps build check test lint typecheck pytest clean $(ISSUES)
+.PHONY: all help setup deps test-deps build check test lint typecheck pytest clean bench \
+	$(ISSUES) $(addsuffix -booklet,$(ISSUES))
 
 all: build ## set up and build every issue (EPUB, PDF, HTML) into build/
 
@@ -34,11 +35,14 @@ build: setup deps ## build every issue
 $(ISSUES): setup deps
 	$(BIN)/zine build --out $(OUT) $@
 
+$(addsuffix -booklet,$(ISSUES)): setup deps
+	$(BIN)/zine build --out $(OUT) --format booklet $(@:-booklet=)
+
 check: setup ## validate every issue (zine check)
 	$(BIN)/zine check
 
 lint: setup
-	$(BIN)/ruff check zine tests tools
+	$(BIN)/ruff check zine tests tools bench
 
 typecheck: setup
 	$(BIN)/mypy
@@ -47,6 +51,10 @@ pytest: setup test-deps
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest ## ruff, mypy and the test suite (EPUBCheck, Nu checker, PDF read-back)
+
+bench: setup deps ## time zine build against Pandoc on a generated corpus (not part of test)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean: ## remove build output and caches (keeps .venv)
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

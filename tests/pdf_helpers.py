@@ -166,7 +166,12 @@ def squash(text: str) -> str:
 
 def contents_numbers(rendered: RenderedIssue, texts: list[str]) -> dict[str, int]:
     """Article title -> the page number the PDF's contents page prints for it."""
-    contents = next(squash(t) for t in texts if squash(t).startswith("Contents"))
+    squashed = [squash(t) for t in texts]
+    start = next(i for i, t in enumerate(squashed) if t.startswith("Contents"))
+    end = start + 1
+    while end < len(squashed) and re.search(r"\.{5,}\d+", squashed[end]):
+        end += 1  # a long contents runs on over the following pages
+    contents = "".join(squashed[start:end])
     found = {}
     for article in rendered.issue.published:
         match = re.search(re.escape(squash(article.title)) + r"[.…]*(\d+)", contents)
