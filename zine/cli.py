@@ -1,5 +1,7 @@
 """Command line: parses arguments and calls the stages; the only place that prints.
 
+(``zine.progress`` writes the build's progress to the stream this module hands it.)
+
 ``main(argv=None) -> int`` so tests run it in-process. Exit status: 0 success, 1 content
 errors, 2 usage errors. Content problems reach the user as ``path:line:col`` lines, every
 "cannot go on" as one line: never a Python traceback.
@@ -8,19 +10,26 @@ errors, 2 usage errors. Content problems reach the user as ``path:line:col`` lin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO, TypeAlias
 
 from zine import __version__
-from zine.diagnostics import Diagnostic, has_errors, sort_diagnostics, strict
+from zine.diagnostics import Diagnostic, display_path, has_errors, sort_diagnostics, strict
 from zine.errors import UsageError, ZineError
+from zine.progress import ProgressLogHandler, ProgressReport
 
 FORMATS = ("epub", "pdf", "html", "booklet")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
 
 log = logging.getLogger("zine")
+
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[_Parser]"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,63 +38,145 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="zine", description="Publishing pipeline of the tech-coops zine.")
+    parser = _Parser(prog="zine", description="Publishing pipeline of the tech-coops zine: "
+                     "Markdown articles to EPUB, print PDF and a website.",
+                     epilog="Run 'zine COMMAND --help' for the options of a command. Exit "
+                     "status: 0 success, 1 content errors, 2 usage errors.")
     parser.add_argument("--version", action="version", version=f"zine {__version__}")
     parser.add_argument("--root", type=Path, default=None,
                         help="the zine repository (default: found from the paths or the "
                              "working directory: the folder holding zine.yaml)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    check = sub.add_parser("check", help="validate issues or single articles")
-    check.add_argument("paths", nargs="*", type=Path,
-                       help="issue folders or .md files (default: every issue)")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.add_argument("--format", choices=("text", "github"), default="text",
-                       dest="output_format", help="diagnostic output format")
-
-    build = sub.add_parser("build", help="build editions of issues")
-    build.add_argument("issues", nargs="*", help="issue ids (default: every issue)")
-    build.add_argument("--format", default=",".join(DEFAULT_FORMATS), dest="formats",
-                       help=f"comma-separated subset of {','.join(FORMATS)}")
-    build.add_argument("--out", type=Path, default=Path("build"), help="output folder")
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("--quiet", "-q", action="store_true", help="only report problems")
-
-    new = sub.add_parser("new", help="scaffold an issue or an article")
-    kinds = new.add_subparsers(dest="kind", required=True, parser_class=_Parser)
-    new_issue = kinds.add_parser("issue", help="a new issue folder with issue.yaml")
-    new_issue.add_argument("id", nargs="?", help="issue id, e.g. 02-solidarity")
-    new_issue.add_argument("--title", required=True)
-    new_issue.add_argument("--number", type=int, default=None,
-                           help="default: one more than the highest")
-    new_issue.add_argument("--date", default=None, help="ISO date, default: today")
-    new_issue.add_argument("--language", default=None)
-    new_article = kinds.add_parser("article", help="a new article in an issue")
-    new_article.add_argument("issue", help="issue id")
-    new_article.add_argument("--title", required=True)
-    new_article.add_argument("--author", action="append", required=True,
-                             help="author name (repeatable)")
-    new_article.add_argument("--coop", action="append", default=[],
-                             help="coop id of the author at the same place (repeatable)")
-    new_article.add_argument("--slug", default=None)
-    new_article.add_argument("--language", default=None)
-
-    serve = sub.add_parser("serve", help="local preview of the HTML edition")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (loopback)")
-    serve.add_argument("--public", action="store_true",
-                       help="allow a --host that is not loopback")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                metavar="COMMAND", title="commands")
+    _add_check(sub)
+    _add_build(sub)
+    _add_new(sub)
+    _add_serve(sub)
+    _add_stats(sub)
     return parser
 
 
+def _add_check(sub: Subparsers) -> None:
+    check = sub.add_parser(
+        "check", help="validate issues or single articles",
+        description="Check articles and issues without building anything: every problem is "
+                    "one line 'path:line:col: error|warning: message [code]'. Exits 1 if "
+                    "there is an error (with --strict, also a warning).")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="issue folders or .md files (default: every issue)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       dest="output_format",
+                       help="text (default), or github: GitHub Actions annotations on "
+                            "stdout, shown on the lines of a pull request")
+
+
+def _add_build(sub: Subparsers) -> None:
+    build = sub.add_parser(
+        "build", help="build editions of issues",
+        description="Check, then build the editions of issues into --out. An issue with "
+                    "errors is not built and its previous editions stay in place. Shows "
+                    "progress on stderr: one line redrawn in place on a terminal, one line "
+                    "per step otherwise.")
+    build.add_argument("issues", nargs="*", metavar="ISSUE",
+                       help="issue ids, e.g. 01-no-masters-no-slaves (default: every issue)")
+    build.add_argument("--format", default=",".join(DEFAULT_FORMATS), dest="formats",
+                       metavar="FORMATS",
+                       help=f"comma-separated subset of {','.join(FORMATS)} "
+                            f"(default: {','.join(DEFAULT_FORMATS)})")
+    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                       help="output folder (default: build)")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--no-cache", action="store_true",
+                       help="rebuild everything: do not use or update DIR/.cache")
+    loudness = build.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", "-q", action="store_true",
+                          help="only report problems: no progress, no list of files written")
+    loudness.add_argument("--verbose", "-v", action="store_true",
+                          help="also show when each step started and how long the build took, "
+                               "and log what happens")
+
+
+def _add_new(sub: Subparsers) -> None:
+    new = sub.add_parser("new", help="scaffold an issue or an article",
+                         description="Create a new issue folder or article file with its "
+                                     "front matter filled in, and print its path.")
+    kinds = new.add_subparsers(dest="kind", required=True, parser_class=_Parser,
+                               metavar="KIND", title="kinds")
+    new_issue = kinds.add_parser("issue", help="a new issue folder with issue.yaml",
+                                 description="Create issues/<id>/issue.yaml and articles/.")
+    new_issue.add_argument("id", nargs="?",
+                           help="issue id, e.g. 02-solidarity (default: from the number and "
+                                "the title)")
+    new_issue.add_argument("--title", required=True, help="the issue's title")
+    new_issue.add_argument("--number", type=int, default=None,
+                           help="default: one more than the highest")
+    new_issue.add_argument("--date", default=None, help="ISO date, default: today")
+    new_issue.add_argument("--language", default=None,
+                           help="BCP 47 code, e.g. en (default: zine.yaml's)")
+    new_article = kinds.add_parser("article", help="a new article in an issue",
+                                   description="Create issues/<issue>/articles/<slug>.md "
+                                               "from the article template.")
+    new_article.add_argument("issue", help="issue id, e.g. 02-solidarity")
+    new_article.add_argument("--title", required=True, help="the article's title")
+    new_article.add_argument("--author", action="append", required=True,
+                             help="author name (repeatable)")
+    new_article.add_argument("--coop", action="append", default=[],
+                             help="coop id from coops.yaml of the author at the same place "
+                                  "(repeatable)")
+    new_article.add_argument("--slug", default=None,
+                             help="file name without .md (default: from the title)")
+    new_article.add_argument("--language", default=None,
+                             help="BCP 47 code, e.g. de (default: the issue's)")
+
+
+def _add_serve(sub: Subparsers) -> None:
+    serve = sub.add_parser(
+        "serve", help="local preview of the HTML edition",
+        description="Build the HTML edition into a private folder, serve it, and rebuild and "
+                    "reload the page when a file changes. Stop with Ctrl-C.")
+    serve.add_argument("--port", type=int, default=8000, help="default: 8000")
+    serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (loopback)")
+    serve.add_argument("--public", action="store_true",
+                       help="allow a --host that is not loopback")
+
+
+def _add_stats(sub: Subparsers) -> None:
+    stats = sub.add_parser(
+        "stats", help="words, reading time, coops, countries and languages per issue",
+        description="Count the published articles of issues: words, reading time (200 words "
+                    "a minute; in Chinese and Japanese two characters make a word), and "
+                    "articles per coop, per country (from coops.yaml) and per language.")
+    stats.add_argument("issues", nargs="*", metavar="ISSUE",
+                       help="issue ids (default: every issue)")
+    stats.add_argument("--format", choices=("text", "json"), default="text",
+                       dest="output_format", help="text (default) or json")
+
+
+def github_property(value: str) -> str:
+    """A workflow-command property value: %, CR, LF, ':' and ',' percent-encoded."""
+    return github_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_data(value: str) -> str:
+    """A workflow-command message: %, CR and LF percent-encoded (GitHub decodes them)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_annotation(diag: Diagnostic) -> str:
+    """``::error file=...,line=...,col=...,title=...::message`` for GitHub Actions."""
+    kind = "error" if diag.is_error else "warning"
+    props = ",".join(f"{key}={github_property(str(value))}" for key, value in (
+        ("file", display_path(diag.pos.path)), ("line", diag.pos.line),
+        ("col", diag.pos.col), ("title", diag.code)))
+    return f"::{kind} {props}::{github_data(diag.message)}"
+
+
 def print_diagnostics(diags: Sequence[Diagnostic], output_format: str = "text") -> None:
+    """Text lines on stderr; GitHub annotations on stdout, where the runner reads them."""
     for diag in sort_diagnostics(diags):
         if output_format == "github":
-            from zine.diagnostics import display_path
-
-            kind = "error" if diag.is_error else "warning"
-            print(f"::{kind} file={display_path(diag.pos.path)},line={diag.pos.line},"
-                  f"col={diag.pos.col},title={diag.code}::{diag.message}", file=sys.stderr)
+            print(github_annotation(diag))
         else:
             print(diag.format(), file=sys.stderr)
 
@@ -116,19 +207,71 @@ def run_build(args: argparse.Namespace) -> int:
     if unknown or not formats:
         raise UsageError(f"zine build: unknown format {', '.join(unknown) or '(none)'}; "
                          f"choose from {', '.join(FORMATS)}")
-    result = build_project(args.issues, formats=formats, out_dir=args.out, root=args.root,
-                           strict_mode=args.strict, quiet=args.quiet)
+    report = ProgressReport(sys.stderr, live=_is_terminal(sys.stderr), quiet=args.quiet,
+                            verbose=args.verbose, width=shutil.get_terminal_size().columns)
+    with _logs_through(report):
+        try:
+            result = build_project(args.issues, formats=formats, out_dir=args.out,
+                                   root=args.root, strict_mode=args.strict, quiet=args.quiet,
+                                   progress=report, use_cache=not args.no_cache)
+        finally:
+            report.finish()
     if args.strict:
         result.diagnostics[:] = strict(result.diagnostics)
+    if not report.steps and result.outputs and not result.failed and not args.quiet:
+        print("zine: nothing changed since the last build", file=sys.stderr)
     print_diagnostics(result.diagnostics)
     summarise(result.diagnostics)
     if not args.quiet:
         for path in result.outputs:
-            print(f"wrote {path}")
+            print(f"wrote {display_path(path)}")
     for issue_id in result.failed:
         print(f"zine: {issue_id}: not built; its previous editions are left in place",
               file=sys.stderr)
     return 1 if has_errors(result.diagnostics) or result.failed else 0
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # replaced or closed streams
+        return False
+
+
+@contextlib.contextmanager
+def _logs_through(report: ProgressReport) -> Iterator[None]:
+    """While building on a terminal, log records go through ``report`` so they do not cut
+    its live line; otherwise logging stays as ``main`` set it up."""
+    if not report.live:
+        yield
+        return
+    logger = logging.getLogger("zine")
+    handler = ProgressLogHandler(report)
+    handler.setFormatter(logging.Formatter("zine: %(message)s"))
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from zine.build import select_issues
+    from zine.loader import load_project
+    from zine.project import find_root
+    from zine.stats import format_json, format_text, issue_stats
+
+    zine, diags = load_project(find_root([], args.root))
+    stats = [issue_stats(zine, issue) for issue in select_issues(zine, args.issues)]
+    errors = sum(1 for d in diags if d.is_error)
+    if errors:
+        print(f"zine: warning: the content has {errors} error(s), so these counts may be "
+              "off; 'zine check' lists them", file=sys.stderr)
+    text = format_json(stats) if args.output_format == "json" else format_text(stats)
+    sys.stdout.write(text)
+    return 0
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -148,13 +291,16 @@ def run_serve(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, root=args.root, public=args.public)
 
 
-COMMANDS = {"check": run_check, "build": run_build, "new": run_new, "serve": run_serve}
+COMMANDS = {"check": run_check, "build": run_build, "new": run_new, "serve": run_serve,
+            "stats": run_stats}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="zine: %(message)s")
     try:
         args = build_parser().parse_args(argv)
+        verbose = getattr(args, "verbose", False)
+        logging.getLogger("zine").setLevel(logging.INFO if verbose else logging.WARNING)
         return COMMANDS[args.command](args)
     except ZineError as error:
         print(f"zine: error: {error}", file=sys.stderr)
