@@ -39,7 +39,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_tool("pdftotext")
     out = tmp_path_factory.mktemp("pdf")
     paths = pdf.render(make_rendered_issue(), out)
-    assert paths == [out / "01-test" / "01-test.pdf"]
+    assert paths[0] == out / "01-test" / "01-test.pdf"
+    assert all(p.parent == out / "01-test" / "offprints" for p in paths[1:])  # offprints
     return paths[0]
 
 

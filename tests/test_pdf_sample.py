@@ -54,7 +54,8 @@ def built(rendered: RenderedIssue, tmp_path_factory: pytest.TempPathFactory) -> 
     require_tool("pdftotext")
     out = tmp_path_factory.mktemp("sample")
     paths = pdf.render(rendered, out)
-    assert paths == [out / SAMPLE / f"{SAMPLE}.pdf"]
+    assert paths[0] == out / SAMPLE / f"{SAMPLE}.pdf"
+    assert {p.name for p in paths[1:]} == {f"{a.slug}.pdf" for a in rendered.issue.published}
     return paths[0]
 
 

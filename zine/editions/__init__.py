@@ -17,6 +17,7 @@ Renderer = Callable[[RenderedIssue, Path], list[Path]]
 
 def registry() -> dict[str, Renderer]:
     """Edition name -> renderer; imported lazily so ``zine check`` never loads WeasyPrint."""
-    from zine.editions import epub, html, pdf
+    from zine.editions import booklet, epub, html, pdf
 
-    return {"epub": epub.render, "pdf": pdf.render, "html": html.render}
+    return {"epub": epub.render, "pdf": pdf.render, "booklet": booklet.render,
+            "html": html.render}

@@ -29,7 +29,7 @@ from zine.editions.html_assets import (
     template_env,
     ui_strings,
 )
-from zine.editions.site import render_site
+from zine.editions.site import issue_authors, render_site
 from zine.errors import ContentError
 from zine.model import Article, Coop, Issue
 from zine.render import MediaItem, RenderedIssue
@@ -44,16 +44,6 @@ MANIFEST = "issue.json"
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One published article as the templates see it."""
-
-    article: Article
-    href: str
-    html: Markup
-    minutes: int
-
-
-@dataclass(frozen=True)
 class Download:
     ext: str
     href: str
@@ -62,13 +52,24 @@ class Download:
     size: str
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One published article as the templates see it."""
+
+    article: Article
+    href: str
+    html: Markup
+    minutes: int
+    offprints: tuple[Download, ...] = ()
+
+
 def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
     """Write the HTML edition of ``rendered`` into ``out_dir/<issue-id>/``."""
     issue = rendered.issue
     base = PurePosixPath(issue.id)
     written, stylesheets = copy_styles(out_dir, base / "styles")
     written += write_media(rendered, out_dir, base)
-    entries = article_entries(rendered)
+    entries = article_entries(rendered, out_dir)
     context = issue_context(rendered, out_dir, entries, stylesheets)
     env = template_env()
     article_page = env.get_template("article.html")
@@ -97,15 +98,19 @@ def write_media(rendered: RenderedIssue, out_dir: Path, base: PurePosixPath) -> 
     return written
 
 
-def article_entries(rendered: RenderedIssue) -> list[Entry]:
-    """Published articles in reading order, with their fragment and reading time."""
+def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> list[Entry]:
+    """Published articles in reading order, with their fragment, reading time and the
+    offprints already built for them under ``out_dir``."""
     entries = []
     for article in rendered.issue.published:
         fragment = rendered.fragments.get(article.slug)
         if fragment is None:
             continue
         minutes = max(1, math.ceil(article.body.words / WORDS_PER_MINUTE))
-        entries.append(Entry(article, f"{article.slug}.html", Markup(fragment.html), minutes))
+        offprints = offprint_downloads(out_dir, rendered.issue.id, article.slug) \
+            if out_dir is not None else []
+        entries.append(Entry(article, f"{article.slug}.html", Markup(fragment.html), minutes,
+                             tuple(offprints)))
     return entries
 
 
@@ -133,6 +138,18 @@ def downloads(out_dir: Path, issue_id: str) -> list[Download]:
         if path.is_file():
             size = format_size(path.stat().st_size)
             found.append(Download(ext, path.name, label, media_type, size))
+    return found
+
+
+def offprint_downloads(out_dir: Path, issue_id: str, slug: str) -> list[Download]:
+    """The EPUB and PDF offprints of one article already built, with their sizes, as links
+    relative to the issue folder."""
+    found = []
+    for ext, label, media_type in DOWNLOADS:
+        path = out_dir / issue_id / "offprints" / f"{slug}.{ext}"
+        if path.is_file():
+            size = format_size(path.stat().st_size)
+            found.append(Download(ext, f"offprints/{path.name}", label, media_type, size))
     return found
 
 
@@ -200,5 +217,6 @@ def issue_manifest(rendered: RenderedIssue) -> str:
         "direction": issue.direction,
         "description": issue.description,
         "cover": {"src": cover.name, "width": cover.width, "height": cover.height},
+        "authors": list(issue_authors(rendered)),
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

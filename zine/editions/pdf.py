@@ -1,10 +1,16 @@
-"""PDF edition: a ``RenderedIssue`` -> ``<out>/<issue-id>/<issue-id>.pdf`` (A5, tagged, outline).
+"""PDF edition: a ``RenderedIssue`` -> ``<out>/<issue-id>/<issue-id>.pdf`` (A5, tagged, outline)
+and one offprint per published article, ``<out>/<issue-id>/offprints/<slug>.pdf``.
 
 Editions stage. Builds the HTML document with ``zine.editions.pdf_html`` and lays it out with
 WeasyPrint; every resource (stylesheets, fonts, images, the cover) is loaded through
 ``zine.fetcher.RestrictedFetcher`` under the virtual base URL ``zine.fetcher.BASE_URL``, so the
 PDF does not depend on the checkout folder. It writes only through ``zine.writer``, and only
 after the whole document rendered cleanly.
+
+One ``Typesetter`` per issue holds the fetcher, the ``FontConfiguration`` and the stylesheets
+parsed once (as WeasyPrint user stylesheets; fonts load while parsing), so each offprint
+(``zine.editions.pdf_offprint``) costs its own layout only. The issue PDF made last is kept in
+memory for the booklet edition of the same run (``issue_pdf_bytes``).
 
 API: ``render(rendered, out_dir) -> list[Path]``. On failure it writes nothing and raises
 ``PdfBuildError`` (a ``zine.errors.ContentError``) whose ``diagnostics`` say what went wrong:
@@ -32,6 +38,7 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from zine import writer
 from zine.diagnostics import Diagnostic, make
@@ -90,46 +97,100 @@ def stylesheet_urls() -> list[str]:
     return [f"styles/{name}" for name in STYLESHEETS]
 
 
-def pdf_identifier(rendered: RenderedIssue) -> bytes:
-    """Stable file identifier: the same zine and issue give the same /ID."""
+def pdf_identifier(rendered: RenderedIssue, offprint: str = "") -> bytes:
+    """Stable file identifier: the same zine and issue (and offprint slug) give the same /ID."""
     seed = f"{rendered.zine.url}\n{rendered.issue.id}".encode()
+    if offprint:
+        seed += f"\n{offprint}".encode()
     return hashlib.sha256(seed).hexdigest()[:32].encode("ascii")
 
 
 def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
-    """Write ``<out_dir>/<issue-id>/<issue-id>.pdf``; raise ``PdfBuildError`` on any problem."""
-    data = render_pdf_bytes(rendered)
+    """Write ``<out_dir>/<issue-id>/<issue-id>.pdf`` and one ``offprints/<slug>.pdf`` per
+    published article; raise ``PdfBuildError`` on any problem (then nothing is written)."""
+    from zine.editions.pdf_offprint import render_offprint_bytes
+
+    setter = Typesetter(rendered)
     issue_id = rendered.issue.id
-    return [writer.write_bytes(out_dir, f"{issue_id}/{issue_id}.pdf", data)]
+    files = [(f"{issue_id}/{issue_id}.pdf", render_pdf_bytes(rendered, setter))]
+    for article in rendered.issue.published:
+        if article.slug in rendered.fragments:
+            files.append((f"{issue_id}/offprints/{article.slug}.pdf",
+                          render_offprint_bytes(rendered, article, setter)))
+    return [writer.write_bytes(out_dir, name, data) for name, data in files]
 
 
-def render_pdf_bytes(rendered: RenderedIssue) -> bytes:
+class Typesetter:
+    """WeasyPrint set up once per issue: one restricted fetcher, one ``FontConfiguration`` and
+    the stylesheets parsed once (fonts load while parsing), shared by the issue PDF and every
+    offprint, so an offprint costs its own layout only."""
+
+    def __init__(self, rendered: RenderedIssue) -> None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.rendered = rendered
+        self.fetcher = RestrictedFetcher.for_issue(rendered, base_url=BASE_URL)
+        self.font_config = FontConfiguration()
+        self._stylesheets: list[Any] | None = None
+
+    def stylesheets(self) -> list[Any]:
+        from weasyprint import CSS
+
+        if self._stylesheets is None:
+            self._stylesheets = [CSS(url=BASE_URL + url, url_fetcher=self.fetcher,
+                                     font_config=self.font_config)
+                                 for url in stylesheet_urls()]
+        return self._stylesheets
+
+    def typeset(self, html: str, identifier: bytes, finisher: Finisher | None = None) -> bytes:
+        """``html`` laid out as PDF bytes, or ``PdfBuildError`` with Z501/Z502/Z503."""
+        from weasyprint import HTML
+
+        self.fetcher.denied.clear()
+        data: bytes | None = None
+        failure: BaseException | None = None
+        with capture_weasyprint_log() as collector:
+            try:
+                document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
+                    stylesheets=self.stylesheets(), font_config=self.font_config,
+                    pdf_variant=PDF_VARIANT, custom_metadata=True)
+                data = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True,
+                                          pdf_identifier=identifier, finisher=finisher)
+            except (RecursionError, MemoryError, Exception) as error:
+                failure = error
+        diags = collect_diagnostics(self.rendered, self.fetcher.denied, collector.records,
+                                    failure)
+        if diags or data is None:
+            raise PdfBuildError(diags or [make("Z501", _issue_pos(self.rendered),
+                                               reason="WeasyPrint returned no PDF")])
+        return data
+
+
+#: The issue PDF made last, kept so the booklet edition of the same build can impose it
+#: without laying the issue out a second time: (the RenderedIssue it came from, bytes).
+_LAST_ISSUE_PDF: dict[str, tuple[RenderedIssue, bytes]] = {}
+
+
+def issue_pdf_bytes(rendered: RenderedIssue) -> bytes:
+    """The issue PDF of ``rendered``: the one this run already made, else a new one (not
+    written anywhere)."""
+    cached = _LAST_ISSUE_PDF.get(rendered.issue.id)
+    if cached is not None and cached[0] is rendered:
+        return cached[1]
+    return render_pdf_bytes(rendered)
+
+
+def render_pdf_bytes(rendered: RenderedIssue, setter: Typesetter | None = None) -> bytes:
     """The PDF of one issue as bytes, or ``PdfBuildError``; writes nothing."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     try:
-        html = build_document(rendered, stylesheet_urls(), rendered.cover.name)
+        html = build_document(rendered, [], rendered.cover.name)
     except FragmentError as error:
         raise PdfBuildError([make("Z501", _article_pos(error.article),
                                   reason=error.reason)]) from None
-    fetcher = RestrictedFetcher.for_issue(rendered, base_url=BASE_URL)
-    data: bytes | None = None
-    failure: BaseException | None = None
-    with capture_weasyprint_log() as collector:
-        try:
-            document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-                font_config=FontConfiguration(), pdf_variant=PDF_VARIANT,
-                custom_metadata=True)
-            data = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True,
-                                      pdf_identifier=pdf_identifier(rendered),
-                                      finisher=_finisher(rendered))
-        except (RecursionError, MemoryError, Exception) as error:
-            failure = error
-    diags = collect_diagnostics(rendered, fetcher.denied, collector.records, failure)
-    if diags or data is None:
-        raise PdfBuildError(diags or [make("Z501", _issue_pos(rendered),
-                                           reason="WeasyPrint returned no PDF")])
+    setter = setter or Typesetter(rendered)
+    data = setter.typeset(html, pdf_identifier(rendered), _finisher(rendered))
+    _LAST_ISSUE_PDF.clear()
+    _LAST_ISSUE_PDF[rendered.issue.id] = (rendered, data)
     return data
 
 

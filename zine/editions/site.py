@@ -26,6 +26,7 @@ from zine.editions.html_assets import (
     template_env,
     ui_strings,
 )
+from zine.editions.opds import write_catalog
 from zine.model import Zine, text_direction
 from zine.render import RenderedIssue
 from zine.writer import write_text
@@ -49,6 +50,7 @@ class SiteIssue:
     cover: str  # relative to out_dir
     cover_width: int
     cover_height: int
+    authors: tuple[str, ...] = ()  # every author of the issue's published articles, in order
 
     @property
     def sort_key(self) -> tuple[str, int, str]:
@@ -56,7 +58,8 @@ class SiteIssue:
 
 
 def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> list[Path]:
-    """Write ``out_dir/index.html`` and ``out_dir/feed.xml`` listing every built issue."""
+    """Write ``out_dir/index.html``, ``out_dir/feed.xml`` and the OPDS catalog
+    ``out_dir/opds.xml`` listing every built issue."""
     listed = collect_issues(issues, out_dir)
     written, stylesheets = copy_styles(out_dir, PurePosixPath("styles"))
     ui = ui_strings(zine.language)
@@ -74,6 +77,8 @@ def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> l
         updated=rfc3339(build_timestamp(newest)),
     )
     written.append(write_text(out_dir, "feed.xml", feed))
+    written.append(write_catalog(zine, listed, out_dir, rfc3339(build_timestamp(newest)),
+                                 [str(c["updated"]) for c in cards]))
     return written
 
 
@@ -111,7 +116,14 @@ def from_rendered(rendered: RenderedIssue) -> SiteIssue:
         language=issue.language, direction=issue.direction, description=issue.description,
         cover=f"{issue.id}/{rendered.cover.name}", cover_width=rendered.cover.width,
         cover_height=rendered.cover.height,
+        authors=issue_authors(rendered),
     )
+
+
+def issue_authors(rendered: RenderedIssue) -> tuple[str, ...]:
+    """Every author named on a published article of the issue, once, in reading order."""
+    names = [a.name for art in rendered.issue.published for a in art.authors if a.name]
+    return tuple(dict.fromkeys(names))
 
 
 def read_manifests(out_dir: Path) -> list[SiteIssue]:
@@ -147,6 +159,7 @@ def parse_manifest(issue_id: str, path: Path) -> SiteIssue | None:
             cover=f"{issue_id}/{src}",
             cover_width=int(cover["width"]),
             cover_height=int(cover["height"]),
+            authors=tuple(str(name) for name in data.get("authors") or ()),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
