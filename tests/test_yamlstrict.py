@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,26 @@ def test_deep_nesting_is_an_error_not_a_crash(text: str) -> None:
     _, problems = parse(text)
     assert len(problems) == 1
     assert "[Z004]" in problems[0]
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("title: x\ntags: " + "[" * 5000 + "]" * 5000 + "\n", "f.yaml:3:23:"),
+    ("title: x\ndescription: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n", "f.yaml:3:78:"),
+    ("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 200)), "f.yaml:19:35:"),
+])
+def test_deep_nesting_is_reported_where_it_goes_too_deep_and_quickly(text: str,
+                                                                    where: str) -> None:
+    started = time.monotonic()
+    _, problems = parse(text, first_line=2)
+    assert time.monotonic() - started < 5
+    assert problems == [f"{where} error: YAML syntax error: nested more than 16 levels deep "
+                        "[Z004]"]
+
+
+def test_nesting_at_the_limit_is_accepted() -> None:
+    value, problems = parse("a: " + "[" * 15 + "x" + "]" * 15 + "\n")
+    assert problems == []
+    assert isinstance(value, YMap)
 
 
 def test_control_characters_in_the_stream_are_a_syntax_error_with_a_column() -> None:

@@ -7,6 +7,7 @@ for ``zine check``. Reads nothing but image files (through ``zine.imagecheck``);
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -21,7 +22,7 @@ from zine import codes
 from zine.bodycheck import check_body
 from zine.diagnostics import Diagnostic, make
 from zine.errors import UsageError
-from zine.model import Article, Author, Issue, Located, Position, Zine
+from zine.model import Article, Author, Coop, Issue, Located, Position, Section, Zine
 from zine.schema import did_you_mean
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -37,6 +38,17 @@ NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA
 SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
 TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"""
 ISO_3166_ALPHA2 = frozenset(_ISO_3166_TEXT.split())
+
+# Metadata: every text of the model that an edition shows. It is every ``str`` field (and
+# tuple of ``str``, and mapping of ``str``) of Zine, Coop, Issue, Article and the Authors and
+# Sections inside them, except the fields named here, which are checked by their own rules (ids,
+# codes, URLs) or are the Markdown body (``zine.bodycheck``). A text field added to the model
+# is therefore checked for control characters and NFC without anyone remembering to.
+NOT_METADATA = frozenset({"id", "slug", "language", "license", "url", "country", "coop",
+                          "source"})
+_METADATA_PARTS = (Author, Section)  # model objects checked as part of the one holding them
+# the YAML key a field was written under, where it is not the field's name
+_METADATA_KEYS: dict[tuple[type, str], str] = {(Section, "title"): "section"}
 
 
 @functools.cache
@@ -84,11 +96,11 @@ def check_publication(zine: Zine) -> list[Diagnostic]:
     diags = list(check_language(where, "language", zine.language))
     diags += check_license(where, "license", zine.license)
     diags += check_url(where, "url", zine.url)
-    diags += check_texts(where, {"title": zine.title, "publisher": zine.publisher})
+    diags += check_metadata(zine)
     coop_ids: dict[str, str] = {}
     for coop in zine.coops.values():
         diags += check_id("coop id", coop.id, coop.where.pos, coop_ids)
-        diags += check_texts(coop.where, {"name": coop.name, "description": coop.description})
+        diags += check_metadata(coop)
         diags += check_url(coop.where, "url", coop.url)
         if "country" in coop.where.fields and coop.country not in ISO_3166_ALPHA2:
             diags.append(make(codes.BAD_COUNTRY, coop.where.at("country"), found=coop.country))
@@ -130,7 +142,7 @@ def check_issue(issue: Issue, coops: Mapping[str, object]) -> list[Diagnostic]:
     if issue.id:
         diags += check_language(where, "language", issue.language)
         diags += check_license(where, "license", issue.license)
-        diags += check_texts(where, {"title": issue.title, "description": issue.description})
+        diags += check_metadata(issue)
         diags += check_authors(issue.editors, known)
         if issue.cover is not None:
             diags += check_cover(issue.cover)
@@ -145,10 +157,7 @@ def check_article(article: Article, coops: Mapping[str, object]) -> list[Diagnos
     where = article.where
     diags = list(check_language(where, "language", article.language))
     diags += check_license(where, "license", article.license)
-    diags += check_texts(where, {"title": article.title, "subtitle": article.subtitle,
-                                 "summary": article.summary})
-    for tag in article.tags:
-        diags += check_text(where.at("tags"), "tags", tag)
+    diags += check_metadata(article)
     diags += check_authors(article.authors, coops)
     diags += check_body(article)
     return diags
@@ -157,7 +166,6 @@ def check_article(article: Article, coops: Mapping[str, object]) -> list[Diagnos
 def check_authors(authors: Sequence[Author], coops: Mapping[str, object]) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     for author in authors:
-        diags += check_text(author.where.at("name"), "name", author.name)
         if author.coop is not None and author.coop not in coops:
             diags.append(make(codes.UNKNOWN_COOP, author.where.at("coop"), coop=author.coop,
                               hint=did_you_mean(author.coop, coops)))
@@ -215,11 +223,37 @@ def check_url(where: Located, key: str, value: str) -> list[Diagnostic]:
     return [make(codes.BAD_URL, where.at(key), key=key, found=value)]
 
 
-def check_texts(where: Located, values: dict[str, str]) -> list[Diagnostic]:
+def check_metadata(part: Zine | Coop | Issue | Article) -> list[Diagnostic]:
+    """Every metadata text of ``part`` (see ``NOT_METADATA``) is clean (``check_text``)."""
     diags: list[Diagnostic] = []
-    for key, value in values.items():
-        diags += check_text(where.at(key), key, value)
+    for pos, key, value in metadata_texts(part, part.where.pos):
+        diags += check_text(pos, key, value)
     return diags
+
+
+def metadata_texts(part: object, fallback: Position) -> Iterator[tuple[Position, str, str]]:
+    """(where it was written, its key, the text) for each metadata text of a model object."""
+    where = getattr(part, "where", None)
+    own = getattr(part, "pos", None)
+    for spec in dataclasses.fields(part):  # type: ignore[arg-type]
+        name = spec.name
+        if name in NOT_METADATA:
+            continue
+        value = getattr(part, name)
+        key = _METADATA_KEYS.get((type(part), name), name)
+        pos = where.at(name) if isinstance(where, Located) else own or fallback
+        if isinstance(value, str):
+            yield pos, key, value
+        elif isinstance(value, Mapping):  # Zine.extra: key -> text
+            for extra_key, text in value.items():
+                if isinstance(text, str) and isinstance(where, Located):
+                    yield where.at(extra_key), extra_key, text
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, str):
+                    yield pos, key, item
+                elif isinstance(item, _METADATA_PARTS):
+                    yield from metadata_texts(item, pos)
 
 
 def check_text(pos: Position, key: str, value: str) -> list[Diagnostic]:

@@ -94,6 +94,16 @@ BAD_SCHEME = register("Z306", E, "a '{scheme}:' URL is not allowed in an article
 MARKDOWN_FAILED = register("Z307", E, "the Markdown body could not be parsed: {reason}")
 TOO_MANY_BRACKETS = register("Z308", E, "the body has {count} '[' characters; the limit is "
                              "{limit} (more makes the Markdown parser too slow)")
+TABLE_TOO_WIDE = register("Z309", E, "this table has {count} columns; the limit is {limit} (a "
+                          "wider table does not fit a page); split it or make it a list")
+TABLE_TOO_LONG = register("Z310", E, "this table has {count} rows; the limit is {limit} (a "
+                          "longer table makes the editions too slow to build); split it")
+TOO_MANY_CELLS = register("Z311", E, "with this table, the article's tables have {count} cells; "
+                          "the limit is {limit} (more makes the editions too slow to build); "
+                          "shorten them")
+TOO_MUCH_MARKUP = register("Z312", E, "the body has {count} lines and markup characters "
+                           "(* _ ` [ ! < ~); the limit is {limit} (each makes work for the "
+                           "parser and the page layout); split the article")
 
 # -- Z4xx: images and other resources -----------------------------------------------------
 REMOTE_IMAGE = register("Z401", E, "remote image {src}: expected a file in the article's folder "

@@ -18,7 +18,15 @@ from pathlib import Path
 from zine import codes
 from zine.diagnostics import Diagnostic, make
 from zine.errors import UsageError
-from zine.markdown import parse_body
+from zine.markdown import (
+    MAX_MARKUP,
+    MAX_TABLE_CELLS,
+    MAX_TABLE_COLUMNS,
+    MAX_TABLE_ROWS,
+    markup_count,
+    parse_body,
+    table_sizes,
+)
 from zine.model import Article, Body, Coop, Issue, Located, Position, Section, Zine
 from zine.schema import (
     ARTICLE_KEYS,
@@ -151,6 +159,13 @@ def _parse(text: str, language: str, source: ArticleFile, first_line: int,
         diags.append(make(codes.TOO_MANY_BRACKETS, Position(source.path, first_line, 1),
                           count=brackets, limit=MAX_BRACKETS))
         return Body(tokens=())
+    start = Position(source.path, first_line, 1)
+    too_big = _tables_too_big(text, start, diags)
+    markup = markup_count(text)
+    if markup > MAX_MARKUP:  # bounds the parser's memory and the PDF layout time
+        diags.append(make(codes.TOO_MUCH_MARKUP, start, count=markup, limit=MAX_MARKUP))
+    if too_big or markup > MAX_MARKUP:
+        return Body(tokens=())
     try:
         return parse_body(text, language=language or "en", path=source.path,
                           first_line=first_line, folder=source.folder)
@@ -159,6 +174,25 @@ def _parse(text: str, language: str, source: ArticleFile, first_line: int,
         diags.append(make(codes.MARKDOWN_FAILED, Position(source.path, first_line, 1),
                           reason=f"{type(error).__name__}: {error}"))
         return Body(tokens=())
+
+
+def _tables_too_big(text: str, start: Position, diags: list[Diagnostic]) -> bool:
+    """Report tables above the size caps (before parsing: the parser and the PDF layout take
+    time and memory for every cell); True if there was one. The cell total is reported at the
+    table that goes over it."""
+    found = []
+    cells = 0
+    for line, columns, rows in table_sizes(text):
+        pos = Position(start.path, start.line + line, 1)
+        if columns > MAX_TABLE_COLUMNS:
+            found.append(make(codes.TABLE_TOO_WIDE, pos, count=columns, limit=MAX_TABLE_COLUMNS))
+        if rows > MAX_TABLE_ROWS:
+            found.append(make(codes.TABLE_TOO_LONG, pos, count=rows, limit=MAX_TABLE_ROWS))
+        cells += columns * (rows + 1)
+        if cells > MAX_TABLE_CELLS and not found:
+            found.append(make(codes.TOO_MANY_CELLS, pos, count=cells, limit=MAX_TABLE_CELLS))
+    diags += found
+    return bool(found)
 
 
 def load_issue(folder: Path, zine: Zine, only: frozenset[Path] | None,

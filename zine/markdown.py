@@ -52,6 +52,67 @@ QUOTES: dict[str, str] = {
 }
 
 MAX_NESTING = 50  # markdown-it's own default is 20 for commonmark; deeper input is reported
+# Table caps, checked before parsing. WeasyPrint lays out every cell; on the (busy) build host
+# a 2 x 5,000 table took 94 s and a 100 x 100 one 180 s and 350 MB to build. A table wider than
+# about 20 columns does not fit an A5 page anyway.
+MAX_TABLE_COLUMNS = 100
+MAX_TABLE_ROWS = 2_000
+MAX_TABLE_CELLS = 5_000  # in all the tables of one article, header rows included
+# Lines plus inline markup characters of a body: markdown-it makes a few tokens of each (about
+# 3 KB of memory apiece) and WeasyPrint a box. On the busy build host 2 MB of "- a" lines took
+# 43 s and 2.1 GB just to parse, 2,000 list items 17 s to build as PDF and 20,000 were not
+# built after 4 minutes and 1 GB. The longest sample and benchmark articles count about 300.
+MAX_MARKUP = 10_000
+_MARKUP_CHARS = "*_`[!<~"
+
+# A GFM table's delimiter row ("|---|:--:|"), after any blockquote markers and indentation.
+_DELIMITER_ROW = re.compile(r"[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+_FENCE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
+
+
+def table_sizes(text: str) -> list[tuple[int, int, int]]:
+    """(0-based line of the header row, columns, rows) of each table-like block of ``text``.
+
+    A bounded scan before parsing (markdown-it builds about ten tokens per cell, and
+    WeasyPrint lays each out): one pass over the lines, never a parse. A table is a line with a
+    ``|`` followed by a delimiter row; its rows are the non-blank lines after it, an upper bound
+    of what markdown-it takes (a heading or a quote may end a table sooner). Fenced code is
+    skipped.
+    """
+    lines = text.split("\n")
+    found = []
+    fence = ""
+    index = 1
+    while index < len(lines):
+        line = lines[index]
+        opening = _FENCE.match(line)
+        if opening and (not fence or opening[1].startswith(fence)):
+            fence = "" if fence else opening[1]
+        elif not fence and "-" in line and _is_delimiter_row(line, lines[index - 1]):
+            end = index + 1
+            while end < len(lines) and lines[end].strip(" \t>"):
+                end += 1
+            columns = max(_cells(line), _cells(lines[index - 1]))
+            found.append((index - 1, columns, end - index - 1))
+            index = end
+        index += 1
+    return found
+
+
+def markup_count(text: str) -> int:
+    """Non-blank lines plus inline markup characters: what bounds the tokens of a parse."""
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    return lines + sum(text.count(char) for char in _MARKUP_CHARS)
+
+
+def _is_delimiter_row(line: str, header: str) -> bool:
+    return ("|" in line or "|" in header) and _DELIMITER_ROW.fullmatch(line) is not None
+
+
+def _cells(line: str) -> int:
+    """Cells in a table row: its ``|`` separators, not counting a leading or trailing one."""
+    row = line.strip(" \t>")
+    return row.count("|") + 1 - row.startswith("|") - (len(row) > 1 and row.endswith("|"))
 
 
 def primary_language(tag: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any, Union
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -72,8 +72,19 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         Composer.__init__(self)
         BaseResolver.__init__(self)
 
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        """Refuse the ``[`` or ``{`` that nests too deeply, where it is written: the scanner
+        runs ahead of the composer and slows down quadratically with flow nesting."""
+        if self.flow_level >= MAX_DEPTH:
+            raise _Refused(codes.YAML_SYNTAX, self.get_mark(), problem=_too_deep())
+        super().fetch_flow_collection_start(TokenClass)
+
+    depth = 0  # nodes being composed around the current one; the document's node is at 0
+
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = self.peek_event()
+        if self.depth > MAX_DEPTH:
+            return self._skip_node()
         if isinstance(event, AliasEvent):
             raise _Refused(codes.YAML_ALIAS, event.start_mark, found=f"*{event.anchor}")
         anchor = getattr(event, "anchor", None)
@@ -83,7 +94,26 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
             raise _Refused(codes.YAML_TAG, event.start_mark, tag=shown)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _skip_node(self) -> Node:
+        """Read past a node nested too deeply, without recursion (PyYAML's composer recurses
+        once per level, so 5000 ``[`` would overflow the stack); the builder reports it at the
+        placeholder's position, where the nesting goes too deep."""
+        start = self.peek_event().start_mark
+        open_collections = 0
+        while True:
+            event = self.get_event()
+            if isinstance(event, CollectionStartEvent):
+                open_collections += 1
+            elif isinstance(event, CollectionEndEvent):
+                open_collections -= 1
+            if open_collections == 0:
+                return ScalarNode("", "", start, event.end_mark)
 
 
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Value, list[Diagnostic]]:
@@ -156,7 +186,7 @@ class _Builder:
     def build(self, node: Node, depth: int) -> Value:
         if depth > MAX_DEPTH:
             self.diagnostics.append(make(codes.YAML_SYNTAX, self.pos(node),
-                                         problem=f"nested more than {MAX_DEPTH} levels deep"))
+                                         problem=_too_deep()))
             return None
         if isinstance(node, ScalarNode):
             if node.style is None and node.value in _NULLS:
@@ -192,6 +222,10 @@ class _Builder:
             mapping.values[key] = self.pos(value_node)
             mapping.items[key] = self.build(value_node, depth + 1)
         return mapping
+
+
+def _too_deep() -> str:
+    return f"nested more than {MAX_DEPTH} levels deep"
 
 
 def describe(value: Value) -> str:
