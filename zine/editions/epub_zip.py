@@ -9,9 +9,10 @@ date) and re-packs ebooklib's in-memory zip with fixed entry times, modes and or
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from datetime import UTC, date, datetime
+
+from zine.timestamps import build_timestamp
 
 MIMETYPE = b"application/epub+zip"
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the earliest time a zip entry can hold
@@ -23,13 +24,7 @@ def build_time(issue_date: date | None) -> datetime:
 
     Without either, the zip epoch: never the wall clock, so a build stays reproducible.
     """
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isdigit():
-        return max(datetime.fromtimestamp(int(raw), tz=UTC), _ZIP_EPOCH)
-    if issue_date is not None:
-        stamp = datetime(issue_date.year, issue_date.month, issue_date.day, tzinfo=UTC)
-        return max(stamp, _ZIP_EPOCH)
-    return _ZIP_EPOCH
+    return max(build_timestamp(issue_date), _ZIP_EPOCH)
 
 
 def _entry_order(name: str) -> tuple[int, str]:

@@ -8,7 +8,6 @@ with English fallbacks, date and size formatting, and the copying of stylesheets
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -107,15 +106,6 @@ def format_size(size: int) -> str:
         return f"{size / 1024:.0f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
 
-
-def build_timestamp(fallback: date | None) -> datetime:
-    """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of ``fallback`` (else the epoch)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    if fallback is not None:
-        return datetime(fallback.year, fallback.month, fallback.day, tzinfo=UTC)
-    return datetime.fromtimestamp(0, tz=UTC)
 
 
 def rfc3339(moment: datetime) -> str:

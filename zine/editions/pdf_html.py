@@ -11,11 +11,9 @@ limit) is detected and reported instead of silently lost.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from html import unescape
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from markupsafe import Markup
 from zine import i18n
 from zine.model import Article, Author, Zine
 from zine.render import RenderedIssue
+from zine.timestamps import build_timestamp
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -79,15 +78,6 @@ def ui_strings(issue_number: int | None, language: str) -> dict[str, str]:
         "cover": found["cover"],
     }
 
-
-def build_timestamp(issue_date: date | None) -> datetime:
-    """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of the issue date (else the epoch)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    if issue_date is not None:
-        return datetime(issue_date.year, issue_date.month, issue_date.day, tzinfo=UTC)
-    return datetime.fromtimestamp(0, tz=UTC)
 
 
 def byline(authors: Sequence[Author], zine: Zine) -> str:

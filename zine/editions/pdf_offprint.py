@@ -17,12 +17,12 @@ from zine.diagnostics import make
 from zine.editions.pdf_html import (
     FragmentError,
     _environment,
-    build_timestamp,
     make_entry,
     ui_strings,
 )
 from zine.model import Article, Position
 from zine.render import RenderedIssue
+from zine.timestamps import build_timestamp
 
 if TYPE_CHECKING:
     from zine.editions.pdf import Typesetter

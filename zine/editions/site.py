@@ -18,7 +18,6 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 from zine.editions.html_assets import (
-    build_timestamp,
     copy_styles,
     fill,
     format_date,
@@ -29,6 +28,7 @@ from zine.editions.html_assets import (
 from zine.editions.opds import write_catalog
 from zine.model import Zine, text_direction
 from zine.render import RenderedIssue
+from zine.timestamps import build_timestamp
 from zine.writer import write_text
 
 ISSUE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
