@@ -24,6 +24,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_def as plugin_footnote_def
 
 from zine.model import Body, Heading, ImageRef, LinkRef, Position
+from zine.words import body_words
 
 # Quote marks per primary language: (double open, double close, single open, single close).
 QUOTES: dict[str, str] = {
@@ -228,7 +229,6 @@ class _Walker:
         self.links: list[LinkRef] = []
         self.demoted: list[Position] = []
         self.used_ids: set[str] = set()
-        self.words = 0
 
     def locate(self, block: Token | None, needles: tuple[str, ...], opener: str) -> Position:
         """Where the link or image is written: the ``opener`` (``[`` or ``![``) before the
@@ -267,7 +267,6 @@ class _Walker:
                                      _position(self.path, self.first_line, token)))
 
     def inline(self, token: Token, block: Token | None) -> None:
-        self.words += len(token.content.split())
         for child in token.children or []:
             if child.type == "image":
                 src = str(child.attrGet("src") or "")
@@ -311,7 +310,7 @@ def parse_body(text: str, *, language: str, path: Path, first_line: int, folder:
         too_deep=tuple(Position(path, first_line + line, 1) for line in deep),
         dropped_notes=dropped_notes(env, path, first_line),
         footnotes=footnotes,
-        words=walker.words,
+        words=body_words(tokens),
     )
 
 

@@ -12,7 +12,6 @@ No JavaScript; no timestamps other than the issue date / ``SOURCE_DATE_EPOCH``.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,12 +32,12 @@ from zine.editions.site import issue_authors, render_site
 from zine.errors import ContentError
 from zine.model import Article, Coop, Issue
 from zine.render import MediaItem, RenderedIssue
+from zine.words import reading_minutes
 from zine.writer import write_bytes, write_text
 
 __all__ = ["render", "render_site"]
 
 MEDIA_NAME = re.compile(r"^media/[A-Za-z0-9][A-Za-z0-9._-]*$")
-WORDS_PER_MINUTE = 230
 DOWNLOADS = (("epub", "EPUB", "application/epub+zip"), ("pdf", "PDF", "application/pdf"))
 MANIFEST = "issue.json"
 
@@ -106,7 +105,7 @@ def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> lis
         fragment = rendered.fragments.get(article.slug)
         if fragment is None:
             continue
-        minutes = max(1, math.ceil(article.body.words / WORDS_PER_MINUTE))
+        minutes = max(1, reading_minutes(article.body.words))
         offprints = offprint_downloads(out_dir, rendered.issue.id, article.slug) \
             if out_dir is not None else []
         entries.append(Entry(article, f"{article.slug}.html", Markup(fragment.html), minutes,
