@@ -13,6 +13,8 @@ from types import MappingProxyType
 
 _EN = {
     "contents": "Contents",
+    "articles": "Articles",
+    "read_online": "Read online",
     "by": "by",
     "and": "and",
     "notes": "Notes",
@@ -49,6 +51,7 @@ _EN = {
 }
 
 _DE = {
+    "articles": "Artikel", "read_online": "Online lesen",
     "contents": "Inhalt", "by": "von", "and": "und", "notes": "Anmerkungen",
     "download": "Herunterladen", "download_epub": "EPUB herunterladen",
     "download_pdf": "PDF herunterladen", "cover": "Umschlag", "title_page": "Titelseite",
@@ -64,6 +67,7 @@ _DE = {
 }
 
 _ES = {
+    "articles": "Artículos", "read_online": "Leer en línea",
     "contents": "Índice", "by": "por", "and": "y", "notes": "Notas", "download": "Descargar",
     "download_epub": "Descargar EPUB", "download_pdf": "Descargar PDF", "cover": "Portada",
     "title_page": "Portadilla", "colophon": "Colofón",
@@ -79,6 +83,7 @@ _ES = {
 }
 
 _FR = {
+    "articles": "Articles", "read_online": "Lire en ligne",
     "contents": "Sommaire", "by": "par", "and": "et", "notes": "Notes",
     "download": "Télécharger", "download_epub": "Télécharger l’EPUB",
     "download_pdf": "Télécharger le PDF", "cover": "Couverture", "title_page": "Page de titre",

@@ -38,25 +38,6 @@ ROLE_TO_EPUB_TYPE = {
 }
 
 # English fallbacks for UI strings ``zine.i18n`` does not (yet) have in a language.
-DEFAULT_STRINGS: Mapping[str, str] = {
-    "contents": "Contents",
-    "by": "by",
-    "cover": "Cover",
-    "title_page": "Title page",
-    "colophon": "Colophon",
-    "coop_directory": "Cooperatives in this issue",
-    "issue_n": "Issue {number}",
-    "license": "License",
-    "section": "Section",
-    "editors": "Edited by",
-    "landmarks": "Landmarks",
-    "start_of_content": "Start of content",
-    "country": "Country",
-    "publisher": "Publisher",
-    "and": "and",
-}
-
-
 class EpubBuildError(ContentError):
     """An EPUB document could not be assembled (a broken fragment or media reference)."""
 
@@ -71,14 +52,10 @@ class Doc:
 
 
 def ui_strings(language: str) -> dict[str, str]:
-    """UI strings in ``language`` from ``zine.i18n``, completed by ``DEFAULT_STRINGS``."""
-    merged = dict(DEFAULT_STRINGS)
-    try:
-        from zine.i18n import strings
-    except ImportError:  # the i18n stage is optional for this edition
-        return merged
-    merged.update({k: v for k, v in strings(language).items() if isinstance(v, str) and v})
-    return merged
+    """UI strings in ``language`` from ``zine.i18n`` (English for missing keys)."""
+    from zine.i18n import strings
+
+    return dict(strings(language))
 
 
 def format_date(value: Any, language: str) -> str:

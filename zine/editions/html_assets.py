@@ -28,48 +28,16 @@ REQUIRED_STYLESHEETS = frozenset({"html.css"})
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)""")
 _SAFE_RESOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
 
-# English fallbacks for every key the HTML templates use; ``zine.i18n`` overrides them.
-DEFAULT_STRINGS: Mapping[str, str] = {
-    "contents": "Contents",
-    "by": "by",
-    "notes": "Notes",
-    "download": "Download",
-    "download_epub": "Download EPUB",
-    "download_pdf": "Download PDF",
-    "and": "and",
-    "cover": "Cover",
-    "colophon": "Colophon",
-    "coop_directory": "Cooperatives in this issue",
-    "previous": "Previous",
-    "next": "Next",
-    "issue_n": "Issue {number}",
-    "license": "License",
-    "published": "Published",
-    "reading_time": "{minutes} min read",
-    "section": "Section",
-    "back_to_top": "Back to top",
-    "skip_to_content": "Skip to content",
-    "all_issues": "All issues",
-    "editors": "Edited by",
-    "feed": "Atom feed",
-    "articles": "Articles",
-    "read_online": "Read online",
-}
-
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
 
 
 @functools.lru_cache(maxsize=32)
 def ui_strings(language: str) -> Mapping[str, str]:
-    """UI strings of ``language`` from ``zine.i18n``, with English fallbacks for missing keys."""
-    merged = dict(DEFAULT_STRINGS)
-    try:
-        from zine.i18n import strings
-    except ImportError:  # the render core is not there yet: English only
-        return merged
-    merged.update({k: v for k, v in strings(language).items() if isinstance(v, str)})
-    return merged
+    """UI strings in ``language`` from ``zine.i18n`` (English for missing keys)."""
+    from zine.i18n import strings
+
+    return dict(strings(language))
 
 
 def fill(template: str, **values: object) -> str:
