@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from lxml import etree
 
+from zine import templating
 from zine.errors import ContentError
 from zine.model import Article, Author, Coop, Issue, Zine
 from zine.render import MediaItem
@@ -26,7 +27,6 @@ from zine.render import MediaItem
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
 _EPUB_TYPE = f"{{{OPS_NS}}}type"
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "epub"
 _MEDIA_NAME = re.compile(r"^media/[0-9a-f]{8,64}\.(?:png|jpg|jpeg|gif|webp|svg)$")
 
 # DPUB-ARIA role in the shared fragment -> EPUB structural semantics (pop-up footnotes).
@@ -71,14 +71,7 @@ def format_date(value: Any, language: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(_TEMPLATES)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = templating.environment("epub")
     env.filters["byline"] = byline
     return env
 

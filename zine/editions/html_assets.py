@@ -13,12 +13,11 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
+from zine import templating
 from zine.errors import ContentError
 from zine.writer import write_bytes
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
 
 # Linked in this order on every page (base.css imports fonts.css, code.css and its screen
 # sheets); base.css is skipped if the render core does not ship it.
@@ -82,14 +81,7 @@ def rfc3339(moment: datetime) -> str:
 
 @functools.lru_cache(maxsize=1)
 def template_env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = templating.environment("html")
     env.filters["fill"] = lambda template, **values: fill(template, **values)
     return env
 

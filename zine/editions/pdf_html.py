@@ -15,19 +15,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import unescape
-from pathlib import Path
 
 import jinja2
 import lxml.html
 from lxml.html import HtmlElement
 from markupsafe import Markup
 
-from zine import i18n
+from zine import i18n, templating
 from zine.model import Article, Author, Zine
 from zine.render import RenderedIssue
 from zine.timestamps import build_timestamp
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 _NEWLINES = re.compile(r"\s*\n\s*")
 _TAG = re.compile(r"<[^>]*>")
@@ -256,12 +253,7 @@ def group_articles(rendered: RenderedIssue) -> list[Group]:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    return templating.environment(trim_blocks=False)
 
 
 def build_document(rendered: RenderedIssue, stylesheets: Sequence[str], cover_src: str) -> str:

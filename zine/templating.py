@@ -1,0 +1,28 @@
+"""Editions stage helper: the one Jinja2 set-up every edition's templates are rendered with.
+
+Autoescaping is on and undefined names fail loudly, for every edition alike: contributor
+text reaches templates only as data, never as markup (fragments are passed in already
+rendered and marked safe by the edition). Templates live in ``zine/templates/<edition>/``.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@functools.cache
+def environment(folder: str = "", *, trim_blocks: bool = True) -> Environment:
+    """The environment for ``zine/templates/<folder>`` (shared per folder; add filters once)."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES / folder)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=trim_blocks,
+        lstrip_blocks=trim_blocks,
+    )
