@@ -1,9 +1,14 @@
 """Build orchestration: load -> check -> render -> editions, for the issues asked for.
 
-This module decides *what* is built and in which order; it reads no content files itself (the
-loader does) and writes nothing itself (editions write through ``zine.writer``). An issue with
+This module decides *what* is built, in which order and in which process; it reads no content
+files itself (the loader does) and writes nothing itself (editions write through
+``zine.writer``, the cache under ``<out>/.cache/`` through ``zine.cache``). An issue with
 errors (or, with ``--strict``, warnings) is not rendered at all, so its previous editions stay
 in place. Problems in ``zine.yaml`` or ``coops.yaml`` stop every issue.
+
+Speed: a build whose inputs and outputs did not change since the last successful one is
+skipped whole (``zine.cache``); otherwise EPUB, PDF and booklet run in forked worker processes
+(the slowest first), and HTML follows once the editions it links to are written.
 """
 
 from __future__ import annotations
@@ -21,12 +26,17 @@ from zine.errors import ContentError, UsageError
 from zine.model import Issue, Position, Zine
 
 if TYPE_CHECKING:
-    from zine.render import RenderedIssue
+    from concurrent.futures import Future
+
+    from zine.render import MediaCache, RenderedIssue
 
 log = logging.getLogger(__name__)
 
 # EPUB and PDF come before HTML: the issue page links them with their file sizes.
 EDITION_ORDER = ("epub", "pdf", "booklet", "html")
+LAST = ("html",)  # editions that need the others written first
+SLOWEST_FIRST = ("pdf", "booklet", "epub")  # the order parallel work is handed out
+MAX_WORKERS = 4
 
 Progress = Callable[[str, str], None]
 
@@ -73,18 +83,46 @@ def build_project(
     strict_mode: bool = False,
     quiet: bool = False,
     progress: Progress | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
     """Build ``formats`` of the issues named (all when none) into ``out_dir``.
 
     ``progress(stage, detail)`` is called as work starts: ("issue", id), ("render", id),
     ("edition", "<id> <name>"), ("site", ""), so the CLI can show where a long build is.
+    With ``use_cache`` (the default) a build whose inputs and outputs are unchanged since the
+    last successful one is skipped (``zine.cache``), and processed images are reused.
     """
     report = progress or (lambda stage, detail: None)
-    from zine.checks import check_zine
-    from zine.loader import load_project
     from zine.project import find_root
 
     root_dir = find_root([], root)
+    key = None
+    if use_cache:
+        from zine.cache import build_key, load_record
+
+        options = {"issues": list(issue_ids), "formats": list(formats), "strict": strict_mode}
+        key = build_key(root_dir, out_dir, options)
+        record = load_record(out_dir, root_dir, key)
+        if record is not None:
+            log.debug("nothing changed since the last build: skipped")
+            return BuildResult(diagnostics=record.diagnostics, outputs=record.outputs,
+                               built=record.built)
+    result = _build(root_dir, issue_ids, formats, out_dir, strict_mode, report, use_cache)
+    if key is not None and not result.failed:
+        from zine.cache import Record, save_record
+
+        save_record(out_dir, root_dir, Record(key, result.outputs, result.diagnostics,
+                                              result.built))
+    return result
+
+
+def _build(root_dir: Path, issue_ids: Sequence[str], formats: Sequence[str], out_dir: Path,
+           strict_mode: bool, report: Progress, use_cache: bool) -> BuildResult:
+    """Load, check, render every issue asked for, then write their editions."""
+    from zine.cache import MediaStore
+    from zine.checks import check_zine
+    from zine.loader import load_project
+
     zine, diags = load_project(root_dir)
     diags = diags + check_zine(zine)
     result = BuildResult(diagnostics=list(diags))
@@ -95,26 +133,38 @@ def build_project(
     if _blocking(global_diags, strict_mode):
         result.failed = [issue.id for issue in issues]
         return result
-    rendered_issues = []
+    _available(formats)
+    media_cache = MediaStore(out_dir) if use_cache else None
+    ready: list[RenderedIssue] = []
     for issue in issues:
         report("issue", issue.id)
-        rendered = build_issue(zine, issue, formats, out_dir, strict_mode, diags, result,
-                               report)
+        rendered = prepare_issue(zine, issue, strict_mode, diags, result, report, media_cache)
         if rendered is not None:
-            rendered_issues.append(rendered)
+            ready.append(rendered)
+    rendered_issues = write_editions(ready, formats, out_dir, result, report)
     if "html" in formats and rendered_issues:
         from zine.editions.html import render_site
 
         report("site", "")
         result.outputs += render_site(zine, rendered_issues, out_dir)
+    if media_cache is not None and not result.failed:
+        media_cache.prune()
     return result
 
 
-def build_issue(zine: Zine, issue: Issue, formats: Sequence[str], out_dir: Path,
-                strict_mode: bool, diags: Sequence[Diagnostic],
-                result: BuildResult, report: Progress) -> RenderedIssue | None:
-    """Render one issue and write its editions; returns the RenderedIssue, or None on failure."""
+def _available(formats: Sequence[str]) -> None:
     from zine.editions import registry
+
+    renderers = registry()
+    for name in EDITION_ORDER:
+        if name in formats and name not in renderers:
+            raise UsageError(f"the {name} edition is not available yet")
+
+
+def prepare_issue(zine: Zine, issue: Issue, strict_mode: bool, diags: Sequence[Diagnostic],
+                  result: BuildResult, report: Progress,
+                  media_cache: MediaCache | None = None) -> RenderedIssue | None:
+    """Check and render one issue; None (and the issue in ``result.failed``) if it cannot be."""
     from zine.render import render_issue
 
     own = [d for d in diags if _belongs_to(d, issue)]
@@ -126,26 +176,116 @@ def build_issue(zine: Zine, issue: Issue, formats: Sequence[str], out_dir: Path,
         result.failed.append(issue.id)
         return None
     report("render", issue.id)
-    rendered, render_diags = render_issue(zine, issue)
+    rendered, render_diags = render_issue(zine, issue, media_cache)
     result.diagnostics += render_diags
     if _blocking(render_diags, strict_mode):
         result.failed.append(issue.id)
         return None
-    renderers = registry()
-    for name in EDITION_ORDER:
-        if name not in formats:
-            continue
-        if name not in renderers:
-            raise UsageError(f"the {name} edition is not available yet")
-        report("edition", f"{issue.id} {name}")
-        try:
-            result.outputs += renderers[name](rendered, out_dir)
-        except ContentError as error:
-            result.diagnostics += list(getattr(error, "diagnostics", []))
-            if not getattr(error, "diagnostics", None):
-                result.diagnostics.append(make("Z503", Position(issue.path / "issue.yaml"),
-                                               edition=name, message=str(error)))
-            result.failed.append(issue.id)
-            return None
-    result.built.append(issue.id)
     return rendered
+
+
+# -- editions, in parallel processes ------------------------------------------------------------
+
+Outcome = tuple[list[Path], list[Diagnostic], bool]  # written, diagnostics, succeeded
+_FORKED: list[RenderedIssue] = []  # what forked workers find: set before the pool starts
+
+
+def run_edition(rendered: RenderedIssue, name: str, out_dir: Path) -> Outcome:
+    """Write one edition; a content problem comes back as diagnostics, never raised."""
+    from zine.editions import registry
+
+    try:
+        return registry()[name](rendered, out_dir), [], True
+    except ContentError as error:
+        diags = list(getattr(error, "diagnostics", []))
+        if not diags:
+            diags = [make("Z503", Position(rendered.issue.path / "issue.yaml"),
+                          edition=name, message=str(error))]
+        return [], diags, False
+
+
+def _forked_edition(index: int, name: str, out_dir: Path) -> Outcome:
+    return run_edition(_FORKED[index], name, out_dir)
+
+
+def write_editions(ready: Sequence[RenderedIssue], formats: Sequence[str], out_dir: Path,
+                   result: BuildResult, report: Progress) -> list[RenderedIssue]:
+    """Every edition of every rendered issue; the issues whose editions were all written.
+
+    EPUB, PDF and booklet of every issue run at once in worker processes (forked, so nothing
+    is pickled but the outcome), the slowest first; HTML runs here once an issue's others are
+    written, while other issues' PDFs may still be running.
+    """
+    early = [name for name in SLOWEST_FIRST if name in formats]
+    tasks = [(index, name) for name in early for index in range(len(ready))]
+    workers = min(len(tasks), os.cpu_count() or 1, MAX_WORKERS)
+    if workers < 2:
+        return [r for r in ready if _serial_issue(r, formats, out_dir, result, report)]
+    import concurrent.futures as cf
+    import multiprocessing
+
+    _FORKED[:] = ready
+    pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = {}
+        for index, name in tasks:
+            report("edition", f"{ready[index].issue.id} {name}")
+            futures[index, name] = pool.submit(_forked_edition, index, name, out_dir)
+        done = []
+        for index, rendered in enumerate(ready):
+            outcomes = [(name, _outcome(futures[index, name], rendered, name))
+                        for name in EDITION_ORDER if (index, name) in futures]
+            if _finish_issue(rendered, outcomes, formats, out_dir, result, report):
+                done.append(rendered)
+        return done
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _FORKED.clear()
+
+
+def _outcome(future: Future[Outcome], rendered: RenderedIssue, name: str) -> Outcome:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:  # the worker died (killed, out of memory): name the edition
+        diag = make("Z503", Position(rendered.issue.path / "issue.yaml"), edition=name,
+                    message="the process writing it stopped unexpectedly")
+        return [], [diag], False
+
+
+def _serial_issue(rendered: RenderedIssue, formats: Sequence[str], out_dir: Path,
+                  result: BuildResult, report: Progress) -> bool:
+    """One issue's editions in this process, in EDITION_ORDER, stopping at the first failure."""
+    outcomes: list[tuple[str, Outcome]] = []
+    for name in EDITION_ORDER:
+        if name in formats and name not in LAST:
+            report("edition", f"{rendered.issue.id} {name}")
+            outcomes.append((name, run_edition(rendered, name, out_dir)))
+            if not outcomes[-1][1][2]:
+                break
+    return _finish_issue(rendered, outcomes, formats, out_dir, result, report)
+
+
+def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome]],
+                  formats: Sequence[str], out_dir: Path, result: BuildResult,
+                  report: Progress) -> bool:
+    """Record the early editions' outcomes, then write the last ones if they all succeeded."""
+    issue_id = rendered.issue.id
+    for _name, (written, diags, _ok) in outcomes:
+        result.outputs += written
+        result.diagnostics += diags
+    if not all(ok for _name, (_w, _d, ok) in outcomes):
+        result.failed.append(issue_id)
+        return False
+    for name in LAST:
+        if name in formats:
+            report("edition", f"{issue_id} {name}")
+            written, diags, ok = run_edition(rendered, name, out_dir)
+            result.outputs += written
+            result.diagnostics += diags
+            if not ok:
+                result.failed.append(issue_id)
+                return False
+    result.built.append(issue_id)
+    return True

@@ -15,6 +15,8 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote_to_bytes
 
 from lxml import etree
@@ -65,23 +67,33 @@ class RenderedIssue:
     cover: MediaItem  # the issue's cover.*, processed, or a generated typographic cover
 
 
+class MediaCache(Protocol):
+    """Processed images by the SHA-256 of their source bytes (``zine.cache.MediaStore``)."""
+
+    def get(self, key: str) -> MediaItem | None: ...
+
+    def put(self, key: str, item: MediaItem) -> None: ...
+
+
 def heading_anchor(slug: str, heading_id: str) -> str:
     """The id a heading gets in fragments: unique across a whole issue in one document."""
     return f"{slug}--{heading_id}"
 
 
-def render_issue(zine: Zine, issue: Issue) -> tuple[RenderedIssue, list[Diagnostic]]:
+def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
+                 ) -> tuple[RenderedIssue, list[Diagnostic]]:
     """Render every published article of ``issue`` once: fragments, processed media, cover.
 
     Problems become diagnostics (Z501 naming the article, Z504 naming the image); an article
-    that could not be rendered is left out of ``fragments``.
+    that could not be rendered is left out of ``fragments``. ``media_cache`` (optional) keeps
+    processed images between builds.
     """
     diags: list[Diagnostic] = []
     media: dict[str, MediaItem] = {}
     fragments: dict[str, Fragment] = {}
     for article in issue.published:
         try:
-            images = _article_media(article, diags)
+            images = _article_media(article, diags, media_cache)
             html = render_fragment(article, images)
             check_fragment(html)
         except Exception as error:  # any failure names the article, never a traceback
@@ -100,9 +112,10 @@ def render_issue(zine: Zine, issue: Issue) -> tuple[RenderedIssue, list[Diagnost
     return rendered, diags
 
 
-def _article_media(article: Article, diags: list[Diagnostic]) -> dict[str, MediaItem]:
+def _article_media(article: Article, diags: list[Diagnostic],
+                   media_cache: MediaCache | None = None) -> dict[str, MediaItem]:
     """src as written -> processed image, for every image that resolves and processes."""
-    from zine.media import MediaError, process_bytes, process_image
+    from zine.media import MediaError, process_bytes
 
     found: dict[str, MediaItem] = {}
     for ref in article.body.images:
@@ -110,13 +123,34 @@ def _article_media(article: Article, diags: list[Diagnostic]) -> dict[str, Media
             continue
         try:
             if ref.path is not None:
-                found[ref.src] = process_image(ref.path, root=article.folder)
+                found[ref.src] = _cached_image(ref.path, article.folder, media_cache)
             elif ref.src.lower().startswith("data:image/"):
                 found[ref.src] = process_bytes(_data_url_bytes(ref.src))
         except MediaError as error:
             shown = ref.src if len(ref.src) <= 80 else ref.src[:77] + "..."
             diags.append(make(IMAGE_PROCESSING, ref.pos, src=shown, reason=error.reason))
     return found
+
+
+def _cached_image(path: Path, root: Path, media_cache: MediaCache | None) -> MediaItem:
+    """``media.process_image(path, root=root)``, looked up in ``media_cache`` first."""
+    import hashlib
+
+    from zine.fetcher import read_regular_file
+    from zine.media import process_bytes, process_image
+
+    if media_cache is None:
+        return process_image(path, root=root)
+    try:
+        data = read_regular_file(path, [root], path.name)
+    except Exception:  # process_image reads it again and says what is wrong
+        return process_image(path, root=root)
+    key = hashlib.sha256(data).hexdigest()
+    cached = media_cache.get(key)
+    if cached is None:
+        cached = process_bytes(data)
+        media_cache.put(key, cached)
+    return cached
 
 
 def _data_url_bytes(url: str) -> bytes:

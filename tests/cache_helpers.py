@@ -1,0 +1,73 @@
+"""Helpers for the build cache and parallel build tests: a content copy, fake editions, digests.
+
+Fake editions stand in for the real ones where a test is about the build orchestration (what
+runs, where, and what is skipped), not about the EPUB or PDF bytes; they write through
+``zine.writer`` exactly as real editions do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from zine.errors import ContentError
+from zine.render import RenderedIssue
+from zine.writer import write_text
+
+Renderer = Callable[[RenderedIssue, Path], list[Path]]
+
+
+def copy_content(dest: Path) -> Path:
+    """The zine's content (not its code) in another folder."""
+    dest.mkdir(parents=True)
+    for name in ("zine.yaml", "coops.yaml"):
+        shutil.copy(REPO / name, dest / name)
+    shutil.copytree(REPO / "issues", dest / "issues")
+    return dest
+
+
+def first_article(content: Path) -> Path:
+    return sorted((content / "issues").rglob("*.md"))[0]
+
+
+def snapshot(out: Path) -> dict[str, tuple[str, int]]:
+    """Every file under ``out`` (the cache too): its SHA-256 and its mtime in nanoseconds."""
+    return {str(p.relative_to(out)): (hashlib.sha256(p.read_bytes()).hexdigest(),
+                                      p.stat().st_mtime_ns)
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def fake_edition(name: str, calls: list[str] | None = None) -> Renderer:
+    """An edition writing ``<id>/<id>.<name>``: every fragment and media name, and its pid."""
+
+    def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
+        if calls is not None:
+            calls.append(name)
+        issue_id = rendered.issue.id
+        body = "\n".join(f"{slug}: {fragment.html}" for slug, fragment
+                         in sorted(rendered.fragments.items()))
+        media = "\n".join(sorted(rendered.media))
+        written = write_text(out_dir, f"{issue_id}/{issue_id}.{name}", f"{body}\n{media}\n")
+        pid = write_text(out_dir, f"{issue_id}/{name}.pid", str(os.getpid()))
+        return [written, pid]
+
+    return render
+
+
+def failing_edition(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
+    raise ContentError("the press is out of ink")
+
+
+def dying_edition(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
+    os._exit(3)  # a worker killed mid-edition (out of memory, a signal)
+
+
+def use_editions(monkeypatch: pytest.MonkeyPatch, **renderers: Renderer) -> None:
+    """Make ``zine.editions.registry()`` return ``renderers`` (forked workers inherit it)."""
+    monkeypatch.setattr("zine.editions.registry", lambda: dict(renderers))

@@ -1,0 +1,187 @@
+"""The build cache (``zine.cache``): a no-op rebuild writes nothing, any change rebuilds.
+
+These use fake editions (``tests.cache_helpers``) so each build is quick; the real editions
+are in ``test_incremental.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cache_helpers import copy_content, fake_edition, first_article, snapshot, use_editions
+from zine import cache
+from zine.build import build_project
+
+FORMATS = ("epub", "pdf", "html")
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Edition calls recorded in this process (cpu_count 1: no worker processes)."""
+    made: list[str] = []
+    use_editions(monkeypatch, **{name: fake_edition(name, made) for name in FORMATS})
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    monkeypatch.setattr("zine.editions.html.render_site", lambda zine, issues, out: [],
+                        raising=False)
+    return made
+
+
+def build(content: Path, out: Path, **options: object) -> list[str]:
+    result = build_project([], formats=FORMATS, out_dir=out, root=content, **options)  # type: ignore[arg-type]
+    assert not result.failed, [d.format() for d in result.diagnostics]
+    return sorted(result.built)
+
+
+def test_a_no_op_rebuild_renders_nothing_and_leaves_every_file_untouched(
+        tmp_path: Path, calls: list[str]) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    built = build(content, out)
+    assert sorted(calls) == sorted(FORMATS) * len(built)
+    before = snapshot(out)
+    calls.clear()
+    assert build(content, out) == built
+    assert calls == []
+    assert snapshot(out) == before  # same bytes, same mtimes, cache included
+
+
+def test_editing_an_article_rebuilds_with_the_new_text(tmp_path: Path,
+                                                       calls: list[str]) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    issue = build(content, out)[0]
+    article = first_article(content)
+    article.write_text(article.read_text(encoding="utf-8") + "\nA freshly edited line.\n",
+                       encoding="utf-8")
+    calls.clear()
+    build(content, out)
+    assert sorted(calls) == sorted(FORMATS)
+    assert "A freshly edited line." in (out / issue / f"{issue}.epub").read_text()
+
+
+def test_no_cache_rebuilds_everything_and_writes_no_cache(tmp_path: Path,
+                                                          calls: list[str]) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "fresh"
+    build(content, out, use_cache=False)
+    assert not (out / cache.CACHE_DIR).exists()
+    build(content, out)
+    calls.clear()
+    build(content, out, use_cache=False)
+    assert sorted(calls) == sorted(FORMATS)
+
+
+def test_a_changed_or_deleted_output_is_rebuilt(tmp_path: Path, calls: list[str]) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    issue = build(content, out)[0]
+    pdf = out / issue / f"{issue}.pdf"
+    good = pdf.read_bytes()
+    pdf.write_bytes(b"tampered")
+    calls.clear()
+    build(content, out)
+    assert calls and pdf.read_bytes() == good
+    pdf.unlink()
+    build(content, out)
+    assert pdf.read_bytes() == good
+
+
+@pytest.mark.parametrize("damage", [
+    b"", b"{not json", b'{"format": 1, "key": 7, "outputs": "x"}', b"\xff\xfe\x00garbage",
+])
+def test_a_corrupted_build_record_is_ignored(tmp_path: Path, calls: list[str],
+                                             damage: bytes) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    build(content, out)
+    clean = {k: v[0] for k, v in snapshot(out).items()}
+    (out / cache.CACHE_DIR / "build.json").write_bytes(damage)
+    calls.clear()
+    build(content, out)
+    assert sorted(calls) == sorted(FORMATS)
+    assert {k: v[0] for k, v in snapshot(out).items()} == clean
+
+
+def test_a_record_pointing_outside_the_output_folder_is_ignored(
+        tmp_path: Path, calls: list[str]) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    build(content, out)
+    record = out / cache.CACHE_DIR / "build.json"
+    data = json.loads(record.read_text())
+    data["outputs"].append({"path": "../../etc/passwd", "sha256": "0" * 64})
+    record.write_text(json.dumps(data))
+    calls.clear()
+    build(content, out)
+    assert sorted(calls) == sorted(FORMATS)
+
+
+def test_a_corrupted_media_entry_is_ignored_and_replaced(tmp_path: Path,
+                                                         calls: list[str]) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    issue = build(content, out)[0]
+    good = (out / issue / f"{issue}.epub").read_bytes()
+    entries = sorted((out / cache.CACHE_DIR / "media").glob("*.bin"))
+    assert entries, "the sample issue has images: they are cached"
+    for entry in entries:
+        blob = bytearray(entry.read_bytes())
+        blob[-1] ^= 0xFF
+        entry.write_bytes(bytes(blob))
+    (out / cache.CACHE_DIR / "build.json").unlink()
+    build(content, out)
+    assert (out / issue / f"{issue}.epub").read_bytes() == good
+    fresh = tmp_path / "fresh"
+    build(content, fresh, use_cache=False)
+    assert snapshot(out)[f"{issue}/{issue}.epub"][0] == snapshot(fresh)[f"{issue}/{issue}.epub"][0]
+
+
+def test_the_cache_holds_no_absolute_path(tmp_path: Path, calls: list[str]) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    build(content, out)
+    record = (out / cache.CACHE_DIR / "build.json").read_text()
+    assert str(tmp_path) not in record
+
+
+def test_a_failed_build_writes_no_cache_record(tmp_path: Path, calls: list[str]) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    first_article(content).write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+    result = build_project([], formats=FORMATS, out_dir=out, root=content)
+    assert result.failed
+    assert not (out / cache.CACHE_DIR / "build.json").exists()
+
+
+def test_changing_the_options_is_not_a_no_op(tmp_path: Path, calls: list[str]) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    build(content, out)
+    calls.clear()
+    build(content, out, strict_mode=True)
+    assert sorted(calls) == sorted(FORMATS)
+
+
+def test_source_date_epoch_is_part_of_the_key(tmp_path: Path, calls: list[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    build(content, out)
+    calls.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(content, out)
+    assert sorted(calls) == sorted(FORMATS)
+
+
+def test_the_content_digest_follows_symbolic_links_and_survives_loops(tmp_path: Path) -> None:
+    import hashlib
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "photo.png").write_bytes(b"one")
+    issues = tmp_path / "issues"
+    (issues / "01-a").mkdir(parents=True)
+    (issues / "01-a" / "images").symlink_to(shared, target_is_directory=True)
+    (issues / "01-a" / "loop").symlink_to(issues, target_is_directory=True)
+
+    def digest() -> str:
+        feed = hashlib.sha256()
+        cache.tree_digest(feed, issues)
+        return feed.hexdigest()
+
+    before = digest()
+    (shared / "photo.png").write_bytes(b"two")
+    assert digest() != before

@@ -1,0 +1,104 @@
+"""Incremental builds with the real editions: a rebuild is skipped only when nothing changed.
+
+Each test builds the sample issue into a fresh ``--out`` (a cold build), changes one thing and
+builds again; outputs are read back with real readers (zip for EPUB, pdftotext for PDF).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.cache_helpers import copy_content, first_article, snapshot
+from tests.conftest import REPO, require_tool
+from zine import cache
+from zine.build import build_project
+from zine.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def build(content: Path, out: Path, formats: tuple[str, ...] = ("epub", "html")) -> str:
+    result = build_project([], formats=formats, out_dir=out, root=content)
+    assert result.built and not result.failed, [d.format() for d in result.diagnostics]
+    return result.built[0]
+
+
+def epub_text(path: Path, suffix: str = ".xhtml") -> str:
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        return "\n".join(archive.read(name).decode("utf-8") for name in archive.namelist()
+                         if name.endswith(suffix))
+
+
+def test_a_no_op_rebuild_of_real_editions_keeps_bytes_and_mtimes(tmp_path: Path) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    build(content, out, ("epub", "pdf", "html"))
+    before = snapshot(out)
+    assert any(name.endswith(".pdf") for name in before)
+    result = build_project([], formats=("epub", "pdf", "html"), out_dir=out, root=content)
+    assert snapshot(out) == before
+    assert {str(p.relative_to(out.resolve())) for p in result.outputs} <= set(before)
+
+
+def test_editing_an_article_shows_in_the_epub_pdf_and_html(tmp_path: Path) -> None:
+    pdftotext = require_tool("pdftotext")
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    issue = build(content, out, ("epub", "pdf", "html"))
+    article = first_article(content)
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text + "\nQuokkafederation was added later.\n", encoding="utf-8")
+    build(content, out, ("epub", "pdf", "html"))
+    assert "Quokkafederation" in epub_text(out / issue / f"{issue}.epub")
+    pdf = subprocess.run([pdftotext, str(out / issue / f"{issue}.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "Quokkafederation" in pdf
+    pages = "".join(p.read_text(encoding="utf-8") for p in (out / issue).rglob("*.html"))
+    assert "Quokkafederation" in pages
+
+
+def test_editing_a_style_rebuilds_with_the_new_rule(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    styles = tmp_path / "styles"
+    shutil.copytree(REPO / "styles", styles)
+    monkeypatch.setattr("zine.fetcher.STYLES_DIR", styles)
+    monkeypatch.setattr(cache, "styles_dirs", lambda: [styles])
+    monkeypatch.setattr(cache, "_code_digest", None)
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    issue = build(content, out, ("epub",))
+    assert "#123456" not in epub_text(out / issue / f"{issue}.epub", ".css")
+    with (styles / "epub.css").open("a", encoding="utf-8") as sheet:
+        sheet.write("\nblockquote { color: #123456; }\n")
+    monkeypatch.setattr(cache, "_code_digest", None)  # a new process would hash styles/ again
+    build(content, out, ("epub",))
+    assert "#123456" in epub_text(out / issue / f"{issue}.epub", ".css")
+
+
+def test_no_cache_on_the_command_line_rewrites_every_edition(tmp_path: Path) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    args = ["--root", str(content), "build", "--out", str(out), "--format", "epub", "-q"]
+    assert main(args) == 0
+    before = snapshot(out)
+    assert main(args) == 0
+    assert snapshot(out) == before
+    assert main([*args, "--no-cache"]) == 0
+    after = snapshot(out)
+    epubs = [name for name in before if name.endswith(".epub")]
+    assert epubs
+    for name in epubs:
+        assert after[name][0] == before[name][0]  # the same bytes (reproducible) ...
+        assert after[name][1] != before[name][1]  # ... written again
+
+
+def test_a_fresh_output_folder_is_a_cold_build(tmp_path: Path) -> None:
+    content = copy_content(tmp_path / "content")
+    issue = build(content, tmp_path / "one", ("epub",))
+    build(content, tmp_path / "two", ("epub",))
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert {k: v[0] for k, v in one.items()} == {k: v[0] for k, v in two.items()}
+    assert (tmp_path / "two" / issue / f"{issue}.epub").is_file()

@@ -1,0 +1,102 @@
+"""Editions of a build run in parallel worker processes, and still behave like one build.
+
+The PDF, EPUB (and booklet) of every issue are handed to forked workers, slowest first; HTML
+follows in the main process once an issue's other editions are written (it links their sizes).
+Fake editions (``tests.cache_helpers``) show where each ran; the real ones are compared in
+``test_incremental.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.cache_helpers import (
+    copy_content,
+    dying_edition,
+    failing_edition,
+    fake_edition,
+    snapshot,
+    use_editions,
+)
+from zine.build import build_project
+
+FORMATS = ("epub", "pdf", "html")
+
+
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr("zine.editions.html.render_site", lambda zine, issues, out: [],
+                        raising=False)
+
+
+def test_pdf_and_epub_are_written_by_worker_processes_and_html_after_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_editions(monkeypatch, **{name: fake_edition(name) for name in FORMATS})
+    out = tmp_path / "out"
+    result = build_project([], formats=FORMATS, out_dir=out, root=copy_content(tmp_path / "c"),
+                           use_cache=False)
+    assert result.built and not result.failed
+    issue = result.built[0]
+    pids = {name: int((out / issue / f"{name}.pid").read_text()) for name in FORMATS}
+    assert pids["html"] == os.getpid()
+    assert pids["pdf"] != os.getpid() and pids["epub"] != os.getpid()
+    html = (out / issue / "html.pid").stat().st_mtime_ns
+    assert html >= (out / issue / "pdf.pid").stat().st_mtime_ns
+    assert html >= (out / issue / "epub.pid").stat().st_mtime_ns
+    assert {p.name for p in result.outputs} >= {f"{issue}.{name}" for name in FORMATS}
+
+
+def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_editions(monkeypatch, **{name: fake_edition(name) for name in FORMATS})
+    content = copy_content(tmp_path / "c")
+    build_project([], formats=FORMATS, out_dir=tmp_path / "parallel", root=content)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    build_project([], formats=FORMATS, out_dir=tmp_path / "serial", root=content)
+
+    def contents(out: Path) -> dict[str, str]:
+        return {name: digest for name, (digest, _mtime) in snapshot(out).items()
+                if not name.endswith(".pid") and not name.startswith(".cache")}
+
+    assert contents(tmp_path / "parallel") == contents(tmp_path / "serial")
+
+
+def test_a_failing_edition_in_a_worker_comes_back_as_a_diagnostic(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_editions(monkeypatch, epub=fake_edition("epub"), pdf=failing_edition,
+                 html=fake_edition("html"))
+    out = tmp_path / "out"
+    result = build_project([], formats=FORMATS, out_dir=out, root=copy_content(tmp_path / "c"))
+    assert result.failed and not result.built
+    messages = [d.format() for d in result.diagnostics if d.code == "Z503"]
+    assert any("out of ink" in m and "issue.yaml" in m for m in messages), messages
+    assert not list(out.rglob("index.html")) and not list(out.rglob("*.html"))
+    assert not (out / ".cache" / "build.json").exists()
+
+
+def test_a_worker_that_dies_fails_its_issue_without_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_editions(monkeypatch, epub=fake_edition("epub"), pdf=dying_edition,
+                 html=fake_edition("html"))
+    result = build_project([], formats=FORMATS, out_dir=tmp_path / "out",
+                           root=copy_content(tmp_path / "c"))
+    assert result.failed
+    assert any(d.code == "Z503" and "stopped unexpectedly" in d.message
+               for d in result.diagnostics)
+
+
+def test_progress_names_every_edition_of_every_issue(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_editions(monkeypatch, **{name: fake_edition(name) for name in FORMATS})
+    seen: list[tuple[str, str]] = []
+    result = build_project([], formats=FORMATS, out_dir=tmp_path / "out",
+                           root=copy_content(tmp_path / "c"),
+                           progress=lambda stage, detail: seen.append((stage, detail)))
+    issue = result.built[0]
+    assert ("issue", issue) in seen and ("render", issue) in seen
+    assert {d for s, d in seen if s == "edition"} == {f"{issue} {n}" for n in FORMATS}
+    assert seen[-1] == ("site", "")
