@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -45,6 +46,8 @@ def test_serve_answers_on_loopback_and_rebuilds_on_change(tmp_path: Path) -> Non
         issue = sorted(p.name for p in (content / "issues").iterdir())[0]
         page = get(base + f"{issue}/")
         assert "<html" in page and "/__zine__/status" in page
+        with pytest.raises(urllib.error.HTTPError):
+            get(base + ".cache/build.json")
         status = json.loads(get(base + "__zine__/status"))
         assert status["problems"] == []
         article = sorted((content / "issues" / issue / "articles").glob("*.md"))[0]

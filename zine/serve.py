@@ -115,7 +115,11 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     preview: Preview
 
     def do_GET(self) -> None:
-        if self.path.split("?")[0] == STATUS_PATH:
+        path = self.path.split("?")[0]
+        if any(part.startswith(".") for part in path.split("/")):
+            self.send_error(404)  # the build cache (.cache/) and temporary files stay private
+            return
+        if path == STATUS_PATH:
             self._send_status()
             return
         if self.path.endswith("/") or self.path.split("?")[0].endswith(".html"):
