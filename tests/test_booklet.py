@@ -130,3 +130,20 @@ def test_crop_marks_are_drawn_only_when_asked(built: Path) -> None:
     assert b"0.25 w" not in plain.pages[0].get_contents().get_data()  # type: ignore[union-attr]
     marks = marked.pages[0].get_contents().get_data()  # type: ignore[union-attr]
     assert marks.count(b" l S") == 6  # left trim, fold, right trim; top and bottom
+
+
+@pytest.mark.slow
+def test_the_command_line_asks_for_crop_marks(tmp_path: Path) -> None:
+    import sys
+
+    from tests.test_build import copy_content
+
+    content = copy_content(tmp_path / "content")
+    issue = sorted(p.name for p in (content / "issues").iterdir())[0]
+    done = subprocess.run([sys.executable, "-m", "zine", "build", "--format", "booklet",
+                           "--crop-marks", "--out", "out", issue], cwd=content,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    marked = PdfReader(str(content / "out" / issue / f"{issue}-booklet.pdf"))
+    marks = marked.pages[0].get_contents().get_data()  # type: ignore[union-attr]
+    assert marks.count(b" l S") == 6

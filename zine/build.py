@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,6 +84,7 @@ def build_project(
     quiet: bool = False,
     progress: Progress | None = None,
     use_cache: bool = True,
+    edition_options: Mapping[str, Mapping[str, object]] | None = None,
 ) -> BuildResult:
     """Build ``formats`` of the issues named (all when none) into ``out_dir``.
 
@@ -91,7 +92,10 @@ def build_project(
     ("edition", "<id> <name>"), ("site", ""), so the CLI can show where a long build is.
     With ``use_cache`` (the default) a build whose inputs and outputs are unchanged since the
     last successful one is skipped (``zine.cache``), and processed images are reused.
+    ``edition_options`` are keyword arguments for one edition's renderer, e.g.
+    ``{"booklet": {"crop_marks": True}}``.
     """
+    options_by_edition = {name: dict(values) for name, values in (edition_options or {}).items()}
     report = progress or (lambda stage, detail: None)
     from zine.project import find_root
 
@@ -100,14 +104,20 @@ def build_project(
     if use_cache:
         from zine.cache import build_key, load_record
 
-        options = {"issues": list(issue_ids), "formats": list(formats), "strict": strict_mode}
+        options = {"issues": list(issue_ids), "formats": list(formats), "strict": strict_mode,
+                   "editions": options_by_edition}
         key = build_key(root_dir, out_dir, options)
         record = load_record(out_dir, root_dir, key)
         if record is not None:
             log.debug("nothing changed since the last build: skipped")
             return BuildResult(diagnostics=record.diagnostics, outputs=record.outputs,
                                built=record.built)
-    result = _build(root_dir, issue_ids, formats, out_dir, strict_mode, report, use_cache)
+    _OPTIONS.clear()
+    _OPTIONS.update(options_by_edition)
+    try:
+        result = _build(root_dir, issue_ids, formats, out_dir, strict_mode, report, use_cache)
+    finally:
+        _OPTIONS.clear()
     if key is not None and not result.failed:
         from zine.cache import Record, save_record
 
@@ -188,6 +198,7 @@ def prepare_issue(zine: Zine, issue: Issue, strict_mode: bool, diags: Sequence[D
 
 Outcome = tuple[list[Path], list[Diagnostic], bool]  # written, diagnostics, succeeded
 _FORKED: list[RenderedIssue] = []  # what forked workers find: set before the pool starts
+_OPTIONS: dict[str, dict[str, object]] = {}  # edition -> renderer keyword arguments, likewise
 
 
 def run_edition(rendered: RenderedIssue, name: str, out_dir: Path) -> Outcome:
@@ -195,7 +206,7 @@ def run_edition(rendered: RenderedIssue, name: str, out_dir: Path) -> Outcome:
     from zine.editions import registry
 
     try:
-        return registry()[name](rendered, out_dir), [], True
+        return registry()[name](rendered, out_dir, **_OPTIONS.get(name, {})), [], True
     except ContentError as error:
         diags = list(getattr(error, "diagnostics", []))
         if not diags:

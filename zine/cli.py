@@ -89,6 +89,8 @@ def _add_build(sub: Subparsers) -> None:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--no-cache", action="store_true",
                        help="rebuild everything: do not use or update DIR/.cache")
+    build.add_argument("--crop-marks", action="store_true",
+                       help="booklet: draw crop marks around each A5 page")
     loudness = build.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", "-q", action="store_true",
                           help="only report problems: no progress, no list of files written")
@@ -213,7 +215,8 @@ def run_build(args: argparse.Namespace) -> int:
         try:
             result = build_project(args.issues, formats=formats, out_dir=args.out,
                                    root=args.root, strict_mode=args.strict, quiet=args.quiet,
-                                   progress=report, use_cache=not args.no_cache)
+                                   progress=report, use_cache=not args.no_cache,
+                                   edition_options={"booklet": {"crop_marks": args.crop_marks}})
         finally:
             report.finish()
     if args.strict:

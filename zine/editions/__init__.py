@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from zine.render import RenderedIssue
-
-Renderer = Callable[[RenderedIssue, Path], list[Path]]
+# render(rendered, out_dir, **options) -> written paths; options only where an edition has
+# some (the booklet's crop_marks), passed from ``build_project(edition_options=...)``.
+Renderer = Callable[..., list[Path]]
 
 
 def registry() -> dict[str, Renderer]:
