@@ -9,27 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.pipeline_helpers import copy_content as copy_content  # re-exported
 from zine.errors import ContentError
 from zine.render import RenderedIssue
 from zine.writer import write_text
 
 Renderer = Callable[[RenderedIssue, Path], list[Path]]
 
-
-def copy_content(dest: Path) -> Path:
-    """The zine's content (not its code) in another folder."""
-    dest.mkdir(parents=True)
-    for name in ("zine.yaml", "coops.yaml"):
-        shutil.copy(REPO / name, dest / name)
-    shutil.copytree(REPO / "issues", dest / "issues")
-    return dest
 
 
 def first_article(content: Path) -> Path:

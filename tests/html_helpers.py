@@ -327,21 +327,6 @@ def write_multilang_project(root: Path) -> Path:
     return root
 
 
-def render_project(root: Path) -> list[RenderedIssue]:
-    """Every issue of the repository at ``root`` through the real loader and render core."""
-    from zine.diagnostics import has_errors
-    from zine.loader import load_project
-    from zine.render import render_issue
-
-    zine, diags = load_project(root)
-    assert not has_errors(diags), [d.format() for d in diags]
-    rendered = []
-    for issue in zine.issues:
-        result, render_diags = render_issue(zine, issue)
-        assert not has_errors(render_diags), [d.format() for d in render_diags]
-        rendered.append(result)
-    return rendered
-
 
 # -- Atom (RFC 4287) conformance rules --------------------------------------------------------
 

@@ -136,7 +136,7 @@ def test_crop_marks_are_drawn_only_when_asked(built: Path) -> None:
 def test_the_command_line_asks_for_crop_marks(tmp_path: Path) -> None:
     import sys
 
-    from tests.test_build import copy_content
+    from tests.pipeline_helpers import copy_content
 
     content = copy_content(tmp_path / "content")
     issue = sorted(p.name for p in (content / "issues").iterdir())[0]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,17 +18,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.pipeline_helpers import copy_content
 
 pytestmark = pytest.mark.slow
 
-
-def copy_content(dest: Path) -> Path:
-    """The zine's content (not its code) in another folder."""
-    dest.mkdir(parents=True)
-    for name in ("zine.yaml", "coops.yaml"):
-        shutil.copy(REPO / name, dest / name)
-    shutil.copytree(REPO / "issues", dest / "issues")
-    return dest
 
 
 def zine(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

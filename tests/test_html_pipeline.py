@@ -18,10 +18,10 @@ from lxml import html as lxml_html
 from tests.html_helpers import (
     ROOT,
     atom_problems,
-    render_project,
     vnu_errors,
     write_multilang_project,
 )
+from tests.pipeline_helpers import render_project
 from tests.test_html_browser import WIDTH, measure, require_chromium
 from zine.editions.html import render, render_site
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_build import copy_content
+from tests.pipeline_helpers import copy_content
 
 pytestmark = pytest.mark.slow
 
