@@ -3,14 +3,13 @@ offprint per article, ``build/<issue-id>/offprints/<slug>.epub``.
 
 Reads one ``RenderedIssue``; loads CSS and fonts only through ``zine.fetcher``; writes only
 through ``zine.writer``. Content documents come from ``epub_docs`` (Jinja2 templates), the
-package document and NCX from ebooklib, and the zip is re-packed by ``epub_zip`` so the same
-input gives the same bytes. Every internal file name is generated (ordinal or content hash),
-never taken from a contributor.
+package document and NCX from ebooklib (kept in memory), and ``epub_zip`` zips them once so
+the same input gives the same bytes. Every internal file name is generated (ordinal or content
+hash), never taken from a contributor.
 """
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from ebooklib import epub as ebook
 from zine import writer
 from zine.editions import epub_docs as docs
 from zine.editions.epub_meta import add_metadata, book_identifier
-from zine.editions.epub_zip import build_time, repack
+from zine.editions.epub_zip import Deflater, book_entries, build_time, pack
 from zine.fetcher import ResourceDenied, media_type_of, read_style_resource
 from zine.model import Article, Section
 from zine.render import RenderedIssue
@@ -48,12 +47,13 @@ def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
     """Build ``<issue-id>/<issue-id>.epub`` and one ``<issue-id>/offprints/<slug>.epub`` per
     published article under ``out_dir``; returns their paths, the issue first."""
     issue_id = rendered.issue.id
-    resources = load_style_resources()
-    books = [(f"{issue_id}/{issue_id}.epub", build_epub(rendered, resources))]
+    resources, deflater = load_style_resources(), Deflater()  # fonts deflated once per build
+    books = [(f"{issue_id}/{issue_id}.epub", build_epub(rendered, resources, deflater=deflater))]
     for _, articles in reading_order(rendered):
         for article in articles:
             books.append((f"{issue_id}/offprints/{article.slug}.epub",
-                          build_epub(offprint_of(rendered, article), resources, article.slug)))
+                          build_epub(offprint_of(rendered, article), resources, article.slug,
+                                     deflater)))
     return [writer.write_bytes(out_dir, name, data) for name, data in books]
 
 
@@ -66,7 +66,7 @@ def offprint_of(rendered: RenderedIssue, article: Article) -> RenderedIssue:
 
 
 def build_epub(rendered: RenderedIssue, resources: dict[str, bytes] | None = None,
-               offprint: str = "") -> bytes:
+               offprint: str = "", deflater: Deflater | None = None) -> bytes:
     """The EPUB file of ``rendered`` (of its article ``offprint``) as bytes, deterministic."""
     when = build_time(rendered.issue.date)
     book = ebook.EpubBook()
@@ -76,12 +76,9 @@ def build_epub(rendered: RenderedIssue, resources: dict[str, bytes] | None = Non
                           typefaces(resources), book_identifier(rendered, offprint))
     _add_resources(book, rendered, plan, resources)
     _add_documents(book, plan)
-    buffer = io.BytesIO()
     options = {"mtime": when.replace(tzinfo=None), "epub2_guide": False, "epub3_landmark": False,
-               "epub3_pages": False, "raise_exceptions": True, "spine_direction": True,
-               "compresslevel": 0}  # re-compressed once by repack()
-    ebook.write_epub(buffer, book, options)
-    return repack(buffer.getvalue(), when)
+               "epub3_pages": False, "raise_exceptions": True, "spine_direction": True}
+    return pack(book_entries(book, options), when, deflater)  # zipped (and deflated) once
 
 
 def load_style_resources() -> dict[str, bytes]:

@@ -1,22 +1,58 @@
 """Editions stage (EPUB): the build timestamp and a deterministic OCF zip container.
 
-ebooklib writes the zip with the wall-clock time on every entry and in ``dcterms:modified``;
-this module supplies the one timestamp a build may use (``SOURCE_DATE_EPOCH``, else the issue
-date) and re-packs ebooklib's in-memory zip with fixed entry times, modes and order, with
-``mimetype`` first and stored. It touches no files: the caller writes the bytes.
+ebooklib would write the zip with the wall-clock time on every entry; this module supplies the
+one timestamp a build may use (``SOURCE_DATE_EPOCH``, else the issue date), takes ebooklib's
+entries in memory (``book_entries``, no zip) and zips them once (``pack``) with fixed entry
+times, modes and order, with ``mimetype`` first and stored. Already-compressed media (JPEG,
+GIF, WebP, WOFF, WOFF2) are stored, everything else deflated once (or stored if that is
+smaller); a ``Deflater`` shared by the books of one build compresses each large resource
+(the embedded fonts) only once. It touches no files: the caller writes the bytes.
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from datetime import UTC, date, datetime
+
+from ebooklib import epub as ebook
 
 from zine.timestamps import build_timestamp
 
 MIMETYPE = b"application/epub+zip"
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the earliest time a zip entry can hold
 _FIRST = ("mimetype", "META-INF/container.xml")
+# PNG is left out: the PNGs Pillow writes still shrink by a third when deflated.
+_STORED_SUFFIXES = (".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2")
+_LEVEL = 6
+_SHARED_MIN = 16 * 1024  # entries at least this large are compressed once per Deflater
+_VERSION = 20  # zip 2.0: deflate, no zip64 (an EPUB stays far below 4 GiB)
+_MADE_BY = (3 << 8) | _VERSION  # Unix, so the mode in external_attr is honoured
+_MODE = 0o100644 << 16
+_UTF8_NAME = 0x800  # general-purpose flag bit 11: the name is UTF-8
+
+
+class Deflater:
+    """Raw deflate (level 6) with a memory of large inputs: a font embedded in 31 EPUBs is
+    compressed once. Share one per build; the output does not depend on the sharing."""
+
+    def __init__(self) -> None:
+        self._done: dict[bytes, bytes] = {}
+
+    def deflate(self, data: bytes) -> bytes:
+        if len(data) < _SHARED_MIN:
+            return _deflate(data)
+        packed = self._done.get(data)
+        if packed is None:
+            packed = self._done[data] = _deflate(data)
+        return packed
+
+
+def _deflate(data: bytes) -> bytes:
+    engine = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+    return engine.compress(data) + engine.flush()
 
 
 def build_time(issue_date: date | None) -> datetime:
@@ -35,27 +71,73 @@ def _entry_order(name: str) -> tuple[int, str]:
     return (len(_FIRST) + 1, name)
 
 
-def repack(epub: bytes, when: datetime) -> bytes:
-    """The same entries as ``epub``, re-zipped reproducibly.
+def is_stored(name: str) -> bool:
+    """``mimetype`` and media whose format is already compressed are stored, not deflated."""
+    return name == "mimetype" or name.lower().endswith(_STORED_SUFFIXES)
+
+
+class _Entries:
+    """Stands in for ebooklib's output ``ZipFile``: keeps what it is given, compresses nothing."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def writestr(self, name: str, data: str | bytes, compress_type: int | None = None) -> None:
+        self.files[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+class _EntryWriter(ebook.EpubWriter):
+    """ebooklib's writer, with its entries kept in memory instead of zipped twice."""
+
+    def write(self) -> None:
+        self.out = _Entries()
+        self.out.writestr("mimetype", MIMETYPE)
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+
+
+def book_entries(book: ebook.EpubBook, options: dict[str, object]) -> dict[str, bytes]:
+    """Every file ebooklib would put in the EPUB of ``book``, by name, uncompressed."""
+    writer = _EntryWriter("", book, options)
+    writer.process()
+    writer.write()
+    files: dict[str, bytes] = writer.out.files
+    return files
+
+
+def pack(entries: dict[str, bytes], when: datetime, deflater: Deflater | None = None) -> bytes:
+    """``entries`` (name -> content) as an OCF zip, reproducibly.
 
     ``mimetype`` comes first, uncompressed and without extra fields (OCF requires it); then
     ``META-INF/container.xml``, the package document, and every other entry sorted by name.
-    Every entry gets the time ``when`` and mode 0644.
+    Every entry gets the time ``when`` and mode 0644; see ``is_stored`` for the method.
     """
-    stamp = when.astimezone(UTC).timetuple()[:6]
-    with zipfile.ZipFile(io.BytesIO(epub)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    entries["mimetype"] = MIMETYPE
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in sorted(entries, key=_entry_order):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            if name == "mimetype":
-                info.compress_type = zipfile.ZIP_STORED
-                target.writestr(info, entries[name])
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(info, entries[name], compresslevel=6)
+    entries = {**entries, "mimetype": MIMETYPE}
+    deflater = deflater or Deflater()
+    dos_time, dos_date = _dos_stamp(when)
+    out, directory = io.BytesIO(), []
+    for name in sorted(entries, key=_entry_order):
+        data = entries[name]
+        body = data if is_stored(name) else deflater.deflate(data)
+        method = zipfile.ZIP_DEFLATED if len(body) < len(data) else zipfile.ZIP_STORED
+        body = body if method == zipfile.ZIP_DEFLATED else data
+        fields = (method, dos_time, dos_date, zlib.crc32(data), len(body), len(data))
+        raw = name.encode("utf-8")
+        flags = 0 if name.isascii() else _UTF8_NAME
+        directory.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, _MADE_BY, _VERSION,
+                                     flags, *fields, len(raw), 0, 0, 0, 0, _MODE, out.tell())
+                         + raw)
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, _VERSION, flags, *fields, len(raw), 0))
+        out.write(raw + body)
+    start = out.tell()
+    out.write(b"".join(directory))
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(directory), len(directory),
+                          out.tell() - start, start, 0))
     return out.getvalue()
+
+
+def _dos_stamp(when: datetime) -> tuple[int, int]:
+    year, month, day, hour, minute, second = when.astimezone(UTC).timetuple()[:6]
+    year = min(year, 2107)  # the last year a zip entry can hold
+    return (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day
