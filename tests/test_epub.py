@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.epub_helpers import NS, Epub, epubcheck, multilingual_issue
 from zine.editions import epub
 from zine.editions.epub_docs import EpubBuildError
 from zine.render import Fragment
 
-REPO = Path(__file__).resolve().parents[1]
 GENERATED_NAME = re.compile(
     r"^(mimetype|META-INF/container\.xml|EPUB/content\.opf|EPUB/toc\.ncx"
     r"|EPUB/(cover|titlepage|nav|coops|colophon|article-\d\d|section-\d\d)\.xhtml"

@@ -7,30 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.epub_helpers import NS, Epub, epubcheck, write_multilingual_tree
-from zine.diagnostics import has_errors
+from tests.pipeline_helpers import render_project
 from zine.editions import epub
-from zine.loader import load_project
-from zine.render import RenderedIssue, render_issue
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _render_all(root: Path) -> list[RenderedIssue]:
-    zine, diags = load_project(root)
-    assert not has_errors(diags), [d.format() for d in diags]
-    rendered = []
-    for issue in zine.issues:
-        result, render_diags = render_issue(zine, issue)
-        assert not has_errors(render_diags), [d.format() for d in render_diags]
-        rendered.append(result)
-    return rendered
+from zine.render import RenderedIssue
 
 
 def _build(root: Path, out: Path) -> list[tuple[RenderedIssue, Epub]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        return [(r, Epub.open(epub.render(r, out)[0])) for r in _render_all(root)]
+        return [(r, Epub.open(epub.render(r, out)[0])) for r in render_project(root)]
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,7 @@ from tests.conftest import require_tool
 from tests.epub_helpers import epubcheck
 from tests.html_helpers import vnu_errors
 from tests.pdf_helpers import contents_numbers, opening_pages, outline_entries, page_texts
-from zine.loader import load_project
-from zine.render import render_issue
+from tests.pipeline_helpers import render_project
 
 pytestmark = pytest.mark.slow
 
@@ -115,8 +114,7 @@ def test_the_magazine_pdf_contents_and_outline_land_on_each_first_page(
     assert {(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1))
             for p in reader.pages} == {(419.5, 595.3)}
     assert "/StructTreeRoot" in reader.trailer["/Root"]
-    zine, _ = load_project(root)
-    rendered, _ = render_issue(zine, zine.issues[0])
+    [rendered] = render_project(root)
     texts = page_texts(pdf)
     printed = contents_numbers(rendered, texts)
     opened = opening_pages(rendered, texts)

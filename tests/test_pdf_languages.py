@@ -25,9 +25,9 @@ from tests.pdf_helpers import (
     squash,
     words_outside,
 )
+from tests.pipeline_helpers import render_project
 from zine.editions import pdf
-from zine.loader import load_project
-from zine.render import RenderedIssue, render_issue
+from zine.render import RenderedIssue
 
 pytestmark = pytest.mark.slow
 
@@ -138,11 +138,7 @@ def write_tree(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> RenderedIssue:
-    root = write_tree(tmp_path_factory.mktemp("tree"))
-    zine, diags = load_project(root)
-    assert [d.format() for d in diags if d.is_error] == []
-    result, render_diags = render_issue(zine, zine.issues[0])
-    assert [d.format() for d in render_diags if d.is_error] == []
+    [result] = render_project(write_tree(tmp_path_factory.mktemp("tree")))
     return result
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import require_tool
+from tests.conftest import REPO, require_tool
 from tests.pdf_helpers import (
     contents_numbers,
     footnote_pairs,
@@ -25,23 +25,17 @@ from tests.pdf_helpers import (
     squash,
     words_outside,
 )
+from tests.pipeline_helpers import render_project
 from zine.editions import pdf
-from zine.loader import load_project
-from zine.render import RenderedIssue, render_issue
+from zine.render import RenderedIssue
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
 SAMPLE = "01-no-masters-no-slaves"
 
 
 def rendered_from(root: Path) -> RenderedIssue:
-    zine, diags = load_project(root)
-    assert [d for d in diags if d.is_error] == []
-    issue = next(i for i in zine.issues if i.id == SAMPLE)
-    rendered, render_diags = render_issue(zine, issue)
-    assert [d.format() for d in render_diags if d.is_error] == []
-    return rendered
+    return next(r for r in render_project(root) if r.issue.id == SAMPLE)
 
 
 @pytest.fixture(scope="module")
