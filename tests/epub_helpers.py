@@ -8,8 +8,6 @@ footnotes, a draft (left out), and a coop-signed article.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import subprocess
 import zipfile
@@ -20,9 +18,9 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image
 
-from zine.markdown import parse_body
-from zine.model import Article, Author, Coop, Issue, Located, Position, Section, Zine
-from zine.render import Fragment, MediaItem, RenderedIssue
+from tests.model_helpers import make_article, png
+from zine.model import Author, Coop, Issue, Located, Position, Section, Zine
+from zine.render import Fragment, RenderedIssue
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -33,31 +31,10 @@ NS = {
 }
 
 
-def png(width: int, height: int, colour: tuple[int, int, int]) -> MediaItem:
-    image = Image.new("RGB", (width, height), colour)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    data = buffer.getvalue()
-    name = f"media/{hashlib.sha256(data).hexdigest()[:16]}.png"
-    return MediaItem(name, "image/png", data, width, height)
-
 
 def _author(name: str, coop: str | None = None) -> Author:
     return Author(name, coop, Located(Position(Path("x"))))
 
-
-def _article(folder: Path, slug: str, title: str, language: str, authors: list[Author],
-             source: str, **extra: str) -> Article:
-    path = folder / "articles" / f"{slug}.md"
-    body = parse_body(source, language=language, path=path, first_line=5,
-                      folder=folder / "articles")
-    return Article(
-        slug=slug, path=path, folder=folder / "articles", title=title,
-        subtitle=extra.get("subtitle", ""), authors=tuple(authors), language=language,
-        license=extra.get("license", "CC-BY-SA-4.0"), summary=extra.get("summary", ""),
-        tags=(), draft=extra.get("draft") == "yes", source=source, body_line=5, body=body,
-        where=Located(Position(path)),
-    )
 
 
 FIGURE = png(320, 200, (200, 60, 40))
@@ -104,18 +81,18 @@ def multilingual_issue(folder: Path) -> RenderedIssue:
         "unused": Coop("unused", "Not In This Issue", "FR", "https://unused.example/", "",
                        Located(Position(folder))),
     }
-    editorial = _article(folder, "editorial", "Editorial", "en",
+    editorial = make_article(folder, "editorial", "Editorial", "en",
                          [_author("Jo Example", "it-kollektiv")], "Welcome.[^1]\n\n[^1]: A note.\n",
                          summary="Why we started.")
-    report = _article(folder, "35c3-report", "Tech-Coops auf dem 35c3", "de",
+    report = make_article(folder, "35c3-report", "Tech-Coops auf dem 35c3", "de",
                       [_author("Sam Muster", "hostsharing"), _author("IT-Kollektiv", None)],
                       f"![Ein rotes Rechteck]({FIGURE.name})\n", subtitle="Bericht und Vortrag",
                       license="CC-BY-4.0")
-    arabic = _article(folder, "arabic", "التعاونيات التقنية", "ar",
+    arabic = make_article(folder, "arabic", "التعاونيات التقنية", "ar",
                       [_author("ليلى", "hostsharing")], "نص.\n")
-    japanese = _article(folder, "japanese", "技術協同組合", "ja", [_author("山田 花子")],
+    japanese = make_article(folder, "japanese", "技術協同組合", "ja", [_author("山田 花子")],
                         "本文。\n")
-    draft = _article(folder, "draft", "Not yet", "en", [_author("Nobody")], "Draft.\n",
+    draft = make_article(folder, "draft", "Not yet", "en", [_author("Nobody")], "Draft.\n",
                      draft="yes")
     articles = (editorial, report, arabic, japanese, draft)
     sections = (Section(None, (editorial,)), Section("Reports", (report, draft)),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import io
 import json
 import os
 import shutil
@@ -23,40 +22,18 @@ from pathlib import Path
 
 from PIL import Image
 
-from zine.markdown import parse_body
-from zine.model import Article, Author, Coop, Issue, Located, Position, Section, Zine
-from zine.render import Fragment, MediaItem, RenderedIssue
+from tests.model_helpers import make_article, png
+from zine.model import Author, Coop, Issue, Located, Position, Section, Zine
+from zine.render import Fragment, RenderedIssue
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def png(width: int, height: int, colour: tuple[int, int, int]) -> MediaItem:
-    image = Image.new("RGB", (width, height), colour)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    data = buffer.getvalue()
-    import hashlib
-
-    name = f"media/{hashlib.sha256(data).hexdigest()[:16]}.png"
-    return MediaItem(name, "image/png", data, width, height)
-
 
 def _where(path: Path) -> Located:
     return Located(Position(path))
 
-
-def _article(folder: Path, slug: str, title: str, language: str, authors: Sequence[Author],
-             source: str, **extra: str) -> Article:
-    path = folder / "articles" / f"{slug}.md"
-    body = parse_body(source, language=language, path=path, first_line=5,
-                      folder=folder / "articles")
-    return Article(
-        slug=slug, path=path, folder=folder / "articles", title=title,
-        subtitle=extra.get("subtitle", ""), authors=tuple(authors), language=language,
-        license=extra.get("license", "CC-BY-SA-4.0"), summary=extra.get("summary", ""),
-        tags=(), draft=False, source=source, body_line=5, body=body, where=_where(path),
-    )
 
 
 FIGURE = png(1600, 900, (180, 60, 30))
@@ -117,12 +94,12 @@ def handmade_issue(folder: Path | None = None, issue_id: str = "01-handmade",
     jo = Author("Jo Example", "it-kollektiv", _where(folder))
     sam = Author("Sam Hypha", "hypha", _where(folder))
     collective = Author("Kollektiv", None, _where(folder))
-    en = _article(folder, "tools", "Owning our tools", "en", [jo, sam],
+    en = make_article(folder, "tools", "Owning our tools", "en", [jo, sam],
                   "Cooperatives own their tools. " * 60, subtitle="A report",
                   summary="Why coops host their own infrastructure.")
-    ar = _article(folder, "taawun", "التعاون التقني", "ar", [collective],
+    ar = make_article(folder, "taawun", "التعاون التقني", "ar", [collective],
                   "التعاونيات التقنية " * 40, license="CC-BY-4.0")
-    ja = _article(folder, "kyodo", "技術協同組合", "ja", [sam], "協同組合 " * 40)
+    ja = make_article(folder, "kyodo", "技術協同組合", "ja", [sam], "協同組合 " * 40)
     fragments = {
         "tools": Fragment(en, _EN_FRAGMENT),
         "taawun": Fragment(ar, _AR_FRAGMENT),
