@@ -81,7 +81,6 @@ def build_project(
     out_dir: Path,
     root: Path | None = None,
     strict_mode: bool = False,
-    quiet: bool = False,
     progress: Progress | None = None,
     use_cache: bool = True,
     edition_options: Mapping[str, Mapping[str, object]] | None = None,

@@ -214,7 +214,7 @@ def run_build(args: argparse.Namespace) -> int:
     with _logs_through(report):
         try:
             result = build_project(args.issues, formats=formats, out_dir=args.out,
-                                   root=args.root, strict_mode=args.strict, quiet=args.quiet,
+                                   root=args.root, strict_mode=args.strict,
                                    progress=report, use_cache=not args.no_cache,
                                    edition_options={"booklet": {"crop_marks": args.crop_marks}})
         finally:
