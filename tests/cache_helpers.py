@@ -37,7 +37,7 @@ def snapshot(out: Path) -> dict[str, tuple[str, int]]:
 def fake_edition(name: str, calls: list[str] | None = None) -> Renderer:
     """An edition writing ``<id>/<id>.<name>``: every fragment and media name, and its pid."""
 
-    def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
+    def render(rendered: RenderedIssue, out_dir: Path, **options: object) -> list[Path]:
         if calls is not None:
             calls.append(name)
         issue_id = rendered.issue.id
@@ -51,11 +51,11 @@ def fake_edition(name: str, calls: list[str] | None = None) -> Renderer:
     return render
 
 
-def failing_edition(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
+def failing_edition(rendered: RenderedIssue, out_dir: Path, **options: object) -> list[Path]:
     raise ContentError("the press is out of ink")
 
 
-def dying_edition(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
+def dying_edition(rendered: RenderedIssue, out_dir: Path, **options: object) -> list[Path]:
     os._exit(3)  # a worker killed mid-edition (out of memory, a signal)
 
 

@@ -117,7 +117,7 @@ def test_booklet_reuses_the_issue_pdf_made_in_the_same_run(
     def no_second_layout(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("the issue was laid out twice")
 
-    monkeypatch.setattr(pdf, "render_pdf_bytes", no_second_layout)
+    monkeypatch.setattr(pdf, "make_issue_pdf", no_second_layout)
     path = booklet.render(fresh, tmp_path)[0]
     assert path.read_bytes() == (built / ISSUE / f"{ISSUE}-booklet.pdf").read_bytes()
 

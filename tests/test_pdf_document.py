@@ -1,4 +1,5 @@
-"""The PDF's copy of the HTML: footnotes at their call sites, ids namespaced, nothing lost."""
+"""The PDF's copy of the HTML: footnotes at their call sites, ids namespaced, nothing lost;
+and the documents of the issue's parts (front matter, one per article, back matter)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import lxml.html
 import pytest
 
 from tests.pdf_helpers import english_body, make_rendered_issue
-from zine.editions.pdf_html import FragmentError, build_document, make_entry, prepare_fragment
+from zine.editions.pdf_html import FragmentError, make_entry, prepare_fragment
+from zine.editions.pdf_parts import css_string, front_part, plan_parts
+from zine.render import RenderedIssue
+
+
+def front(rendered: RenderedIssue) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(front_part(rendered, plan_parts(rendered), None).html)
 
 
 def _tree(markup: str) -> lxml.html.HtmlElement:
@@ -51,7 +58,7 @@ def test_attachment_links_are_not_kept() -> None:
 def test_the_shared_fragment_is_not_changed() -> None:
     rendered = make_rendered_issue()
     before = {slug: f.html for slug, f in rendered.fragments.items()}
-    build_document(rendered, ["styles/pdf.css"], rendered.cover.name)
+    front_part(rendered, plan_parts(rendered), None)
     assert {slug: f.html for slug, f in rendered.fragments.items()} == before
 
 
@@ -63,21 +70,47 @@ def test_text_below_the_parser_nesting_limit_is_an_error_not_a_silent_loss() -> 
     assert caught.value.article is article
 
 
-def test_each_article_wrapper_carries_its_language_and_direction() -> None:
+def test_each_article_part_carries_its_language_and_the_issues_page_direction() -> None:
     rendered = make_rendered_issue()
-    html = build_document(rendered, ["styles/pdf.css"], rendered.cover.name)
-    doc = lxml.html.document_fromstring(html)
-    wrappers = {a.get("id"): (a.get("lang"), a.get("dir")) for a in doc.iter("article")}
+    wrappers = {}
+    for part in plan_parts(rendered).articles:
+        doc = lxml.html.document_fromstring(part.html)
+        assert doc.get("lang") == part.entry.lang if part.entry else False  # the PDF's /Lang
+        assert doc.get("dir") == "ltr"  # pages progress as in the issue
+        wrappers.update({a.get("id"): (a.get("lang"), a.get("dir")) for a in doc.iter("article")})
     assert wrappers == {
         "article-editorial": ("en", "ltr"), "article-report": ("en", "ltr"),
         "article-arabic": ("ar", "rtl"), "article-japanese": ("ja", "ltr")}
-    assert doc.get("lang") == "en"
+    assert front(rendered).get("lang") == "en"
+
+
+def test_contents_print_the_page_numbers_they_are_given() -> None:
+    rendered = make_rendered_issue()
+    plan = plan_parts(rendered)
+    pages = {anchor: 11 + 2 * i for i, anchor in enumerate(plan.anchors)}
+    doc = lxml.html.document_fromstring(front_part(rendered, plan, pages).html)
+    links = doc.xpath("//nav[@role='doc-toc']//a")
+    assert [int(a.get("data-page")) for a in links] == [pages[a] for a in plan.anchors]
+
+
+def test_the_front_matter_holds_a_stub_for_every_link_target_in_other_parts() -> None:
+    rendered = make_rendered_issue()
+    plan = plan_parts(rendered)
+    part = front_part(rendered, plan, None)
+    doc = lxml.html.document_fromstring(part.html)
+    assert doc.xpath("//div[@class='part-stubs']/div/@id") == plan.anchors
+    assert part.stubs == frozenset(plan.anchors)
+
+
+def test_running_head_text_is_escaped_for_css_inside_html() -> None:
+    escaped = css_string('No "masters" </style><script>x</script> \\ ü')
+    assert "<" not in escaped and '"' not in escaped[1:-1] and "\\\\" not in escaped
+    assert escaped.startswith('"No\\000020') and "\\0000fc" in escaped
 
 
 def test_contents_links_point_at_every_article_in_reading_order() -> None:
     rendered = make_rendered_issue()
-    doc = lxml.html.document_fromstring(
-        build_document(rendered, ["styles/pdf.css"], rendered.cover.name))
+    doc = front(rendered)
     hrefs = doc.xpath("//nav[@role='doc-toc']//a/@href")
     assert hrefs == ["#article-editorial", "#article-report", "#article-arabic",
                      "#article-japanese", "#coops", "#colophon"]
@@ -86,14 +119,12 @@ def test_contents_links_point_at_every_article_in_reading_order() -> None:
 def test_document_dates_come_from_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     rendered = make_rendered_issue()
-    doc = lxml.html.document_fromstring(
-        build_document(rendered, ["styles/pdf.css"], rendered.cover.name))
+    doc = front(rendered)
     assert doc.xpath("//meta[@name='dcterms.created']/@content") == ["2023-11-14T22:13:20Z"]
 
 
 def test_document_dates_default_to_the_issue_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     rendered = make_rendered_issue()
-    doc = lxml.html.document_fromstring(
-        build_document(rendered, ["styles/pdf.css"], rendered.cover.name))
+    doc = front(rendered)
     assert doc.xpath("//meta[@name='dcterms.modified']/@content") == ["2019-03-01T00:00:00Z"]

@@ -209,7 +209,7 @@ def test_the_layout_logs_no_warning(rendered: RenderedIssue) -> None:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(keep)
     try:
-        pdf.render_pdf_bytes(rendered)
+        pdf.make_issue_pdf(rendered)
     finally:
         logger.removeHandler(keep)
     assert records == []

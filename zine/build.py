@@ -7,8 +7,10 @@ errors (or, with ``--strict``, warnings) is not rendered at all, so its previous
 in place. Problems in ``zine.yaml`` or ``coops.yaml`` stop every issue.
 
 Speed: a build whose inputs and outputs did not change since the last successful one is
-skipped whole (``zine.cache``); otherwise EPUB, PDF and booklet run in forked worker processes
-(the slowest first), and HTML follows once the editions it links to are written.
+skipped whole (``zine.cache``); otherwise EPUB and PDF run in forked worker processes (the
+slowest first; the PDF edition forks its own workers for its parts and keeps them in the cache
+too), the booklet after the PDF in the same worker (it imposes the PDF just made), and HTML
+follows once the editions it links to are written.
 """
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ def build_project(
                                built=record.built)
     _OPTIONS.clear()
     _OPTIONS.update(options_by_edition)
+    if use_cache:  # laid-out PDF parts are kept under <out>/.cache/ as well
+        for name in ("pdf", "booklet"):
+            _OPTIONS[name] = {**_OPTIONS.get(name, {}), "use_cache": True}
     try:
         result = _build(root_dir, issue_ids, formats, out_dir, strict_mode, report, use_cache)
     finally:
@@ -214,8 +219,23 @@ def run_edition(rendered: RenderedIssue, name: str, out_dir: Path) -> Outcome:
         return [], diags, False
 
 
-def _forked_edition(index: int, name: str, out_dir: Path) -> Outcome:
-    return run_edition(_FORKED[index], name, out_dir)
+def _forked_editions(index: int, names: tuple[str, ...], out_dir: Path) -> list[Outcome]:
+    """Editions of one issue in order, in one worker; stop at the first that fails."""
+    outcomes = []
+    for name in names:
+        outcomes.append(run_edition(_FORKED[index], name, out_dir))
+        if not outcomes[-1][2]:
+            break
+    return outcomes
+
+
+def _task_groups(formats: Sequence[str]) -> list[tuple[str, ...]]:
+    """Editions handed to workers, slowest first; the booklet goes with the PDF it imposes."""
+    early = [name for name in SLOWEST_FIRST if name in formats]
+    if "pdf" in early and "booklet" in early:
+        early.remove("booklet")
+        return [("pdf", "booklet") if name == "pdf" else (name,) for name in early]
+    return [(name,) for name in early]
 
 
 def write_editions(ready: Sequence[RenderedIssue], formats: Sequence[str], out_dir: Path,
@@ -226,8 +246,8 @@ def write_editions(ready: Sequence[RenderedIssue], formats: Sequence[str], out_d
     is pickled but the outcome), the slowest first; HTML runs here once an issue's others are
     written, while other issues' PDFs may still be running.
     """
-    early = [name for name in SLOWEST_FIRST if name in formats]
-    tasks = [(index, name) for name in early for index in range(len(ready))]
+    groups = _task_groups(formats)
+    tasks = [(index, names) for names in groups for index in range(len(ready))]
     workers = min(len(tasks), os.cpu_count() or 1, MAX_WORKERS)
     if workers < 2:
         return [r for r in ready if _serial_issue(r, formats, out_dir, result, report)]
@@ -238,13 +258,15 @@ def write_editions(ready: Sequence[RenderedIssue], formats: Sequence[str], out_d
     pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
         futures = {}
-        for index, name in tasks:
-            report("edition", f"{ready[index].issue.id} {name}")
-            futures[index, name] = pool.submit(_forked_edition, index, name, out_dir)
+        for index, names in tasks:
+            report("edition", f"{ready[index].issue.id} {' '.join(names)}")
+            futures[index, names] = pool.submit(_forked_editions, index, names, out_dir)
         done = []
         for index, rendered in enumerate(ready):
-            outcomes = [(name, _outcome(futures[index, name], rendered, name))
-                        for name in EDITION_ORDER if (index, name) in futures]
+            outcomes = [pair for names in groups
+                        for pair in zip(names, _outcomes(futures[index, names], rendered, names),
+                                    strict=False)]
+            outcomes.sort(key=lambda pair: EDITION_ORDER.index(pair[0]))
             if _finish_issue(rendered, outcomes, formats, out_dir, result, report):
                 done.append(rendered)
         return done
@@ -253,15 +275,16 @@ def write_editions(ready: Sequence[RenderedIssue], formats: Sequence[str], out_d
         _FORKED.clear()
 
 
-def _outcome(future: Future[Outcome], rendered: RenderedIssue, name: str) -> Outcome:
+def _outcomes(future: Future[list[Outcome]], rendered: RenderedIssue,
+              names: tuple[str, ...]) -> list[Outcome]:
     from concurrent.futures.process import BrokenProcessPool
 
     try:
         return future.result()
     except BrokenProcessPool:  # the worker died (killed, out of memory): name the edition
-        diag = make("Z503", Position(rendered.issue.path / "issue.yaml"), edition=name,
+        diag = make("Z503", Position(rendered.issue.path / "issue.yaml"), edition=names[0],
                     message="the process writing it stopped unexpectedly")
-        return [], [diag], False
+        return [([], [diag], False)]
 
 
 def _serial_issue(rendered: RenderedIssue, formats: Sequence[str], out_dir: Path,

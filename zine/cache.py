@@ -1,6 +1,6 @@
 """Build stage helper: the content-hash cache under ``<out>/.cache/`` that makes rebuilds cheap.
 
-Two kinds of entries, both plain files a build can lose at any time (a missing, unreadable or
+Three kinds of entries, all plain files a build can lose at any time (a missing, unreadable or
 corrupted entry is a cache miss, never an error):
 
 - ``build.json``: the last successful ``zine build`` -- a digest of everything its outputs
@@ -9,7 +9,9 @@ corrupted entry is a cache miss, never an error):
   diagnostics. If the digest is unchanged and every output still has its recorded hash, the
   build is a no-op: nothing is loaded, rendered or written, and the diagnostics are replayed.
 - ``media/<sha256 of the source>.bin``: a processed image (``zine.media``), so an edit to one
-  article does not re-encode every image of the issue.
+  article does not re-encode every image of the issue;
+- ``pdf/<digest>.bin``: a laid-out part of the issue PDF (``zine.editions.pdf_pool``), keyed
+  by its HTML and the code, so an edit to one article lays out that article only.
 
 Entries hold no absolute paths and no times, so two builds of the same content in two folders
 write the same bytes. This module reads content and output files only to hash them (regular
@@ -40,7 +42,7 @@ CACHE_DIR = ".cache"
 FORMAT = 1  # bump when the layout of entries changes
 HASH_LIMIT = 64 * 1024 * 1024  # bigger files are keyed by size and mtime, not read
 LIBRARIES = ("weasyprint", "markdown-it-py", "mdit-py-plugins", "ebooklib", "Pillow", "Jinja2",
-             "Pygments", "PyYAML", "lxml", "pydyf")
+             "Pygments", "PyYAML", "lxml", "pydyf", "pikepdf")
 PACKAGE_DIR = Path(__file__).resolve().parent
 _code_digest: str | None = None
 
@@ -244,6 +246,58 @@ class MediaStore:
         """Remove entries this build did not use, so the cache does not grow without end."""
         wanted = {self._relative(key).rsplit("/", 1)[-1] for key in self.used}
         folder = self.out_dir / CACHE_DIR / "media"
+        try:
+            for entry in folder.iterdir():
+                if entry.name not in wanted and entry.suffix == ".bin":
+                    entry.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+class BlobStore:
+    """Finished bytes under ``<out>/.cache/<kind>/`` (laid-out PDF parts), keyed by the digest
+    of everything they depend on; each entry starts with the SHA-256 of its data, so a damaged
+    entry is a miss."""
+
+    def __init__(self, out_dir: Path, kind: str) -> None:
+        self.out_dir = out_dir
+        self.kind = kind
+        self.used: set[str] = set()
+
+    def _relative(self, key: str) -> str:
+        return f"{CACHE_DIR}/{self.kind}/{key}.bin"
+
+    @staticmethod
+    def key(*inputs: str) -> str:
+        """The entry name for ``inputs`` under the current code, styles and libraries."""
+        digest = hashlib.sha256(code_digest().encode())
+        for item in inputs:
+            digest.update(b"\0" + item.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        self.used.add(key)
+        try:
+            blob = (self.out_dir / self._relative(key)).read_bytes()
+        except OSError:
+            return None
+        check, _, data = blob.partition(b"\n")
+        return data if check == hashlib.sha256(data).hexdigest().encode() else None
+
+    def put(self, key: str, data: bytes) -> None:
+        from zine.writer import write_bytes
+
+        self.used.add(key)
+        try:
+            write_bytes(self.out_dir, self._relative(key),
+                        hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+        except OSError as error:
+            LOG.debug("cannot write a cache entry: %s", error)
+
+    def prune(self) -> None:
+        """Remove entries this build did not use."""
+        wanted = {f"{key}.bin" for key in self.used}
+        folder = self.out_dir / CACHE_DIR / self.kind
         try:
             for entry in folder.iterdir():
                 if entry.name not in wanted and entry.suffix == ".bin":

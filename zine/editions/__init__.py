@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 # render(rendered, out_dir, **options) -> written paths; options only where an edition has
-# some (the booklet's crop_marks), passed from ``build_project(edition_options=...)``.
+# some (the booklet's crop_marks, from ``build_project(edition_options=...)``; ``use_cache``
+# for the PDF and the booklet, set by ``build_project`` when the build cache is on).
 Renderer = Callable[..., list[Path]]
 
 

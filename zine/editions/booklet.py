@@ -8,8 +8,9 @@ back (0-based, left half first). Optional crop marks: short hairlines outside th
 at the fold, in the sheet margins.
 
 Reads the ``RenderedIssue`` only: the issue PDF comes from ``zine.editions.pdf`` (the bytes made
-earlier in this run, else laid out anew and not written). Imposes with pypdf in memory; writes
-only through ``zine.writer``. The same issue PDF always gives the same booklet bytes.
+earlier in this process, else laid out anew -- from the build cache when it may -- and not
+written). Imposes with pypdf in memory; writes only through ``zine.writer``. The same issue
+PDF always gives the same booklet bytes.
 """
 
 from __future__ import annotations
@@ -28,12 +29,19 @@ A4_LANDSCAPE = (841.8898, 595.2756)  # points: 297 mm x 210 mm
 MARK_LENGTH = 8.0  # points (about 3 mm)
 
 
-def render(rendered: RenderedIssue, out_dir: Path, *, crop_marks: bool = False) -> list[Path]:
-    """Write ``<issue-id>/<issue-id>-booklet.pdf``; the issue PDF itself is not written."""
+def render(rendered: RenderedIssue, out_dir: Path, *, crop_marks: bool = False,
+           use_cache: bool = False) -> list[Path]:
+    """Write ``<issue-id>/<issue-id>-booklet.pdf``; the issue PDF itself is not written.
+    ``use_cache``: the PDF edition's laid-out parts may come from ``<out_dir>/.cache/``."""
     from zine.editions.pdf import issue_pdf_bytes
 
+    store = None
+    if use_cache:
+        from zine.cache import BlobStore
+
+        store = BlobStore(out_dir, "pdf")
     issue_id = rendered.issue.id
-    data = impose(issue_pdf_bytes(rendered), crop_marks=crop_marks)
+    data = impose(issue_pdf_bytes(rendered, store), crop_marks=crop_marks)
     return [writer.write_bytes(out_dir, f"{issue_id}/{issue_id}-booklet.pdf", data)]
 
 

@@ -1,59 +1,70 @@
 """PDF edition: a ``RenderedIssue`` -> ``<out>/<issue-id>/<issue-id>.pdf`` (A5, tagged, outline)
 and one offprint per published article, ``<out>/<issue-id>/offprints/<slug>.pdf``.
 
-Editions stage. Builds the HTML document with ``zine.editions.pdf_html`` and lays it out with
-WeasyPrint; every resource (stylesheets, fonts, images, the cover) is loaded through
+Editions stage, the orchestrator of three steps:
+
+1. *parts* (``zine.editions.pdf_parts``): the front matter, each article and the back matter are
+   separate HTML documents, laid out by WeasyPrint independently -- in parallel worker
+   processes (forked after the stylesheets and fonts are parsed once, so a worker costs its own
+   layout only), and each looked up first in the build cache (``<out>/.cache/pdf/``) by the
+   digest of its HTML and the code, so a rebuild after one edit lays out one article;
+2. *assembly*: the page count of each part places the parts (each on a right-hand page); the
+   front matter is laid out with the real page numbers in its contents (again if that changed
+   its own length); ``zine.editions.pdf_merge`` joins the parts into one tagged PDF with its
+   outline and links; ``zine.editions.pdf_folio`` prints the folios;
+3. *offprints*: an article's part with its issue folios is its offprint, with the article's own
+   metadata (title, authors, summary, tags, language, cooperatives, licence, source).
+
+Every resource (stylesheets, fonts, images, the cover) is loaded through
 ``zine.fetcher.RestrictedFetcher`` under the virtual base URL ``zine.fetcher.BASE_URL``, so the
-PDF does not depend on the checkout folder. It writes only through ``zine.writer``, and only
-after the whole document rendered cleanly.
+PDF does not depend on the checkout folder. Files are written only through ``zine.writer``,
+and only after every part laid out cleanly.
 
-One ``Typesetter`` per issue holds the fetcher, the ``FontConfiguration`` and the stylesheets
-parsed once (as WeasyPrint user stylesheets; fonts load while parsing), so each offprint
-(``zine.editions.pdf_offprint``) costs its own layout only. The issue PDF made last is kept in
-memory for the booklet edition of the same run (``issue_pdf_bytes``).
-
-API: ``render(rendered, out_dir) -> list[Path]``. On failure it writes nothing and raises
-``PdfBuildError`` (a ``zine.errors.ContentError``) whose ``diagnostics`` say what went wrong:
-Z502 for a resource the fetcher refused, Z503 for an error WeasyPrint logged, Z501 for an
-exception during layout (RecursionError on deeply nested input, for instance); each names the
-article it comes from when that can be told, else the issue's ``issue.yaml``.
+API: ``render(rendered, out_dir, use_cache=False) -> list[Path]``. On failure it writes nothing
+and raises ``PdfBuildError`` (a ``zine.errors.ContentError``) whose ``diagnostics`` say what
+went wrong, for every part at once: Z502 for a resource the fetcher refused, Z503 for an error
+WeasyPrint logged, Z501 for an exception during layout (RecursionError on deeply nested input,
+for instance); each names the article whose part failed, else the issue's ``issue.yaml``.
 
 Verified on WeasyPrint 70 with ``pdf_variant="pdf/ua-1"`` (tests/test_pdf_*.py read it back):
 the catalog has ``/StructTreeRoot``, ``/MarkInfo << /Marked true >>`` and ``/Lang``; headings are
 tagged ``H1``..``H6``, paragraphs ``P``, figures ``Figure`` with ``/Alt``; the XMP packet says
-``pdfuaid:part 1``. WeasyPrint puts ``/Lang`` on the catalog only; ``zine.editions.pdf_lang``
-adds it to the ``/Art`` elements of articles in another language. Images without alt text
-make WeasyPrint log an error (so Z503). Not verified: full PDF/UA-1 conformance (no veraPDF
-here). Dates: WeasyPrint writes ``/CreationDate`` and ``/ModDate`` only from
-``<meta name=dcterms.created|modified>``, which we fill from ``SOURCE_DATE_EPOCH`` or the issue
-date; ``pdf_identifier`` is derived from the zine URL and issue id, so two builds of the same
-input are byte-identical.
+``pdfuaid:part 1``; elements of an article in another language carry its ``/Lang``. Images
+without alt text make WeasyPrint log an error (so Z503). Not verified: full PDF/UA-1
+conformance (no veraPDF here). Dates come from ``<meta name=dcterms.created|modified>``, which
+we fill from ``SOURCE_DATE_EPOCH`` or the issue date, and qpdf writes a deterministic ``/ID``,
+so two builds of the same input are byte-identical.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zine import writer
 from zine.diagnostics import Diagnostic, make
-from zine.editions.pdf_html import FragmentError, anchor_for, build_document
-from zine.editions.pdf_lang import Finisher, language_finisher
+from zine.editions.pdf_html import FragmentError
 from zine.errors import ContentError
 from zine.fetcher import BASE_URL, RestrictedFetcher
 from zine.model import Article, Position
 from zine.render import RenderedIssue
+
+if TYPE_CHECKING:
+    from zine.cache import BlobStore
+    from zine.editions.pdf_merge import Bookmark
+    from zine.editions.pdf_parts import Part, Plan
 
 log = logging.getLogger(__name__)
 
 #: Stylesheets in cascade order, relative to ``styles/``.
 STYLESHEETS = ("pdf.css",)  # it imports base.css, which imports fonts.css and code.css
 PDF_VARIANT = "pdf/ua-1"
+FRONT_ROUNDS = 3  # lay the front matter out again while its page count keeps changing
 
 
 class PdfBuildError(ContentError):
@@ -97,33 +108,139 @@ def stylesheet_urls() -> list[str]:
     return [f"styles/{name}" for name in STYLESHEETS]
 
 
-def pdf_identifier(rendered: RenderedIssue, offprint: str = "") -> bytes:
-    """Stable file identifier: the same zine and issue (and offprint slug) give the same /ID."""
-    seed = f"{rendered.zine.url}\n{rendered.issue.id}".encode()
-    if offprint:
-        seed += f"\n{offprint}".encode()
-    return hashlib.sha256(seed).hexdigest()[:32].encode("ascii")
+@dataclass(frozen=True)
+class IssuePdf:
+    """What the edition makes of one issue: the issue PDF and each article's offprint."""
+
+    issue: bytes
+    offprints: dict[str, bytes]
 
 
-def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
+def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -> list[Path]:
     """Write ``<out_dir>/<issue-id>/<issue-id>.pdf`` and one ``offprints/<slug>.pdf`` per
-    published article; raise ``PdfBuildError`` on any problem (then nothing is written)."""
-    from zine.editions.pdf_offprint import render_offprint_bytes
+    published article; raise ``PdfBuildError`` on any problem (then nothing is written).
+    ``use_cache``: look laid-out parts up in (and add them to) ``<out_dir>/.cache/pdf/``."""
+    store = None
+    if use_cache:
+        from zine.cache import BlobStore
 
-    setter = Typesetter(rendered)
+        store = BlobStore(out_dir, "pdf")
+    made = make_issue_pdf(rendered, store)
     issue_id = rendered.issue.id
-    files = [(f"{issue_id}/{issue_id}.pdf", render_pdf_bytes(rendered, setter))]
-    for article in rendered.issue.published:
-        if article.slug in rendered.fragments:
-            files.append((f"{issue_id}/offprints/{article.slug}.pdf",
-                          render_offprint_bytes(rendered, article, setter)))
-    return [writer.write_bytes(out_dir, name, data) for name, data in files]
+    files = [(f"{issue_id}/{issue_id}.pdf", made.issue)]
+    files += [(f"{issue_id}/offprints/{slug}.pdf", data) for slug, data in made.offprints.items()]
+    written = [writer.write_bytes(out_dir, name, data) for name, data in files]
+    if store is not None:
+        store.prune()
+    return written
+
+
+#: The issue PDF made last, kept so the booklet edition of the same process can impose it
+#: without laying the issue out a second time: (the RenderedIssue it came from, bytes).
+_LAST_ISSUE_PDF: dict[str, tuple[RenderedIssue, bytes]] = {}
+
+
+def issue_pdf_bytes(rendered: RenderedIssue, store: BlobStore | None = None) -> bytes:
+    """The issue PDF of ``rendered``: the one this process already made, else a new one (not
+    written anywhere)."""
+    cached = _LAST_ISSUE_PDF.get(rendered.issue.id)
+    if cached is not None and cached[0] is rendered:
+        return cached[1]
+    return make_issue_pdf(rendered, store).issue
+
+
+def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> IssuePdf:
+    """Lay out, assemble and number the issue and its offprints; writes nothing."""
+    from zine.editions import pdf_folio, pdf_merge
+    from zine.editions.pdf_parts import folio_document, front_part, plan_parts
+
+    try:
+        plan = plan_parts(rendered)
+    except FragmentError as error:
+        raise PdfBuildError([make("Z501", _article_pos(error.article),
+                                  reason=error.reason)]) from None
+    setter = Typesetter(rendered)
+    parts = [front_part(rendered, plan, None), *plan.articles, plan.back]
+    # the front matter here first: it warms this process up (fonts, Pango, cffi types) before
+    # the workers that lay out the other parts are forked from it
+    laid = setter.typeset_parts(parts[:1], store) + setter.typeset_parts(parts[1:], store)
+    counts = [pdf_merge.page_count(data) for data in laid]
+    for _round in range(FRONT_ROUNDS):
+        starts = pdf_merge.placement(counts)
+        parts[0] = front_part(rendered, plan, _anchor_pages(plan, laid, starts))
+        laid[0] = setter.typeset_parts(parts[:1], store)[0]
+        if pdf_merge.page_count(laid[0]) == counts[0]:
+            break
+        counts[0] = pdf_merge.page_count(laid[0])
+    starts = pdf_merge.placement(counts)
+    total = starts[-1] + counts[-1]
+    bare = [True] * total
+    for start, count in list(zip(starts, counts, strict=True))[1:]:
+        bare[start:start + count] = [False] * count
+    sheet = pdf_merge.open_pdf(setter.typeset_parts(
+        [_sheet_part(folio_document(rendered, bare))], store, variant=None)[0])
+    language = rendered.issue.language
+    merged = pdf_merge.merge(
+        [pdf_merge.PartPdf(data, part.stubs,
+                           part.entry.lang if part.entry and part.entry.lang != language
+                           else None) for part, data in zip(parts, laid, strict=True)],
+        _outline(rendered, plan, laid, starts))
+    pdf_folio.stamp(merged, sheet, [i for i, b in enumerate(bare) if not b])
+    issue = pdf_merge.save(merged)
+    offprints = {}
+    for index, part in enumerate(parts[1:-1], start=1):
+        offprint = pdf_merge.open_pdf(laid[index])
+        pdf_folio.stamp(offprint, sheet, range(counts[index]), first_sheet_page=starts[index])
+        offprints[part.name] = pdf_merge.save(offprint)
+    _LAST_ISSUE_PDF.clear()
+    _LAST_ISSUE_PDF[rendered.issue.id] = (rendered, issue)
+    return IssuePdf(issue, offprints)
+
+
+def _sheet_part(html: str) -> Part:
+    from zine.editions.pdf_parts import Part
+
+    return Part("folios", html)
+
+
+def _anchor_pages(plan: Plan, laid: Sequence[bytes], starts: Sequence[int]) -> dict[str, int]:
+    """The 1-based page each contents entry lands on: each article's first page, and the
+    back matter's anchors where they are in its part."""
+    from zine.editions.pdf_merge import anchor_pages
+
+    pages = {part.entry.anchor: starts[i] + 1
+             for i, part in enumerate(plan.articles, start=1) if part.entry}
+    inside = anchor_pages(laid[-1])
+    for anchor in ("coops", "colophon"):
+        pages[anchor] = starts[-1] + inside.get(anchor, 0) + 1
+    return pages
+
+
+def _outline(rendered: RenderedIssue, plan: Plan, laid: Sequence[bytes],
+             starts: Sequence[int]) -> list[Bookmark]:
+    """Sections with their articles, articles outside sections, then the back matter."""
+    from zine.editions.pdf_html import ui_strings
+    from zine.editions.pdf_merge import Bookmark
+
+    first = {part.name: starts[i] for i, part in enumerate(plan.articles, start=1)}
+    marks: list[Bookmark] = []
+    for group in plan.groups:
+        items = tuple(Bookmark(e.title, first[e.slug]) for e in group.entries)
+        if group.title:
+            marks.append(Bookmark(group.title, items[0].page, items))
+        else:
+            marks.extend(items)
+    ui = ui_strings(rendered.issue.number, rendered.issue.language)
+    pages = _anchor_pages(plan, laid, starts)
+    marks += [Bookmark(ui["coops"], pages["coops"] - 1),
+              Bookmark(ui["colophon"], pages["colophon"] - 1)]
+    return marks
 
 
 class Typesetter:
     """WeasyPrint set up once per issue: one restricted fetcher, one ``FontConfiguration`` and
-    the stylesheets parsed once (fonts load while parsing), shared by the issue PDF and every
-    offprint, so an offprint costs its own layout only."""
+    the stylesheets parsed once (fonts load while parsing), shared by every part; worker
+    processes forked from here inherit them."""
 
     def __init__(self, rendered: RenderedIssue) -> None:
         from weasyprint.text.fonts import FontConfiguration
@@ -142,8 +259,16 @@ class Typesetter:
                                  for url in stylesheet_urls()]
         return self._stylesheets
 
-    def typeset(self, html: str, identifier: bytes, finisher: Finisher | None = None) -> bytes:
-        """``html`` laid out as PDF bytes, or ``PdfBuildError`` with Z501/Z502/Z503."""
+    def typeset_parts(self, parts: Sequence[Part], store: BlobStore | None = None,
+                      variant: str | None = PDF_VARIANT) -> list[bytes]:
+        """Each part laid out (from the cache when it has it), or ``PdfBuildError`` with the
+        problems of every part that failed."""
+        from zine.editions.pdf_pool import typeset_all
+
+        return typeset_all(self, parts, store, variant)
+
+    def typeset(self, part: Part, variant: str | None = PDF_VARIANT) -> bytes:
+        """One part's HTML laid out as PDF bytes, or ``PdfBuildError`` with Z501/Z502/Z503."""
         from weasyprint import HTML
 
         self.fetcher.denied.clear()
@@ -151,63 +276,30 @@ class Typesetter:
         failure: BaseException | None = None
         with capture_weasyprint_log() as collector:
             try:
-                document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
+                document = HTML(string=part.html, base_url=BASE_URL,
+                                url_fetcher=self.fetcher).render(
                     stylesheets=self.stylesheets(), font_config=self.font_config,
-                    pdf_variant=PDF_VARIANT, custom_metadata=True)
-                data = document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True,
-                                          pdf_identifier=identifier, finisher=finisher)
+                    pdf_variant=variant, custom_metadata=True)
+                data = document.write_pdf(pdf_variant=variant, custom_metadata=True)
+                del document
             except (RecursionError, MemoryError, Exception) as error:
                 failure = error
+        where = _article_pos(part.article) if part.article else _issue_pos(self.rendered)
         diags = collect_diagnostics(self.rendered, self.fetcher.denied, collector.records,
-                                    failure)
+                                    failure, where)
         if diags or data is None:
-            raise PdfBuildError(diags or [make("Z501", _issue_pos(self.rendered),
+            raise PdfBuildError(diags or [make("Z501", where,
                                                reason="WeasyPrint returned no PDF")])
         return data
 
 
-#: The issue PDF made last, kept so the booklet edition of the same build can impose it
-#: without laying the issue out a second time: (the RenderedIssue it came from, bytes).
-_LAST_ISSUE_PDF: dict[str, tuple[RenderedIssue, bytes]] = {}
-
-
-def issue_pdf_bytes(rendered: RenderedIssue) -> bytes:
-    """The issue PDF of ``rendered``: the one this run already made, else a new one (not
-    written anywhere)."""
-    cached = _LAST_ISSUE_PDF.get(rendered.issue.id)
-    if cached is not None and cached[0] is rendered:
-        return cached[1]
-    return render_pdf_bytes(rendered)
-
-
-def render_pdf_bytes(rendered: RenderedIssue, setter: Typesetter | None = None) -> bytes:
-    """The PDF of one issue as bytes, or ``PdfBuildError``; writes nothing."""
-    try:
-        html = build_document(rendered, [], rendered.cover.name)
-    except FragmentError as error:
-        raise PdfBuildError([make("Z501", _article_pos(error.article),
-                                  reason=error.reason)]) from None
-    setter = setter or Typesetter(rendered)
-    data = setter.typeset(html, pdf_identifier(rendered), _finisher(rendered))
-    _LAST_ISSUE_PDF.clear()
-    _LAST_ISSUE_PDF[rendered.issue.id] = (rendered, data)
-    return data
-
-
-def _finisher(rendered: RenderedIssue) -> Finisher:
-    langs: dict[str, str | None] = {anchor_for(a.slug): a.language
-                                    for a in rendered.issue.published}
-    langs.update({"coops": None, "colophon": None})
-    return language_finisher(langs, rendered.issue.language)
-
-
 def collect_diagnostics(rendered: RenderedIssue, denied: list[tuple[str, str]],
                         records: list[logging.LogRecord],
-                        failure: BaseException | None) -> list[Diagnostic]:
+                        failure: BaseException | None, where: Position) -> list[Diagnostic]:
     """Z502 per refused resource, Z503 per logged error, Z501 for an exception."""
     diags = []
     for url, reason in denied:
-        diags.append(make("Z502", _position_of(rendered, url),
+        diags.append(make("Z502", _position_of(rendered, url, where),
                           url=url.removeprefix(BASE_URL), reason=reason))
     for record in records:
         if record.levelno < logging.ERROR:
@@ -216,11 +308,11 @@ def collect_diagnostics(rendered: RenderedIssue, denied: list[tuple[str, str]],
         message = record_message(record)
         if any(url in record.getMessage() for url, _ in denied):
             continue  # already reported as Z502
-        diags.append(make("Z503", _position_of(rendered, message), edition="PDF",
+        diags.append(make("Z503", _position_of(rendered, message, where), edition="PDF",
                           message=message))
     if failure is not None:
         reason = _describe(failure)
-        diags.append(make("Z501", _failing_article_pos(rendered), reason=reason))
+        diags.append(make("Z501", where, reason=reason))
     return diags
 
 
@@ -259,25 +351,20 @@ def _article_pos(article: Article) -> Position:
     return Position(article.path, max(article.body_line, 1), 1)
 
 
-def _position_of(rendered: RenderedIssue, text: str) -> Position:
-    """The article whose fragment holds a media name or URL found in ``text``, else the issue."""
+def _position_of(rendered: RenderedIssue, text: str, where: Position) -> Position:
+    """The article whose fragment holds a media name or URL found in ``text``, else ``where``
+    (the part's article, or the issue)."""
+    if where != _issue_pos(rendered):
+        return where  # the part of one article: the problem is in that article
     names = [n for n in sorted(rendered.media) if n in text] + _urls_in(text)
     for article in rendered.issue.published:
         fragment = rendered.fragments.get(article.slug)
         if fragment is not None and any(name in fragment.html for name in names):
             return _article_pos(article)
-    return _issue_pos(rendered)
+    return where
 
 
 def _urls_in(text: str) -> list[str]:
     cut = text.removeprefix(BASE_URL)
     words = [w.strip("'\"<>(),") for w in cut.split()]
     return [w.removeprefix(BASE_URL) for w in words if len(w) > 8 and ("/" in w or ":" in w)]
-
-
-def _failing_article_pos(rendered: RenderedIssue) -> Position:
-    """The article that fails when laid out on its own; else the issue."""
-    from zine.editions.pdf_probe import find_failing_article
-
-    article = find_failing_article(rendered)
-    return _article_pos(article) if article is not None else _issue_pos(rendered)

@@ -1,6 +1,7 @@
-"""PDF edition, document stage: one issue -> the HTML document that WeasyPrint lays out.
+"""PDF edition, document stage: the article markup and entries the PDF's parts are made of
+(``zine.editions.pdf_parts`` puts them into documents).
 
-Reads the ``RenderedIssue`` only and returns a string; it fetches and writes nothing. The shared
+Reads the ``RenderedIssue`` only and returns strings; it fetches and writes nothing. The shared
 fragments are never modified: each one is parsed into the PDF's own copy (lxml), where its ids
 are prefixed with the article's slug (so two articles may both have an ``#introduction``) and
 every footnote body is moved to its call site, as a ``span.pdf-footnote`` that styles/pdf.css
@@ -24,7 +25,6 @@ from markupsafe import Markup
 from zine import i18n, templating
 from zine.model import Article, Author, Zine
 from zine.render import RenderedIssue
-from zine.timestamps import build_timestamp
 
 _NEWLINES = re.compile(r"\s*\n\s*")
 _TAG = re.compile(r"<[^>]*>")
@@ -254,31 +254,3 @@ def group_articles(rendered: RenderedIssue) -> list[Group]:
 
 def _environment() -> jinja2.Environment:
     return templating.environment(trim_blocks=False)
-
-
-def build_document(rendered: RenderedIssue, stylesheets: Sequence[str], cover_src: str) -> str:
-    """The whole issue as one HTML document (cover, title, contents, articles, back matter)."""
-    issue, zine = rendered.issue, rendered.zine
-    groups = group_articles(rendered)
-    stamp = build_timestamp(issue.date)
-    authors = sorted({a.name for art in issue.published for a in art.authors if a.name})
-    keywords = sorted({t for art in issue.published for t in art.tags})
-    coops = [zine.coops[c] for c in issue.coop_ids() if c in zine.coops]
-    date_iso = issue.date.isoformat() if issue.date else ""
-    return _environment().get_template("pdf/issue.html.j2").render(
-        zine=zine,
-        issue=issue,
-        ui=ui_strings(issue.number, issue.language),
-        doc_title=f"{zine.title}: {issue.title}" if zine.title else issue.title,
-        authors=authors,
-        keywords=keywords,
-        timestamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        stylesheets=stylesheets,
-        cover_src=cover_src,
-        editors=byline(issue.editors, zine),
-        date_iso=date_iso,
-        date_text=i18n.format_date(issue.date, issue.language) if issue.date else "",
-        sections=groups,
-        all_entries=[e for g in groups for e in g.entries],
-        coops=coops,
-    )

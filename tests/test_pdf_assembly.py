@@ -1,0 +1,169 @@
+"""The issue PDF is assembled from parts laid out on their own (front matter, one per article,
+back matter): read back, the joined file must be one coherent tagged PDF -- one structure tree
+whose parent tree matches every page and link, links that land in other parts, folios marked as
+artifacts -- the same bytes whether the parts were laid out in parallel or not, and a rebuild
+after one edit lays out one part again.
+
+Built once per module from the hand-made issue in ``tests/pdf_helpers.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tests.pdf_helpers import make_rendered_issue, page_texts
+from zine.editions import pdf
+from zine.editions.pdf_merge import placement
+from zine.render import Fragment, RenderedIssue
+
+pytestmark = pytest.mark.slow
+
+ISSUE = "01-test"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("assembly")
+    pdf.render(make_rendered_issue(), folder, use_cache=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def issue(out: Path) -> pikepdf.Pdf:
+    return pikepdf.open(out / ISSUE / f"{ISSUE}.pdf")
+
+
+def number_tree(node: pikepdf.Object) -> dict[int, pikepdf.Object]:
+    found = {}
+    nums = node.get("/Nums", [])
+    for i in range(0, len(nums), 2):
+        found[int(nums[i])] = nums[i + 1]
+    for kid in node.get("/Kids", []):
+        found.update(number_tree(kid))
+    return found
+
+
+def test_parts_start_on_right_hand_pages_after_blank_versos() -> None:
+    assert placement([5, 4, 3, 6]) == [0, 6, 10, 14]
+
+
+def test_one_structure_tree_with_one_document_element(issue: pikepdf.Pdf) -> None:
+    root = issue.Root.StructTreeRoot
+    assert len(root.K) == 1 and root.K[0].S == "/Document"
+    document = root.K[0]
+    kinds = [str(kid.S) for kid in document.K]
+    assert kinds[0] == "/Sect" and kinds[-1] == "/Sect"  # cover first, colophon last
+    assert kinds.count("/Art") >= len(make_rendered_issue().issue.published)
+    for kid in document.K:
+        assert kid.P.objgen == document.objgen
+
+
+def test_the_parent_tree_maps_every_page_to_the_elements_drawn_on_it(
+        issue: pikepdf.Pdf) -> None:
+    tree = number_tree(issue.Root.StructTreeRoot.ParentTree)
+    keys = [int(k) for k in issue.Root.StructTreeRoot.ParentTree.Nums[::2]]
+    assert keys == sorted(set(keys))  # unique and in order, as a number tree must be
+    tagged = 0
+    for page in issue.pages:
+        if "/StructParents" not in page.obj:
+            continue  # a blank verso inserted between parts
+        elements = tree[int(page.obj.StructParents)]
+        for element in elements:
+            if isinstance(element, pikepdf.Dictionary):
+                assert element.Pg.objgen == page.obj.objgen
+                tagged += 1
+    assert tagged > 50
+
+
+def test_every_link_annotation_is_in_the_structure_and_has_a_destination(
+        issue: pikepdf.Pdf) -> None:
+    tree = number_tree(issue.Root.StructTreeRoot.ParentTree)
+    names = issue.Root.Names.Dests.Names
+    dests = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    links = 0
+    for page in issue.pages:
+        for annot in page.obj.get("/Annots", []):
+            if annot.get("/Subtype") != "/Link":
+                continue
+            links += 1
+            element = tree[int(annot.StructParent)]  # the element holding this annotation
+            kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+            assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+                       and k.Obj.objgen == annot.objgen for k in kids)
+            if "/Dest" in annot:
+                assert str(annot.Dest) in dests, str(annot.Dest)
+    assert links >= 6  # at least the contents entries
+
+
+def test_contents_links_land_on_the_first_page_of_each_article(
+        issue: pikepdf.Pdf, out: Path) -> None:
+    rendered = make_rendered_issue()
+    names = issue.Root.Names.Dests.Names
+    dests = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    pages = {page.obj.objgen: i for i, page in enumerate(issue.pages)}
+    texts = page_texts(out / ISSUE / f"{ISSUE}.pdf")
+    for article in rendered.issue.published:
+        index = pages[dests[f"article-{article.slug}"][0].objgen]
+        assert index % 2 == 0  # a right-hand page
+        assert article.title.split()[0] in texts[index]
+        assert index > 3  # not the front matter's stub
+
+
+def last_stream(page: pikepdf.Page) -> bytes:
+    contents = page.obj.get("/Contents")
+    if contents is None:
+        return b""
+    return (contents[-1] if isinstance(contents, pikepdf.Array) else contents).read_bytes()
+
+
+def test_folios_are_pagination_artifacts_on_every_page_but_the_front_and_blanks(
+        issue: pikepdf.Pdf, out: Path) -> None:
+    texts = page_texts(out / ISSUE / f"{ISSUE}.pdf")
+    for index, page in enumerate(issue.pages):
+        stamped = b"/Artifact <</Type /Pagination" in last_stream(page)
+        words = texts[index].split()
+        folio = words[-1].strip("\u202a\u202b\u202c") if words else ""  # pdftotext bidi marks
+        assert stamped == (folio == str(index + 1)), index
+    assert not any(b"/Pagination" in last_stream(page) for page in issue.pages[:4])
+
+
+def test_parallel_and_serial_layouts_give_the_same_bytes(
+        out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    pdf.render(make_rendered_issue(), tmp_path)
+    for name in (f"{ISSUE}.pdf", "offprints/report.pdf", "offprints/arabic.pdf"):
+        assert (tmp_path / ISSUE / name).read_bytes() == (out / ISSUE / name).read_bytes(), name
+
+
+def test_a_rebuild_after_one_edit_lays_out_only_that_article_again(
+        out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered = make_rendered_issue()
+    pdf.render(rendered, tmp_path, use_cache=True)
+    laid: list[str] = []
+    real = pdf.Typesetter.typeset
+
+    def counting(self: pdf.Typesetter, part: object, *args: object) -> bytes:
+        laid.append(getattr(part, "name", "?"))
+        return real(self, part, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf.Typesetter, "typeset", counting)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)  # count in this process
+    fragment = rendered.fragments["report"]
+    edited = dict(rendered.fragments)
+    edited["report"] = Fragment(fragment.article, fragment.html.replace("Introduction",
+                                                                        "Introductions", 1))
+    pdf.render(dataclasses.replace(rendered, fragments=edited), tmp_path, use_cache=True)
+    assert laid == ["report"]
+    assert b"Introductions" not in (out / ISSUE / f"{ISSUE}.pdf").read_bytes()
+
+
+def test_a_damaged_cache_entry_is_laid_out_again(tmp_path: Path) -> None:
+    rendered: RenderedIssue = make_rendered_issue()
+    first = pdf.render(rendered, tmp_path, use_cache=True)[0].read_bytes()
+    for entry in (tmp_path / ".cache" / "pdf").iterdir():
+        entry.write_bytes(entry.read_bytes()[:-10])
+    assert pdf.render(rendered, tmp_path, use_cache=True)[0].read_bytes() == first
