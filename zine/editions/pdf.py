@@ -55,6 +55,8 @@ from zine.model import Article, Position
 from zine.render import RenderedIssue
 
 if TYPE_CHECKING:
+    import pikepdf
+
     from zine.cache import BlobStore
     from zine.editions.pdf_merge import Bookmark
     from zine.editions.pdf_parts import Part, Plan
@@ -152,7 +154,7 @@ def issue_pdf_bytes(rendered: RenderedIssue, store: BlobStore | None = None) -> 
 def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> IssuePdf:
     """Lay out, assemble and number the issue and its offprints; writes nothing."""
     from zine.editions import pdf_folio, pdf_merge
-    from zine.editions.pdf_parts import folio_document, front_part, plan_parts
+    from zine.editions.pdf_parts import front_part, plan_parts
 
     try:
         plan = plan_parts(rendered)
@@ -165,20 +167,9 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     # the workers that lay out the other parts are forked from it
     laid = setter.typeset_parts(parts[:1], store) + setter.typeset_parts(parts[1:], store)
     counts = [pdf_merge.page_count(data) for data in laid]
-    for _round in range(FRONT_ROUNDS):
-        starts = pdf_merge.placement(counts)
-        parts[0] = front_part(rendered, plan, _anchor_pages(plan, laid, starts))
-        laid[0] = setter.typeset_parts(parts[:1], store)[0]
-        if pdf_merge.page_count(laid[0]) == counts[0]:
-            break
-        counts[0] = pdf_merge.page_count(laid[0])
+    parts[0], laid[0], sheet, bare = _number(rendered, setter, plan, laid, counts, store)
+    counts[0] = pdf_merge.page_count(laid[0])
     starts = pdf_merge.placement(counts)
-    total = starts[-1] + counts[-1]
-    bare = [True] * total
-    for start, count in list(zip(starts, counts, strict=True))[1:]:
-        bare[start:start + count] = [False] * count
-    sheet = pdf_merge.open_pdf(setter.typeset_parts(
-        [_sheet_part(folio_document(rendered, bare))], store, variant=None)[0])
     language = rendered.issue.language
     merged = pdf_merge.merge(
         [pdf_merge.PartPdf(data, part.stubs,
@@ -197,10 +188,26 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     return IssuePdf(issue, offprints)
 
 
-def _sheet_part(html: str) -> Part:
-    from zine.editions.pdf_parts import Part
+def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan, laid: list[bytes],
+            counts: list[int], store: BlobStore | None
+            ) -> tuple[Part, bytes, pikepdf.Pdf, list[bool]]:
+    """The front matter with the real page numbers in its contents and the folio sheet, laid
+    out side by side; again while the front matter's own length keeps changing."""
+    from zine.editions import pdf_merge
+    from zine.editions.pdf_parts import folio_part, front_part
 
-    return Part("folios", html)
+    counts = list(counts)
+    for _round in range(FRONT_ROUNDS):
+        starts = pdf_merge.placement(counts)
+        bare = [True] * (starts[-1] + counts[-1])
+        for start, count in list(zip(starts, counts, strict=True))[1:]:
+            bare[start:start + count] = [False] * count
+        front = front_part(rendered, plan, _anchor_pages(plan, laid, starts))
+        front_pdf, sheet_pdf = setter.typeset_parts([front, folio_part(rendered, bare)], store)
+        if pdf_merge.page_count(front_pdf) == counts[0]:
+            break
+        counts[0] = pdf_merge.page_count(front_pdf)
+    return front, front_pdf, pdf_merge.open_pdf(sheet_pdf), bare
 
 
 def _anchor_pages(plan: Plan, laid: Sequence[bytes], starts: Sequence[int]) -> dict[str, int]:
@@ -259,18 +266,19 @@ class Typesetter:
                                  for url in stylesheet_urls()]
         return self._stylesheets
 
-    def typeset_parts(self, parts: Sequence[Part], store: BlobStore | None = None,
-                      variant: str | None = PDF_VARIANT) -> list[bytes]:
+    def typeset_parts(self, parts: Sequence[Part], store: BlobStore | None = None
+                      ) -> list[bytes]:
         """Each part laid out (from the cache when it has it), or ``PdfBuildError`` with the
         problems of every part that failed."""
         from zine.editions.pdf_pool import typeset_all
 
-        return typeset_all(self, parts, store, variant)
+        return typeset_all(self, parts, store)
 
-    def typeset(self, part: Part, variant: str | None = PDF_VARIANT) -> bytes:
+    def typeset(self, part: Part) -> bytes:
         """One part's HTML laid out as PDF bytes, or ``PdfBuildError`` with Z501/Z502/Z503."""
         from weasyprint import HTML
 
+        variant = PDF_VARIANT if part.tagged else None
         self.fetcher.denied.clear()
         data: bytes | None = None
         failure: BaseException | None = None

@@ -39,11 +39,12 @@ class Part:
     """One document laid out on its own. ``stubs``: anchors it links to that another part
     holds (they are left out of its named destinations when the parts are merged)."""
 
-    name: str  # "front", "back" or the article's slug
+    name: str  # "front", "back", "folios" or the article's slug
     html: str
     article: Article | None = None
     entry: Entry | None = None
     stubs: frozenset[str] = field(default_factory=frozenset)
+    tagged: bool = True  # PDF/UA-1 with a structure tree (the folio sheet is not)
 
 
 @dataclass(frozen=True)
@@ -194,8 +195,10 @@ def front_part(rendered: RenderedIssue, plan: Plan, pages: Mapping[str, int] | N
     return Part("front", html, stubs=frozenset(anchors))
 
 
-def folio_document(rendered: RenderedIssue, bare: Sequence[bool]) -> str:
-    """One empty page per page of the issue; pages marked ``bare`` get no folio."""
+def folio_part(rendered: RenderedIssue, bare: Sequence[bool]) -> Part:
+    """The folio sheet: one empty page per page of the issue, untagged; pages marked ``bare``
+    get no folio (``zine.editions.pdf_folio`` draws its pages over the issue's)."""
     issue = rendered.issue
-    return _environment().get_template("pdf/folios.html.j2").render(
+    html = _environment().get_template("pdf/folios.html.j2").render(
         lang=issue.language, direction=issue.direction, pages=list(bare))
+    return Part("folios", html, tagged=False)

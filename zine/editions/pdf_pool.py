@@ -1,6 +1,6 @@
 """PDF edition, layout stage: lay out the issue's parts, in parallel and from the cache.
 
-Parts whose digest (their HTML, the variant, the code, styles and libraries:
+Parts whose digest (their HTML, whether tagged, the code, styles and libraries:
 ``zine.cache.BlobStore.key``) is in the build cache are not laid out again. The others are laid
 out by worker processes forked from the process that holds the ``Typesetter`` (stylesheets and
 fonts parsed once, inherited by every worker), the longest first, as many at once as there are
@@ -22,20 +22,20 @@ if TYPE_CHECKING:
     from zine.editions.pdf_parts import Part
 
 Outcome = tuple[bytes | None, list[Diagnostic]]
-_FORKED: list[tuple[Typesetter, Sequence[Part], str | None]] = []  # what a worker finds
+_FORKED: list[tuple[Typesetter, Sequence[Part]]] = []  # what a worker finds
 
 
-def typeset_all(setter: Typesetter, parts: Sequence[Part], store: BlobStore | None,
-                variant: str | None) -> list[bytes]:
+def typeset_all(setter: Typesetter, parts: Sequence[Part],
+                store: BlobStore | None) -> list[bytes]:
     """The PDF of every part, in order; ``PdfBuildError`` naming every part that failed."""
     from zine.editions.pdf import PdfBuildError
 
-    keys = [_key(part, variant) for part in parts]
+    keys = [_key(part) for part in parts]
     found: list[bytes | None] = [store.get(k) if store is not None else None for k in keys]
     todo = sorted((i for i, data in enumerate(found) if data is None),
                   key=lambda i: -len(parts[i].html))
     diags: list[Diagnostic] = []
-    for index, (data, problems) in zip(todo, _run(setter, parts, todo, variant), strict=True):
+    for index, (data, problems) in zip(todo, _run(setter, parts, todo), strict=True):
         diags += problems
         found[index] = data
         if data is not None and store is not None:
@@ -45,22 +45,21 @@ def typeset_all(setter: Typesetter, parts: Sequence[Part], store: BlobStore | No
     return [data for data in found if data is not None]
 
 
-def _key(part: Part, variant: str | None) -> str:
+def _key(part: Part) -> str:
     from zine.cache import BlobStore
 
-    return BlobStore.key("pdf-part", str(variant), part.html)
+    return BlobStore.key("pdf-part", "tagged" if part.tagged else "untagged", part.html)
 
 
-def _run(setter: Typesetter, parts: Sequence[Part], todo: list[int],
-         variant: str | None) -> list[Outcome]:
+def _run(setter: Typesetter, parts: Sequence[Part], todo: list[int]) -> list[Outcome]:
     workers = min(len(todo), os.cpu_count() or 1)
     if workers < 2:
-        return [_typeset_one(setter, parts[i], variant) for i in todo]
+        return [_typeset_one(setter, parts[i]) for i in todo]
     import concurrent.futures as cf
     import multiprocessing
 
     _load_hyphenation(setter, [parts[i] for i in todo])
-    _FORKED[:] = [(setter, parts, variant)]
+    _FORKED[:] = [(setter, parts)]
     try:
         with cf.ProcessPoolExecutor(workers,
                                     mp_context=multiprocessing.get_context("fork")) as pool:
@@ -83,14 +82,14 @@ def _load_hyphenation(setter: Typesetter, parts: Sequence[Part]) -> None:
 
 
 def _forked(index: int) -> Outcome:
-    setter, parts, variant = _FORKED[0]
-    return _typeset_one(setter, parts[index], variant)
+    setter, parts = _FORKED[0]
+    return _typeset_one(setter, parts[index])
 
 
-def _typeset_one(setter: Typesetter, part: Part, variant: str | None) -> Outcome:
+def _typeset_one(setter: Typesetter, part: Part) -> Outcome:
     from zine.editions.pdf import PdfBuildError
 
     try:
-        return setter.typeset(part, variant), []
+        return setter.typeset(part), []
     except PdfBuildError as error:
         return None, list(error.diagnostics)
