@@ -238,7 +238,8 @@ class MediaStore:
                 "height": item.height}
         try:
             write_bytes(self.out_dir, self._relative(key),
-                        json.dumps(meta, sort_keys=True).encode() + b"\n" + item.data)
+                        json.dumps(meta, sort_keys=True).encode() + b"\n" + item.data,
+                        durable=False)
         except OSError as error:
             LOG.debug("cannot write a media cache entry: %s", error)
 
@@ -290,7 +291,8 @@ class BlobStore:
         self.used.add(key)
         try:
             write_bytes(self.out_dir, self._relative(key),
-                        hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+                        hashlib.sha256(data).hexdigest().encode() + b"\n" + data,
+                        durable=False)
         except OSError as error:
             LOG.debug("cannot write a cache entry: %s", error)
 

@@ -2,7 +2,11 @@
 
 Writes are atomic (a temporary file in the same folder, fsync, ``os.replace``), so a killed or
 failed build leaves the previous good file in place, and every path is verified to stay inside
-the output folder. Files get mode 0644.
+the output folder. Files get mode 0644. ``write_all`` writes an edition's files together: every
+temporary file first, their fsyncs in threads (the disk waits overlap instead of adding up:
+one fsync and rename cost ~5 ms here, and an issue's website is over a hundred files), then
+the renames, so a failure leaves none of them half-replaced. Cache entries, which are checked
+on reading, are written without fsync (``durable=False``).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from zine.errors import ZineError
@@ -28,8 +34,42 @@ def safe_output_path(out_dir: Path, relative: str | Path) -> Path:
     return target
 
 
-def write_bytes(out_dir: Path, relative: str | Path, data: bytes) -> Path:
-    """Atomically write ``data`` to ``out_dir/relative``; returns the final path."""
+FSYNC_THREADS = 8
+
+
+def write_bytes(out_dir: Path, relative: str | Path, data: bytes, *,
+                durable: bool = True) -> Path:
+    """Atomically write ``data`` to ``out_dir/relative``; returns the final path.
+    ``durable=False`` skips the fsync (for cache entries, verified when read)."""
+    target, tmp = _temporary(out_dir, relative, data, durable)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        _discard([tmp])
+        raise
+    return target
+
+
+def write_all(out_dir: Path, files: Sequence[tuple[str | Path, bytes]]) -> list[Path]:
+    """Atomically write every ``(relative, data)``: all temporary files, then all renames."""
+    temporaries: list[tuple[Path, str]] = []
+    try:
+        for relative, data in files:
+            temporaries.append(_temporary(out_dir, relative, data, durable=False))
+        if temporaries:
+            with ThreadPoolExecutor(min(FSYNC_THREADS, len(temporaries))) as pool:
+                list(pool.map(_fsync, [tmp for _target, tmp in temporaries]))
+        for target, tmp in temporaries:
+            os.replace(tmp, target)
+    except BaseException:
+        _discard([tmp for _target, tmp in temporaries])
+        raise
+    return [target for target, _tmp in temporaries]
+
+
+def _temporary(out_dir: Path, relative: str | Path, data: bytes,
+               durable: bool) -> tuple[Path, str]:
+    """``data`` in a temporary file beside its target (0644); (target, temporary path)."""
     target = safe_output_path(out_dir, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -37,14 +77,27 @@ def write_bytes(out_dir: Path, relative: str | Path, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        _discard([tmp])
         raise
-    return target
+    return target, tmp
+
+
+def _fsync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _discard(paths: Sequence[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
 
 
 def write_text(out_dir: Path, relative: str | Path, text: str) -> Path:

@@ -33,7 +33,7 @@ from zine.errors import ContentError
 from zine.model import Article, Coop, Issue
 from zine.render import MediaItem, RenderedIssue
 from zine.words import reading_minutes
-from zine.writer import write_bytes, write_text
+from zine.writer import write_all
 
 __all__ = ["render", "render_site"]
 
@@ -72,6 +72,7 @@ def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
     context = issue_context(rendered, out_dir, entries, stylesheets)
     env = template_env()
     article_page = env.get_template("article.html")
+    pages: list[tuple[str, bytes]] = []
     for index, entry in enumerate(entries):
         page = article_page.render(
             **context,
@@ -79,22 +80,20 @@ def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
             previous=entries[index - 1] if index > 0 else None,
             next=entries[index + 1] if index + 1 < len(entries) else None,
         )
-        written.append(write_text(out_dir, str(base / entry.href), page))
+        pages.append((str(base / entry.href), page.encode("utf-8")))
     index_page = env.get_template("issue.html").render(**context)
-    written.append(write_text(out_dir, str(base / "index.html"), index_page))
-    written.append(write_text(out_dir, str(base / MANIFEST), issue_manifest(rendered)))
-    return written
+    pages.append((str(base / "index.html"), index_page.encode("utf-8")))
+    pages.append((str(base / MANIFEST), issue_manifest(rendered).encode("utf-8")))
+    return written + write_all(out_dir, pages)
 
 
 def write_media(rendered: RenderedIssue, out_dir: Path, base: PurePosixPath) -> list[Path]:
     """Every media item and the cover, at their generated names (never contributor strings)."""
     items = {**rendered.media, rendered.cover.name: rendered.cover}
-    written = []
-    for name in sorted(items):
+    for name in items:
         if not MEDIA_NAME.match(name):
             raise ContentError(f"html edition: unexpected media name {name!r}")
-        written.append(write_bytes(out_dir, str(base / name), items[name].data))
-    return written
+    return write_all(out_dir, [(str(base / name), items[name].data) for name in sorted(items)])
 
 
 def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> list[Entry]:

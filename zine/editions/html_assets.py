@@ -17,7 +17,7 @@ from jinja2 import Environment
 
 from zine import templating
 from zine.errors import ContentError
-from zine.writer import write_bytes
+from zine.writer import write_all
 
 # Linked in this order on every page (base.css imports fonts.css, code.css and its screen
 # sheets); base.css is skipped if the render core does not ship it.
@@ -120,8 +120,8 @@ def copy_styles(out_dir: Path, target: PurePosixPath) -> tuple[list[Path], list[
                 if relative not in seen:
                     seen.add(relative)
                     pending.append(relative)
-    written = [write_bytes(out_dir, str(target / name), contents[name])
-               for name in sorted(contents)]
+    written = write_all(out_dir, [(str(target / name), contents[name])
+                                  for name in sorted(contents)])
     return written, linked
 
 

@@ -131,7 +131,7 @@ def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -
     issue_id = rendered.issue.id
     files = [(f"{issue_id}/{issue_id}.pdf", made.issue)]
     files += [(f"{issue_id}/offprints/{slug}.pdf", data) for slug, data in made.offprints.items()]
-    written = [writer.write_bytes(out_dir, name, data) for name, data in files]
+    written = writer.write_all(out_dir, files)
     if store is not None:
         store.prune()
     return written

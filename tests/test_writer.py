@@ -1,0 +1,37 @@
+"""Every output goes through ``zine.writer``: atomic, confined to ``--out``, mode 0644; an
+edition's files written together are all replaced or none is."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from zine import writer
+
+
+def test_write_all_replaces_every_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("old")
+    written = writer.write_all(tmp_path, [("a.html", b"new a"), ("sub/b.html", b"new b")])
+    assert written == [tmp_path / "a.html", tmp_path / "sub" / "b.html"]
+    assert (tmp_path / "a.html").read_bytes() == b"new a"
+    assert (tmp_path / "sub" / "b.html").read_bytes() == b"new b"
+    assert stat.S_IMODE((tmp_path / "a.html").stat().st_mode) == 0o644
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_write_all_writes_nothing_when_one_path_would_leave_the_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.html").write_text("old")
+    with pytest.raises(writer.OutputPathError):
+        writer.write_all(out, [("a.html", b"new"), ("../escape.html", b"x")])
+    assert (out / "a.html").read_text() == "old"  # the previous good file stays
+    assert not (tmp_path / "escape.html").exists()
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_a_cache_entry_may_skip_the_fsync_but_is_still_atomic(tmp_path: Path) -> None:
+    path = writer.write_bytes(tmp_path, ".cache/x.bin", b"data", durable=False)
+    assert path.read_bytes() == b"data" and not list(tmp_path.rglob("*.tmp"))
