@@ -4,6 +4,11 @@ Every edition loads CSS, fonts and images only through this module: WeasyPrint t
 ``RestrictedFetcher`` (a ``weasyprint.urls.URLFetcher`` subclass), the EPUB and HTML editions
 through ``read_style_resource``. Nothing here writes files or touches the network.
 
+Importing this module does not import WeasyPrint (about 0.4 s), so the EPUB and HTML editions
+and ``zine check`` do not pay for it: the rules are all here, in ``RestrictedFetcher``, and
+the class WeasyPrint needs (``RestrictedFetcher`` and ``URLFetcher`` as bases, nothing else
+added) is made on the first ``RestrictedFetcher(...)``, which returns an instance of it.
+
 What is served: ``<base>media/<name>`` from the rendered issue's media map, ``<base>styles/...``
 from the repository's ``styles/`` folder, ``file:`` URLs that resolve (symlinks followed) to a
 regular file inside an allowed root, and ``data:`` URLs of raster images. Everything else is
@@ -23,10 +28,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher as _FetcherBase
+    from weasyprint.urls import URLFetcherResponse
+
     from zine.render import MediaItem, RenderedIssue
+else:  # the real base is added on first use: see RestrictedFetcher.__new__
+    _FetcherBase = object
 
 BASE_URL = "https://zine.invalid/"  # virtual: PDFs must not depend on the checkout folder
 MAX_RESOURCE_BYTES = 32 * 1024 * 1024
@@ -138,11 +146,34 @@ def media_type_of(name: str) -> str:
     return _TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
 
 
-class RestrictedFetcher(URLFetcher):
+_WEASYPRINT_CLASSES: dict[type, type] = {}
+
+
+def _with_urlfetcher(cls: type) -> type:
+    """``cls`` with ``weasyprint.urls.URLFetcher`` as its second base, made once per class."""
+    made = _WEASYPRINT_CLASSES.get(cls)
+    if made is None:
+        from weasyprint.urls import URLFetcher
+
+        if issubclass(cls, URLFetcher):
+            return cls
+        made = type(cls.__name__, (cls, URLFetcher), {"__module__": cls.__module__,
+                                                      "__qualname__": cls.__qualname__})
+        _WEASYPRINT_CLASSES[cls] = made
+    return made
+
+
+class RestrictedFetcher(_FetcherBase):
     """WeasyPrint's URL fetcher, restricted to the rendered issue's media and ``styles/``.
 
     ``denied`` lists ``(url, reason)`` for every refusal, in order, for Z502 diagnostics.
+    Every instance is a ``weasyprint.urls.URLFetcher`` (WeasyPrint is imported on the first
+    one); the class itself is defined without WeasyPrint so that importing this module is cheap.
     """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> RestrictedFetcher:
+        instance: RestrictedFetcher = object.__new__(_with_urlfetcher(cls))
+        return instance
 
     def __init__(self, media: Mapping[str, MediaItem], roots: Iterable[Path] = (),
                  base_url: str = BASE_URL, styles_dir: Path | None = None,
@@ -170,6 +201,8 @@ class RestrictedFetcher(URLFetcher):
             raise
 
     def _serve(self, url: str) -> URLFetcherResponse:
+        from weasyprint.urls import URLFetcherResponse  # loaded already: we are an URLFetcher
+
         if url.startswith(self.base_url):
             return self._serve_virtual(url, url[len(self.base_url):])
         scheme = url.split(":", 1)[0].lower() if re.match(r"^[A-Za-z][\w+.-]*:", url) else ""
@@ -189,6 +222,8 @@ class RestrictedFetcher(URLFetcher):
         raise ResourceDenied(url, f"URL scheme '{scheme or 'none'}' is not allowed")
 
     def _serve_virtual(self, url: str, rest: str) -> URLFetcherResponse:
+        from weasyprint.urls import URLFetcherResponse
+
         rest = rest.split("#", 1)[0].split("?", 1)[0]
         if rest.startswith("media/"):
             _check_relative(rest, url)
@@ -203,6 +238,8 @@ class RestrictedFetcher(URLFetcher):
         raise ResourceDenied(url, "only media/ and styles/ are served")
 
     def _serve_data(self, url: str) -> URLFetcherResponse:
+        from weasyprint.urls import URLFetcherResponse
+
         header, _, payload = url[5:].partition(",")
         fields = header.split(";")
         media_type = fields[0].strip().lower()
