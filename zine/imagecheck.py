@@ -3,7 +3,8 @@
 Called by ``zine.checks`` only. Reads image files (never writes): the pixel count from the
 header BEFORE anything is decoded (``Image.open`` reads only the header), the format from the
 content (not the file name), then a full ``verify()`` and ``load()``. Returns a problem as a
-code and message values, or None when the image is fine.
+code and message values, or None when the image is fine. A fine image that ``zine.media`` can
+publish by a lossless copy is remembered there (by content hash), so a build decodes it once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from zine import codes
-from zine.media import MAX_FILE_BYTES, MAX_PIXELS, MediaError, looks_like_svg, open_checked
+from zine.media import (
+    MAX_FILE_BYTES,
+    MAX_PIXELS,
+    MediaError,
+    looks_like_svg,
+    open_checked,
+    remember_checked,
+)
 
 # One set of image rules: the limits, the SVG sniffing and the decoding live in zine.media,
 # which the render stage uses too; this module only maps a problem to its diagnostic code.
@@ -64,7 +72,9 @@ def _inspect_raster(path: Path) -> ImageProblem | None:
             "width": width, "height": height, "megapixels": round(width * height / 1e6, 1),
             "limit": MAX_MEGAPIXELS})
     try:
-        open_checked(path.read_bytes()).close()
+        data = path.read_bytes()
+        with open_checked(data) as decoded:
+            remember_checked(data, decoded)  # the render stage need not decode it again
     except MediaError as error:
         return ImageProblem(codes.IMAGE_BROKEN, {"reason": error.reason})
     except Exception as error:  # Pillow raises many kinds for corrupt data: all mean "broken"

@@ -14,6 +14,7 @@ import base64
 import logging
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -91,23 +92,27 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
     diags: list[Diagnostic] = []
     media: dict[str, MediaItem] = {}
     fragments: dict[str, Fragment] = {}
-    for article in issue.published:
-        try:
-            images = _article_media(article, diags, media_cache)
-            html = render_fragment(article, images)
-            check_fragment(html)
-        except Exception as error:  # any failure names the article, never a traceback
-            LOG.debug("rendering %s failed", article.path, exc_info=True)
-            reason = f"{type(error).__name__}: {error}"[:300]
-            diags.append(make(RENDER_FAILED, Position(article.path, article.body_line, 1),
-                              reason=reason))
-            continue
-        for item in images.values():
-            media[item.name] = item
-        diags += [make(NOTE_DROPPED, pos, label=label, why=why)
-                  for pos, label, why in article.body.dropped_notes]
-        fragments[article.slug] = Fragment(article, html, fragment_toc(article))
-    cover = _issue_cover(zine, issue, diags)
+    # A generated cover (no contributor file involved) is drawn in a thread meanwhile: zlib,
+    # which takes most of its time, does not hold the GIL.
+    with ThreadPoolExecutor(1) as pool:
+        generated = pool.submit(_generated_cover, zine, issue) if issue.cover is None else None
+        for article in issue.published:
+            try:
+                images = _article_media(article, diags, media_cache)
+                html = render_fragment(article, images)
+                check_fragment(html)
+            except Exception as error:  # any failure names the article, never a traceback
+                LOG.debug("rendering %s failed", article.path, exc_info=True)
+                reason = f"{type(error).__name__}: {error}"[:300]
+                diags.append(make(RENDER_FAILED, Position(article.path, article.body_line, 1),
+                                  reason=reason))
+                continue
+            for item in images.values():
+                media[item.name] = item
+            diags += [make(NOTE_DROPPED, pos, label=label, why=why)
+                      for pos, label, why in article.body.dropped_notes]
+            fragments[article.slug] = Fragment(article, html, fragment_toc(article))
+        cover = generated.result() if generated else _issue_cover(zine, issue, diags)
     rendered = RenderedIssue(zine, issue, fragments, dict(sorted(media.items())), cover)
     return rendered, diags
 
@@ -163,6 +168,12 @@ def _data_url_bytes(url: str) -> bytes:
         except ValueError:
             raise MediaError("malformed data: URL") from None
     return unquote_to_bytes(payload)
+
+
+def _generated_cover(zine: Zine, issue: Issue) -> MediaItem:
+    from zine.cover import generated_cover
+
+    return generated_cover(zine, issue)
 
 
 def _issue_cover(zine: Zine, issue: Issue, diags: list[Diagnostic]) -> MediaItem:
