@@ -128,3 +128,19 @@ def test_issue_cover_svg_becomes_a_png(tmp_path: Path) -> None:
     assert image.getpixel((20, 20)) == (0x22, 0x33, 0x44)  # the background rect was drawn
     red, green, blue = image.getpixel((600, 600))  # and the circle, in its own colour
     assert red > 200 and 100 < green < 160 and blue < 60
+
+
+def test_font_coverage_reader_agrees_with_fonttools() -> None:
+    """``cmap_codepoints`` (read directly, no fontTools import) maps what fontTools maps."""
+    from fontTools.ttLib import TTFont
+
+    fonts = sorted((Path(__file__).parent.parent / "styles" / "fonts").glob("*.ttf"))
+    fonts += [cover_module.SYSTEM_FONTS / name for names in cover_module._FALLBACKS.values()
+              for name in names if (cover_module.SYSTEM_FONTS / name).is_file()]
+    assert fonts
+    for path in fonts:
+        data = path.read_bytes()
+        best = TTFont(io.BytesIO(data), fontNumber=0, lazy=True).getBestCmap()
+        expected = {code for code, glyph in best.items() if glyph != ".notdef"}
+        assert cover_module.cmap_codepoints(data) == expected, path.name
+    assert cover_module._coverage("truetype/missing/Nothing.ttf") == frozenset()
