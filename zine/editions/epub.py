@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -21,11 +22,12 @@ from ebooklib import epub as ebook
 from zine import writer
 from zine.editions import epub_docs as docs
 from zine.editions.epub_meta import add_metadata, book_identifier
-from zine.editions.epub_zip import Deflater, book_entries, build_time, pack
+from zine.editions.epub_zip import Deflater, book_entries, build_time, is_stored, pack
 from zine.fetcher import ResourceDenied, media_type_of, read_style_resource
 from zine.model import Article, Section
 from zine.render import RenderedIssue
 
+BOOK_THREADS = 2
 STYLESHEETS = ("base.css", "epub.css")  # under styles/, linked in this order (base imports fonts)
 # EPUB 3.3 forbids these CSS properties; the EPUB sets ``dir`` attributes instead.
 _FORBIDDEN_CSS = re.compile(r"(?<![-\w])(?:direction|unicode-bidi)\s*:[^;}]*;?\s*")
@@ -48,13 +50,26 @@ def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
     published article under ``out_dir``; returns their paths, the issue first."""
     issue_id = rendered.issue.id
     resources, deflater = load_style_resources(), Deflater()  # fonts deflated once per build
-    books = [(f"{issue_id}/{issue_id}.epub", build_epub(rendered, resources, deflater=deflater))]
+    jobs: list[tuple[str, RenderedIssue, str]] = [(f"{issue_id}/{issue_id}.epub", rendered, "")]
     for _, articles in reading_order(rendered):
         for article in articles:
-            books.append((f"{issue_id}/offprints/{article.slug}.epub",
-                          build_epub(offprint_of(rendered, article), resources, article.slug,
-                                     deflater)))
-    return [writer.write_bytes(out_dir, name, data) for name, data in books]
+            jobs.append((f"{issue_id}/offprints/{article.slug}.epub",
+                         offprint_of(rendered, article), article.slug))
+
+    def build(job: tuple[str, RenderedIssue, str]) -> tuple[str, bytes]:
+        name, issue, offprint = job
+        return name, build_epub(issue, resources, offprint, deflater)
+
+    # Two threads: zlib and the writer's fsync release the GIL, so one book is compressed
+    # while another is laid out, and two files are written at once. The bytes do not depend on
+    # it. Files are written only once every book is built (a failed book writes nothing).
+    with ThreadPoolExecutor(BOOK_THREADS) as pool:
+        # Every book carries the fonts: compress them once, side by side, before the books
+        # would both start on them.
+        list(pool.map(deflater.prepare, [data for name, data in resources.items()
+                                          if not is_stored(name)]))
+        books = list(pool.map(build, jobs))
+        return list(pool.map(lambda book: writer.write_bytes(out_dir, *book), books))
 
 
 def offprint_of(rendered: RenderedIssue, article: Article) -> RenderedIssue:

@@ -35,11 +35,13 @@ _UTF8_NAME = 0x800  # general-purpose flag bit 11: the name is UTF-8
 
 
 class Deflater:
-    """Raw deflate (level 6) with a memory of large inputs: a font embedded in 31 EPUBs is
-    compressed once. Share one per build; the output does not depend on the sharing."""
+    """Raw deflate (level 6) and CRC-32 with a memory of large inputs: a font embedded in 31
+    EPUBs is compressed and checksummed once. Share one per build (threads may share it too);
+    the output does not depend on the sharing."""
 
     def __init__(self) -> None:
         self._done: dict[bytes, bytes] = {}
+        self._crcs: dict[bytes, int] = {}
 
     def deflate(self, data: bytes) -> bytes:
         if len(data) < _SHARED_MIN:
@@ -48,6 +50,20 @@ class Deflater:
         if packed is None:
             packed = self._done[data] = _deflate(data)
         return packed
+
+    def prepare(self, data: bytes) -> None:
+        """Compress and checksum a large entry ahead of time (e.g. in another thread)."""
+        if len(data) >= _SHARED_MIN:
+            self.deflate(data)
+            self.crc32(data)
+
+    def crc32(self, data: bytes) -> int:
+        if len(data) < _SHARED_MIN:
+            return zlib.crc32(data)
+        crc = self._crcs.get(data)
+        if crc is None:
+            crc = self._crcs[data] = zlib.crc32(data)
+        return crc
 
 
 def _deflate(data: bytes) -> bytes:
@@ -122,7 +138,7 @@ def pack(entries: dict[str, bytes], when: datetime, deflater: Deflater | None = 
         body = data if is_stored(name) else deflater.deflate(data)
         method = zipfile.ZIP_DEFLATED if len(body) < len(data) else zipfile.ZIP_STORED
         body = body if method == zipfile.ZIP_DEFLATED else data
-        fields = (method, dos_time, dos_date, zlib.crc32(data), len(body), len(data))
+        fields = (method, dos_time, dos_date, deflater.crc32(data), len(body), len(data))
         raw = name.encode("utf-8")
         flags = 0 if name.isascii() else _UTF8_NAME
         directory.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, _MADE_BY, _VERSION,
