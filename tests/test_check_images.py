@@ -61,3 +61,29 @@ def test_a_broken_cover_is_reported_and_an_svg_cover_is_accepted(
     write_tree(tmp_path, {"issues/01-base/cover.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>'})
     assert check(tmp_path, monkeypatch) == []
 
+
+
+def test_images_inspected_in_threads_give_the_same_verdicts_even_with_weasyprint_loaded(
+        tmp_path: Path) -> None:
+    from PIL import ImageFile
+
+    from zine import imagecheck
+
+    good = tmp_path / "good.png"
+    good.write_bytes(image_bytes("PNG", (40, 30)))
+    truncated = tmp_path / "truncated.jpg"
+    truncated.write_bytes(image_bytes("JPEG", (400, 300))[:-400])
+    fake = tmp_path / "fake.png"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    paths = [good, truncated, fake] * 3
+    alone = [imagecheck.inspect_image(p) for p in paths]
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what importing WeasyPrint does
+    try:
+        with imagecheck.prefetched(paths):
+            together = [imagecheck.inspect_image(p) for p in paths]
+        assert ImageFile.LOAD_TRUNCATED_IMAGES  # restored after the block
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+    assert together == alone
+    assert alone[0] is None and alone[1] is not None and alone[2] is not None
+    assert not imagecheck._PREFETCHED  # nothing kept for a later check

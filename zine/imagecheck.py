@@ -9,7 +9,10 @@ publish by a lossless copy is remembered there (by content hash), so a build dec
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from zine.media import (
     looks_like_svg,
     open_checked,
     remember_checked,
+    strict_decoding,
 )
 
 # One set of image rules: the limits, the SVG sniffing and the decoding live in zine.media,
@@ -39,8 +43,37 @@ class ImageProblem:
     values: dict[str, object] = field(default_factory=dict)
 
 
+_PREFETCHED: dict[tuple[Path, bool], ImageProblem | None] = {}
+PREFETCH_THREADS = 2  # Pillow decodes without holding the GIL: one per core
+
+
+@contextlib.contextmanager
+def prefetched(paths: Iterable[Path]) -> Iterator[None]:
+    """Inspect ``paths`` in threads up front; ``inspect_image`` answers from these results
+    until the block ends (then they are dropped, so a later check reads the files again)."""
+    wanted = sorted(set(paths))
+    if len(wanted) > 1:
+        with warnings.catch_warnings(), strict_decoding():
+            warnings.simplefilter("ignore")  # Pillow's bomb warning: we check sizes ourselves
+            with ThreadPoolExecutor(PREFETCH_THREADS) as pool:
+                for path, problem in zip(wanted, pool.map(_inspect, wanted), strict=True):
+                    _PREFETCHED[path, False] = problem
+    try:
+        yield
+    finally:
+        _PREFETCHED.clear()
+
+
 def inspect_image(path: Path, *, allow_svg: bool = False) -> ImageProblem | None:
     """The first problem of the image file at ``path`` (format, size, decoding), if any."""
+    if (path, allow_svg) in _PREFETCHED:
+        return _PREFETCHED[path, allow_svg]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's bomb warning: we check the size ourselves
+        return _inspect(path, allow_svg)
+
+
+def _inspect(path: Path, allow_svg: bool = False) -> ImageProblem | None:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
@@ -52,9 +85,7 @@ def inspect_image(path: Path, *, allow_svg: bool = False) -> ImageProblem | None
             "reason": f"the file is {size} bytes; the limit is {MAX_IMAGE_BYTES} bytes"})
     if looks_like_svg(head):
         return None if allow_svg else ImageProblem(codes.IMAGE_SVG)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Pillow's bomb warning: we check the size ourselves
-        return _inspect_raster(path)
+    return _inspect_raster(path)
 
 
 def _inspect_raster(path: Path) -> ImageProblem | None:

@@ -35,6 +35,7 @@ source, so a build decodes such an image once, not twice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -42,6 +43,7 @@ import subprocess
 import threading
 import warnings
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -60,6 +62,7 @@ _PNG = ("png", "image/png")
 _cache: dict[str, MediaItem] = {}
 _cache_lock = threading.Lock()
 _flag_lock = threading.Lock()
+_strict_held = False  # True while strict_decoding() holds the flag off for a whole block
 
 
 class MediaError(Exception):
@@ -192,15 +195,31 @@ def open_checked(data: bytes) -> Image.Image:
         raise MediaError(f"image is {width}x{height}, more than {MAX_PIXELS:,} pixels")
     # WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True when it is imported; for us a
     # truncated file must fail here instead of becoming a grey box in a PDF.
+    if _strict_held:  # the flag is off for the whole block: decode in parallel
+        return _decode(probe, data)
+    with strict_decoding():
+        return _decode(probe, data)
+
+
+@contextlib.contextmanager
+def strict_decoding() -> Iterator[None]:
+    """Truncated images fail to load for the whole block (Pillow's flag is process-wide, so
+    it is held off under a lock); threads decoding inside the block need no lock each."""
+    global _strict_held
     with _flag_lock:
-        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        saved, held = ImageFile.LOAD_TRUNCATED_IMAGES, _strict_held
         ImageFile.LOAD_TRUNCATED_IMAGES = False
+        _strict_held = True
         try:
-            probe.verify()  # structure and checksums (PNG CRCs); probe is unusable afterwards
-            image = Image.open(io.BytesIO(data))
-            image.load()  # decodes every pixel
+            yield
         finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = saved
+            ImageFile.LOAD_TRUNCATED_IMAGES, _strict_held = saved, held
+
+
+def _decode(probe: Image.Image, data: bytes) -> Image.Image:
+    probe.verify()  # structure and checksums (PNG CRCs); probe is unusable afterwards
+    image = Image.open(io.BytesIO(data))
+    image.load()  # decodes every pixel
     return image
 
 

@@ -7,6 +7,7 @@ through ``zine.fetcher``. ``EDITIONS`` is the registry the CLI chooses from (``-
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,9 +17,19 @@ from pathlib import Path
 Renderer = Callable[..., list[Path]]
 
 
-def registry() -> dict[str, Renderer]:
-    """Edition name -> renderer; imported lazily so ``zine check`` never loads WeasyPrint."""
-    from zine.editions import booklet, epub, html, pdf
+MODULES = {"epub": "zine.editions.epub", "pdf": "zine.editions.pdf",
+           "booklet": "zine.editions.booklet", "html": "zine.editions.html"}
 
-    return {"epub": epub.render, "pdf": pdf.render, "booklet": booklet.render,
-            "html": html.render}
+
+def registry() -> dict[str, Renderer]:
+    """Edition name -> renderer. Each edition's module is imported when it is first called,
+    so ``zine check`` never loads WeasyPrint and an EPUB build never loads pypdf."""
+    return {name: _lazy(module) for name, module in MODULES.items()}
+
+
+def _lazy(module: str) -> Renderer:
+    def render(*args: object, **kwargs: object) -> list[Path]:
+        renderer: Renderer = importlib.import_module(module).render
+        return renderer(*args, **kwargs)
+
+    return render
