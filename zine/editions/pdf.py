@@ -39,6 +39,7 @@ so two builds of the same input are byte-identical.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -166,31 +167,56 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     # the front matter here first: it warms this process up (fonts, Pango, cffi types) before
     # the workers that lay out the other parts are forked from it
     laid = setter.typeset_parts(parts[:1], store) + setter.typeset_parts(parts[1:], store)
-    counts = [pdf_merge.page_count(data) for data in laid]
-    parts[0], laid[0], sheet, bare = _number(rendered, setter, plan, laid, counts, store)
-    counts[0] = pdf_merge.page_count(laid[0])
+    docs = [pdf_merge.open_pdf(data) for data in laid]
+    counts = [len(doc.pages) for doc in docs]
+    parts[0], laid[0], sheet, bare = _number(rendered, setter, plan, docs, counts, store)
+    docs[0] = pdf_merge.open_pdf(laid[0])
+    counts[0] = len(docs[0].pages)
     starts = pdf_merge.placement(counts)
     language = rendered.issue.language
+    outline = _outline(rendered, plan, docs, starts)
     merged = pdf_merge.merge(
-        [pdf_merge.PartPdf(data, part.stubs,
+        [pdf_merge.PartPdf(doc, part.stubs,
                            part.entry.lang if part.entry and part.entry.lang != language
-                           else None) for part, data in zip(parts, laid, strict=True)],
-        _outline(rendered, plan, laid, starts))
-    pdf_folio.stamp(merged, sheet, [i for i, b in enumerate(bare) if not b])
+                           else None) for part, doc in zip(parts, docs, strict=True)],
+        outline)
+    pdf_folio.stamp(merged, sheet.pdf, [i for i, b in enumerate(bare) if not b])
     issue = pdf_merge.save(merged)
-    offprints = {}
-    for index, part in enumerate(parts[1:-1], start=1):
-        offprint = pdf_merge.open_pdf(laid[index])
-        pdf_folio.stamp(offprint, sheet, range(counts[index]), first_sheet_page=starts[index])
-        offprints[part.name] = pdf_merge.save(offprint)
+    offprints = {part.name: _offprint(laid[index], sheet, starts[index], store)
+                 for index, part in enumerate(parts[1:-1], start=1)}
     _LAST_ISSUE_PDF.clear()
     _LAST_ISSUE_PDF[rendered.issue.id] = (rendered, issue)
     return IssuePdf(issue, offprints)
 
 
-def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan, laid: list[bytes],
-            counts: list[int], store: BlobStore | None
-            ) -> tuple[Part, bytes, pikepdf.Pdf, list[bool]]:
+@dataclass(frozen=True)
+class _Sheet:
+    """The folio sheet, opened, and the digest of its bytes (for the offprint cache)."""
+
+    pdf: pikepdf.Pdf
+    digest: str
+
+
+def _offprint(part: bytes, sheet: _Sheet, start: int, store: BlobStore | None) -> bytes:
+    """An article's part with the folios of the pages it has in the issue."""
+    from zine.editions import pdf_folio, pdf_merge
+
+    key = store.key("offprint", hashlib.sha256(part).hexdigest(), str(start),
+                    sheet.digest) if store is not None else ""
+    cached = store.get(key) if store is not None else None
+    if cached is not None:
+        return cached
+    offprint = pdf_merge.open_pdf(part)
+    pdf_folio.stamp(offprint, sheet.pdf, range(len(offprint.pages)), first_sheet_page=start)
+    data = pdf_merge.save(offprint)
+    if store is not None:
+        store.put(key, data)
+    return data
+
+
+def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan,
+            docs: list[pikepdf.Pdf], counts: list[int], store: BlobStore | None
+            ) -> tuple[Part, bytes, _Sheet, list[bool]]:
     """The front matter with the real page numbers in its contents and the folio sheet, laid
     out side by side; again while the front matter's own length keeps changing."""
     from zine.editions import pdf_merge
@@ -202,28 +228,31 @@ def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan, laid: list[
         bare = [True] * (starts[-1] + counts[-1])
         for start, count in list(zip(starts, counts, strict=True))[1:]:
             bare[start:start + count] = [False] * count
-        front = front_part(rendered, plan, _anchor_pages(plan, laid, starts))
+        front = front_part(rendered, plan, _anchor_pages(plan, docs, starts))
         front_pdf, sheet_pdf = setter.typeset_parts([front, folio_part(rendered, bare)], store)
-        if pdf_merge.page_count(front_pdf) == counts[0]:
+        front_pages = len(pdf_merge.open_pdf(front_pdf).pages)
+        if front_pages == counts[0]:
             break
-        counts[0] = pdf_merge.page_count(front_pdf)
-    return front, front_pdf, pdf_merge.open_pdf(sheet_pdf), bare
+        counts[0] = front_pages
+    sheet = _Sheet(pdf_merge.open_pdf(sheet_pdf), hashlib.sha256(sheet_pdf).hexdigest())
+    return front, front_pdf, sheet, bare
 
 
-def _anchor_pages(plan: Plan, laid: Sequence[bytes], starts: Sequence[int]) -> dict[str, int]:
+def _anchor_pages(plan: Plan, docs: Sequence[pikepdf.Pdf],
+                  starts: Sequence[int]) -> dict[str, int]:
     """The 1-based page each contents entry lands on: each article's first page, and the
     back matter's anchors where they are in its part."""
     from zine.editions.pdf_merge import anchor_pages
 
     pages = {part.entry.anchor: starts[i] + 1
              for i, part in enumerate(plan.articles, start=1) if part.entry}
-    inside = anchor_pages(laid[-1])
+    inside = anchor_pages(docs[-1])
     for anchor in ("coops", "colophon"):
         pages[anchor] = starts[-1] + inside.get(anchor, 0) + 1
     return pages
 
 
-def _outline(rendered: RenderedIssue, plan: Plan, laid: Sequence[bytes],
+def _outline(rendered: RenderedIssue, plan: Plan, docs: Sequence[pikepdf.Pdf],
              starts: Sequence[int]) -> list[Bookmark]:
     """Sections with their articles, articles outside sections, then the back matter."""
     from zine.editions.pdf_html import ui_strings
@@ -238,7 +267,7 @@ def _outline(rendered: RenderedIssue, plan: Plan, laid: Sequence[bytes],
         else:
             marks.extend(items)
     ui = ui_strings(rendered.issue.number, rendered.issue.language)
-    pages = _anchor_pages(plan, laid, starts)
+    pages = _anchor_pages(plan, docs, starts)
     marks += [Bookmark(ui["coops"], pages["coops"] - 1),
               Bookmark(ui["colophon"], pages["colophon"] - 1)]
     return marks

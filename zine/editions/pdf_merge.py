@@ -34,10 +34,11 @@ CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata")
 
 @dataclass(frozen=True)
 class PartPdf:
-    """One laid-out part: its bytes, the anchors it does not own, and its language when it
-    differs from the issue's (then set on its structure elements)."""
+    """One laid-out part, opened (the merge edits it: open it again for another use), the
+    anchors it does not own, and its language when it differs from the issue's (then set on
+    its structure elements)."""
 
-    data: bytes
+    pdf: Pdf
     stubs: frozenset[str] = frozenset()
     lang: str | None = None
 
@@ -53,17 +54,11 @@ def open_pdf(data: bytes) -> Pdf:
     return Pdf.open(io.BytesIO(data))
 
 
-def page_count(data: bytes) -> int:
-    with Pdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
-
-
-def anchor_pages(data: bytes) -> dict[str, int]:
+def anchor_pages(pdf: Pdf) -> dict[str, int]:
     """Each named destination of a PDF and the 0-based index of its page."""
-    with Pdf.open(io.BytesIO(data)) as pdf:
-        index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
-        return {name: index[dest[0].objgen] for name, dest in _dests(pdf)
-                if isinstance(dest, Array) and len(dest) and dest[0].objgen in index}
+    index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    return {name: index[dest[0].objgen] for name, dest in _dests(pdf)
+            if isinstance(dest, Array) and len(dest) and dest[0].objgen in index}
 
 
 def placement(counts: Sequence[int]) -> list[int]:
@@ -219,7 +214,7 @@ def _outline_items(marks: Sequence[Bookmark]) -> list[OutlineItem]:
 
 def merge(parts: Sequence[PartPdf], outline: Sequence[Bookmark]) -> Pdf:
     """The parts as one tagged PDF (see the module docstring); the caller saves it."""
-    sources = [Pdf.open(io.BytesIO(part.data)) for part in parts]
+    sources = [part.pdf for part in parts]
     assembly = _Assembly(sources[0])
     for index, (part, src) in enumerate(zip(parts, sources, strict=True)):
         assembly.add(part, src)
