@@ -16,7 +16,7 @@ import pikepdf
 import pytest
 
 from tests.pdf_helpers import make_rendered_issue, page_texts
-from zine.editions import pdf
+from zine.editions import pdf, pdf_folio
 from zine.editions.pdf_merge import placement
 from zine.render import Fragment, RenderedIssue
 
@@ -152,12 +152,21 @@ def test_a_rebuild_after_one_edit_lays_out_only_that_article_again(
 
     monkeypatch.setattr(pdf.Typesetter, "typeset", counting)
     monkeypatch.setattr("os.cpu_count", lambda: 1)  # count in this process
+    stamped: list[int] = []
+    real_stamp = pdf_folio.stamp
+
+    def counting_stamp(target: pikepdf.Pdf, *args: object, **kwargs: object) -> None:
+        stamped.append(len(target.pages))
+        real_stamp(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf_folio, "stamp", counting_stamp)
     fragment = rendered.fragments["report"]
     edited = dict(rendered.fragments)
     edited["report"] = Fragment(fragment.article, fragment.html.replace("Introduction",
                                                                         "Introductions", 1))
     pdf.render(dataclasses.replace(rendered, fragments=edited), tmp_path, use_cache=True)
     assert laid == ["report"]
+    assert len(stamped) == 2  # the issue and the edited article's offprint; the others cached
     assert b"Introductions" not in (out / ISSUE / f"{ISSUE}.pdf").read_bytes()
 
 
