@@ -217,6 +217,17 @@ def test_a_refused_resource_fails_the_build_naming_the_article(tmp_path: Path) -
     assert "file:///etc/passwd" in lines[0]
 
 
+def test_problems_in_two_articles_are_reported_together_each_naming_its_article(
+        tmp_path: Path) -> None:
+    rendered = _with_fragment('<p><img src="file:///etc/passwd" alt="x"/></p>')
+    fragments = dict(rendered.fragments)
+    fragments["editorial"] = Fragment(fragments["editorial"].article,
+                                      '<p><img src="media/missing.png" alt="y"/></p>')
+    lines = _failure(dataclasses.replace(rendered, fragments=fragments), tmp_path)
+    assert sorted(line.split(":")[0].rsplit("/", 1)[-1] for line in lines) == [
+        "editorial.md", "report.md"]  # each part laid out and checked, in whichever worker
+
+
 def test_a_broken_image_that_weasyprint_logs_fails_the_build(tmp_path: Path) -> None:
     broken = MediaItem("media/bad00000.png", "image/png", b"not a png", 10, 10)
     rendered = _with_fragment('<p><img src="media/bad00000.png" alt="x"/></p>',

@@ -245,14 +245,18 @@ class MediaStore:
 
     def prune(self) -> None:
         """Remove entries this build did not use, so the cache does not grow without end."""
-        wanted = {self._relative(key).rsplit("/", 1)[-1] for key in self.used}
-        folder = self.out_dir / CACHE_DIR / "media"
-        try:
-            for entry in folder.iterdir():
-                if entry.name not in wanted and entry.suffix == ".bin":
-                    entry.unlink(missing_ok=True)
-        except OSError:
-            pass
+        _prune(self.out_dir / CACHE_DIR / "media",
+               {self._relative(key).rsplit("/", 1)[-1] for key in self.used})
+
+
+def _prune(folder: Path, wanted: set[str]) -> None:
+    """Delete the ``.bin`` entries of ``folder`` not named in ``wanted``."""
+    try:
+        for entry in folder.iterdir():
+            if entry.name not in wanted and entry.suffix == ".bin":
+                entry.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 class BlobStore:
@@ -298,11 +302,4 @@ class BlobStore:
 
     def prune(self) -> None:
         """Remove entries this build did not use."""
-        wanted = {f"{key}.bin" for key in self.used}
-        folder = self.out_dir / CACHE_DIR / self.kind
-        try:
-            for entry in folder.iterdir():
-                if entry.name not in wanted and entry.suffix == ".bin":
-                    entry.unlink(missing_ok=True)
-        except OSError:
-            pass
+        _prune(self.out_dir / CACHE_DIR / self.kind, {f"{key}.bin" for key in self.used})

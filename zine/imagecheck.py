@@ -68,7 +68,7 @@ def inspect_image(path: Path, *, allow_svg: bool = False) -> ImageProblem | None
     """The first problem of the image file at ``path`` (format, size, decoding), if any."""
     if (path, allow_svg) in _PREFETCHED:
         return _PREFETCHED[path, allow_svg]
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), strict_decoding():  # header reads see the same flag too
         warnings.simplefilter("ignore")  # Pillow's bomb warning: we check the size ourselves
         return _inspect(path, allow_svg)
 

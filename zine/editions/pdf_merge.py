@@ -178,29 +178,26 @@ def _renumber(src: Pdf, next_key: object) -> list[tuple[int, object]]:
 
 
 def _number_tree(node: pikepdf.Object) -> Iterator[tuple[int, pikepdf.Object]]:
-    nums = node.get("/Nums")
-    if nums is not None:
-        for i in range(0, len(nums) - 1, 2):
-            yield int(nums[i]), nums[i + 1]
-    for kid in node.get("/Kids", Array()):
-        yield from _number_tree(kid)
+    return ((int(key), value) for key, value in _tree_leaves(node, "/Nums"))
 
 
 def _dests(src: Pdf) -> Iterator[tuple[str, pikepdf.Object]]:
     names = src.Root.get("/Names")
     tree = names.get("/Dests") if names is not None else None
     if tree is None:
-        return
-    yield from _name_tree(tree)
+        return iter(())
+    return ((str(key), value) for key, value in _tree_leaves(tree, "/Names"))
 
 
-def _name_tree(node: pikepdf.Object) -> Iterator[tuple[str, pikepdf.Object]]:
-    names = node.get("/Names")
-    if names is not None:
-        for i in range(0, len(names) - 1, 2):
-            yield str(names[i]), names[i + 1]
+def _tree_leaves(node: pikepdf.Object, leaves: str
+                 ) -> Iterator[tuple[pikepdf.Object, pikepdf.Object]]:
+    """The (key, value) pairs of a number tree (``/Nums``) or name tree (``/Names``)."""
+    pairs = node.get(leaves)
+    if pairs is not None:
+        for i in range(0, len(pairs) - 1, 2):
+            yield pairs[i], pairs[i + 1]
     for kid in node.get("/Kids", Array()):
-        yield from _name_tree(kid)
+        yield from _tree_leaves(kid, leaves)
 
 
 def _outline_items(marks: Sequence[Bookmark]) -> list[OutlineItem]:
