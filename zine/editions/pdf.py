@@ -164,12 +164,12 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
                                   reason=error.reason)]) from None
     setter = Typesetter(rendered)
     parts = [front_part(rendered, plan, None), *plan.articles, plan.back]
-    # the front matter here first: it warms this process up (fonts, Pango, cffi types) before
-    # the workers that lay out the other parts are forked from it
-    laid = setter.typeset_parts(parts[:1], store) + setter.typeset_parts(parts[1:], store)
+    # the back matter (the smallest part) here first: it warms this process up (fonts, Pango,
+    # cffi types) before the workers that lay out the other parts are forked from it
+    laid = setter.typeset_parts(parts[:-1], store, warm_up=parts[-1])
     docs = [pdf_merge.open_pdf(data) for data in laid]
     counts = [len(doc.pages) for doc in docs]
-    parts[0], laid[0], sheet, bare = _number(rendered, setter, plan, docs, counts, store)
+    parts[0], laid[0], sheets = _number(rendered, setter, plan, docs, counts, store)
     docs[0] = pdf_merge.open_pdf(laid[0])
     counts[0] = len(docs[0].pages)
     starts = pdf_merge.placement(counts)
@@ -180,9 +180,10 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
                            part.entry.lang if part.entry and part.entry.lang != language
                            else None) for part, doc in zip(parts, docs, strict=True)],
         outline)
-    pdf_folio.stamp(merged, sheet.pdf, [i for i, b in enumerate(bare) if not b])
+    for index, sheet in sheets.items():
+        pdf_folio.stamp(merged, sheet.pdf, first_page=starts[index])
     issue = pdf_merge.save(merged)
-    offprints = {part.name: _offprint(laid[index], sheet, starts[index], store)
+    offprints = {part.name: _offprint(laid[index], sheets[index], store)
                  for index, part in enumerate(parts[1:-1], start=1)}
     _LAST_ISSUE_PDF.clear()
     _LAST_ISSUE_PDF[rendered.issue.id] = (rendered, issue)
@@ -191,23 +192,23 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
 
 @dataclass(frozen=True)
 class _Sheet:
-    """The folio sheet, opened, and the digest of its bytes (for the offprint cache)."""
+    """A part's folio sheet, opened, and the digest of its bytes (for the offprint cache)."""
 
     pdf: pikepdf.Pdf
     digest: str
 
 
-def _offprint(part: bytes, sheet: _Sheet, start: int, store: BlobStore | None) -> bytes:
+def _offprint(part: bytes, sheet: _Sheet, store: BlobStore | None) -> bytes:
     """An article's part with the folios of the pages it has in the issue."""
     from zine.editions import pdf_folio, pdf_merge
 
-    key = store.key("offprint", hashlib.sha256(part).hexdigest(), str(start),
+    key = store.key("offprint", hashlib.sha256(part).hexdigest(),
                     sheet.digest) if store is not None else ""
     cached = store.get(key) if store is not None else None
     if cached is not None:
         return cached
     offprint = pdf_merge.open_pdf(part)
-    pdf_folio.stamp(offprint, sheet.pdf, range(len(offprint.pages)), first_sheet_page=start)
+    pdf_folio.stamp(offprint, sheet.pdf)
     data = pdf_merge.save(offprint)
     if store is not None:
         store.put(key, data)
@@ -216,26 +217,26 @@ def _offprint(part: bytes, sheet: _Sheet, start: int, store: BlobStore | None) -
 
 def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan,
             docs: list[pikepdf.Pdf], counts: list[int], store: BlobStore | None
-            ) -> tuple[Part, bytes, _Sheet, list[bool]]:
-    """The front matter with the real page numbers in its contents and the folio sheet, laid
-    out side by side; again while the front matter's own length keeps changing."""
+            ) -> tuple[Part, bytes, dict[int, _Sheet]]:
+    """The front matter with the real page numbers in its contents, and the folio sheet of
+    every other part (by part index), laid out side by side; again while the front matter's
+    own length keeps changing."""
     from zine.editions import pdf_merge
     from zine.editions.pdf_parts import folio_part, front_part
 
     counts = list(counts)
     for _round in range(FRONT_ROUNDS):
         starts = pdf_merge.placement(counts)
-        bare = [True] * (starts[-1] + counts[-1])
-        for start, count in list(zip(starts, counts, strict=True))[1:]:
-            bare[start:start + count] = [False] * count
         front = front_part(rendered, plan, _anchor_pages(plan, docs, starts))
-        front_pdf, sheet_pdf = setter.typeset_parts([front, folio_part(rendered, bare)], store)
+        folios = [folio_part(rendered, starts[i] + 1, counts[i]) for i in range(1, len(counts))]
+        front_pdf, *sheet_pdfs = setter.typeset_parts([front, *folios], store)
         front_pages = len(pdf_merge.open_pdf(front_pdf).pages)
         if front_pages == counts[0]:
             break
         counts[0] = front_pages
-    sheet = _Sheet(pdf_merge.open_pdf(sheet_pdf), hashlib.sha256(sheet_pdf).hexdigest())
-    return front, front_pdf, sheet, bare
+    sheets = {i: _Sheet(pdf_merge.open_pdf(data), hashlib.sha256(data).hexdigest())
+              for i, data in enumerate(sheet_pdfs, start=1)}
+    return front, front_pdf, sheets
 
 
 def _anchor_pages(plan: Plan, docs: Sequence[pikepdf.Pdf],
@@ -295,13 +296,17 @@ class Typesetter:
                                  for url in stylesheet_urls()]
         return self._stylesheets
 
-    def typeset_parts(self, parts: Sequence[Part], store: BlobStore | None = None
-                      ) -> list[bytes]:
+    def typeset_parts(self, parts: Sequence[Part], store: BlobStore | None = None,
+                      warm_up: Part | None = None) -> list[bytes]:
         """Each part laid out (from the cache when it has it), or ``PdfBuildError`` with the
-        problems of every part that failed."""
+        problems of every part that failed. ``warm_up``: a part laid out in this process
+        before any worker is forked, appended to the result."""
         from zine.editions.pdf_pool import typeset_all
 
-        return typeset_all(self, parts, store)
+        if warm_up is None:
+            return typeset_all(self, parts, store)
+        first = typeset_all(self, [warm_up], store)
+        return typeset_all(self, parts, store) + first
 
     def typeset(self, part: Part) -> bytes:
         """One part's HTML laid out as PDF bytes, or ``PdfBuildError`` with Z501/Z502/Z503."""

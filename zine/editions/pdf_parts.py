@@ -195,10 +195,11 @@ def front_part(rendered: RenderedIssue, plan: Plan, pages: Mapping[str, int] | N
     return Part("front", html, stubs=frozenset(anchors))
 
 
-def folio_part(rendered: RenderedIssue, bare: Sequence[bool]) -> Part:
-    """The folio sheet: one empty page per page of the issue, untagged; pages marked ``bare``
-    get no folio (``zine.editions.pdf_folio`` draws its pages over the issue's)."""
+def folio_part(rendered: RenderedIssue, first: int, count: int) -> Part:
+    """The folio sheet of a part that starts on page ``first`` (1-based) and has ``count``
+    pages: as many empty pages, each printing its number, untagged
+    (``zine.editions.pdf_folio`` draws them over the part's pages)."""
     issue = rendered.issue
     html = _environment().get_template("pdf/folios.html.j2").render(
-        lang=issue.language, direction=issue.direction, pages=list(bare))
-    return Part("folios", html, tagged=False)
+        lang=issue.language, direction=issue.direction, pages=range(first, first + count))
+    return Part(f"folios-{first}", html, tagged=False)
