@@ -35,3 +35,20 @@ def test_write_all_writes_nothing_when_one_path_would_leave_the_output(tmp_path:
 def test_a_cache_entry_may_skip_the_fsync_but_is_still_atomic(tmp_path: Path) -> None:
     path = writer.write_bytes(tmp_path, ".cache/x.bin", b"data", durable=False)
     assert path.read_bytes() == b"data" and not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_file_that_already_holds_the_bytes_is_left_alone(tmp_path: Path) -> None:
+    first = writer.write_bytes(tmp_path, "a.pdf", b"same")
+    other = writer.write_bytes(tmp_path, "b.pdf", b"old")
+    before = (first.stat().st_ino, first.stat().st_mtime_ns)
+    writer.write_all(tmp_path, [("a.pdf", b"same"), ("b.pdf", b"new")])
+    writer.write_bytes(tmp_path, "a.pdf", b"same")
+    assert (first.stat().st_ino, first.stat().st_mtime_ns) == before  # not rewritten
+    assert other.read_bytes() == b"new"
+
+
+def test_same_bytes_with_another_mode_are_written_again(tmp_path: Path) -> None:
+    path = writer.write_bytes(tmp_path, "a.html", b"same")
+    path.chmod(0o600)
+    writer.write_bytes(tmp_path, "a.html", b"same")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

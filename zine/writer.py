@@ -6,13 +6,16 @@ the output folder. Files get mode 0644. ``write_all`` writes an edition's files 
 temporary file first, their fsyncs in threads (the disk waits overlap instead of adding up:
 one fsync and rename cost ~5 ms here, and an issue's website is over a hundred files), then
 the renames, so a failure leaves none of them half-replaced. Cache entries, which are checked
-on reading, are written without fsync (``durable=False``).
+on reading, are written without fsync (``durable=False``). A file that already holds exactly
+the bytes to write (a regular file, mode 0644) is left alone: a rebuild after one edit rewrites
+only what changed, and unchanged files keep their times for rsync and web caches.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +44,9 @@ def write_bytes(out_dir: Path, relative: str | Path, data: bytes, *,
                 durable: bool = True) -> Path:
     """Atomically write ``data`` to ``out_dir/relative``; returns the final path.
     ``durable=False`` skips the fsync (for cache entries, verified when read)."""
+    target = safe_output_path(out_dir, relative)
+    if _unchanged(target, data):
+        return target
     target, tmp = _temporary(out_dir, relative, data, durable)
     try:
         os.replace(tmp, target)
@@ -53,9 +59,11 @@ def write_bytes(out_dir: Path, relative: str | Path, data: bytes, *,
 def write_all(out_dir: Path, files: Sequence[tuple[str | Path, bytes]]) -> list[Path]:
     """Atomically write every ``(relative, data)``: all temporary files, then all renames."""
     temporaries: list[tuple[Path, str]] = []
+    targets = [safe_output_path(out_dir, relative) for relative, _data in files]
     try:
-        for relative, data in files:
-            temporaries.append(_temporary(out_dir, relative, data, durable=False))
+        for target, (relative, data) in zip(targets, files, strict=True):
+            if not _unchanged(target, data):
+                temporaries.append(_temporary(out_dir, relative, data, durable=False))
         if temporaries:
             with ThreadPoolExecutor(min(FSYNC_THREADS, len(temporaries))) as pool:
                 list(pool.map(_fsync, [tmp for _target, tmp in temporaries]))
@@ -64,7 +72,20 @@ def write_all(out_dir: Path, files: Sequence[tuple[str | Path, bytes]]) -> list[
     except BaseException:
         _discard([tmp for _target, tmp in temporaries])
         raise
-    return [target for target, _tmp in temporaries]
+    return targets
+
+
+def _unchanged(target: Path, data: bytes) -> bool:
+    """``target`` is a regular 0644 file holding exactly ``data``."""
+    try:
+        info = os.lstat(target)
+        if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != 0o644 \
+                or info.st_size != len(data):
+            return False
+        with open(target, "rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def _temporary(out_dir: Path, relative: str | Path, data: bytes,
