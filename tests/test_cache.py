@@ -185,3 +185,29 @@ def test_the_content_digest_follows_symbolic_links_and_survives_loops(tmp_path: 
     before = digest()
     (shared / "photo.png").write_bytes(b"two")
     assert digest() != before
+
+
+def test_a_rebuild_does_not_decode_again_an_image_the_cache_has_processed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zine import media
+
+    content, out = copy_content(tmp_path / "c"), tmp_path / "out"
+    use_editions(monkeypatch, **{name: fake_edition(name) for name in FORMATS})
+    build_project([], formats=FORMATS, out_dir=out, root=content, use_cache=True)
+    decoded: list[int] = []
+    real = media.open_checked
+
+    def counting(data: bytes) -> object:
+        decoded.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(media, "open_checked", counting)
+    monkeypatch.setattr("zine.imagecheck.open_checked", counting)
+    article = first_article(content)
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n",
+                       encoding="utf-8")
+    build_project([], formats=FORMATS, out_dir=out, root=content, use_cache=True)
+    assert decoded == []  # the sample's images were checked and processed by the first build
+    build_project([], formats=FORMATS, out_dir=tmp_path / "fresh", root=content,
+                  use_cache=True)
+    assert decoded  # a fresh output folder has no cache: every image is decoded again

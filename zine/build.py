@@ -138,7 +138,9 @@ def _build(root_dir: Path, issue_ids: Sequence[str], formats: Sequence[str], out
     from zine.loader import load_project
 
     zine, diags = load_project(root_dir)
-    diags = diags + check_zine(zine)
+    media_cache = MediaStore(out_dir) if use_cache else None
+    # an image whose processed copy is in the cache was decoded whole by this same code
+    diags = diags + check_zine(zine, media_cache.has if media_cache is not None else None)
     result = BuildResult(diagnostics=list(diags))
     issues = select_issues(zine, issue_ids)
     issue_dirs = [os.path.abspath(i.path) + os.sep for i in zine.issues]
@@ -148,7 +150,6 @@ def _build(root_dir: Path, issue_ids: Sequence[str], formats: Sequence[str], out
         result.failed = [issue.id for issue in issues]
         return result
     _available(formats)
-    media_cache = MediaStore(out_dir) if use_cache else None
     ready: list[RenderedIssue] = []
     for issue in issues:
         report("issue", issue.id)

@@ -214,6 +214,11 @@ class MediaStore:
     def _relative(self, key: str) -> str:
         return f"{CACHE_DIR}/media/{code_digest()[:16]}-{key}.bin"
 
+    def has(self, key: str) -> bool:
+        """An entry for ``key`` exists: those source bytes were processed, so decoded whole,
+        by this same code (``get`` still verifies the entry before it is used)."""
+        return (self.out_dir / self._relative(key)).is_file()
+
     def get(self, key: str) -> MediaItem | None:
         from zine.render import MediaItem
 

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,9 +81,11 @@ def check_project(paths: Sequence[Path], root: Path | None) -> list[Diagnostic]:
     return diags + check_zine(zine)
 
 
-def check_zine(zine: Zine) -> list[Diagnostic]:
+def check_zine(zine: Zine, decoded: Callable[[str], bool] | None = None) -> list[Diagnostic]:
     """Every problem of the model's values; pure apart from reading image files (decoded
-    two at a time up front: ``zine.imagecheck.prefetched``)."""
+    two at a time up front: ``zine.imagecheck.prefetched``). ``decoded(sha256 of the file)``:
+    the build cache's word that these exact bytes were decoded whole before (then only their
+    header is read again)."""
     from zine.imagecheck import prefetched
 
     diags: list[Diagnostic] = []
@@ -91,7 +93,7 @@ def check_zine(zine: Zine) -> list[Diagnostic]:
     diags += check_issue_set(zine.issues)
     images = [image.path for issue in zine.issues for article in issue.articles
               for image in article.body.images if image.path is not None]
-    with prefetched(images):
+    with prefetched(images, decoded):
         for issue in zine.issues:
             diags += check_issue(issue, zine.coops)
     return diags

@@ -10,8 +10,9 @@ publish by a lossless copy is remembered there (by content hash), so a build dec
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,13 +45,18 @@ class ImageProblem:
 
 
 _PREFETCHED: dict[tuple[Path, bool], ImageProblem | None] = {}
+_already_decoded: Callable[[str], bool] | None = None  # set by ``prefetched``
 PREFETCH_THREADS = 2  # Pillow decodes without holding the GIL: one per core
 
 
 @contextlib.contextmanager
-def prefetched(paths: Iterable[Path]) -> Iterator[None]:
+def prefetched(paths: Iterable[Path],
+               decoded: Callable[[str], bool] | None = None) -> Iterator[None]:
     """Inspect ``paths`` in threads up front; ``inspect_image`` answers from these results
-    until the block ends (then they are dropped, so a later check reads the files again)."""
+    until the block ends (then they are dropped, so a later check reads the files again).
+    ``decoded(sha256 of the file)`` true: those bytes need not be decoded again."""
+    global _already_decoded
+    _already_decoded = decoded
     wanted = sorted(set(paths))
     if len(wanted) > 1:
         with warnings.catch_warnings(), strict_decoding():
@@ -62,6 +68,7 @@ def prefetched(paths: Iterable[Path]) -> Iterator[None]:
         yield
     finally:
         _PREFETCHED.clear()
+        _already_decoded = None
 
 
 def inspect_image(path: Path, *, allow_svg: bool = False) -> ImageProblem | None:
@@ -104,6 +111,8 @@ def _inspect_raster(path: Path) -> ImageProblem | None:
             "limit": MAX_MEGAPIXELS})
     try:
         data = path.read_bytes()
+        if _already_decoded is not None and _already_decoded(hashlib.sha256(data).hexdigest()):
+            return None
         with open_checked(data) as decoded:
             remember_checked(data, decoded)  # the render stage need not decode it again
     except MediaError as error:

@@ -112,7 +112,8 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
             diags += [make(NOTE_DROPPED, pos, label=label, why=why)
                       for pos, label, why in article.body.dropped_notes]
             fragments[article.slug] = Fragment(article, html, fragment_toc(article))
-        cover = generated.result() if generated else _issue_cover(zine, issue, diags)
+        cover = generated.result() if generated else _issue_cover(zine, issue, diags,
+                                                                   media_cache)
     rendered = RenderedIssue(zine, issue, fragments, dict(sorted(media.items())), cover)
     return rendered, diags
 
@@ -176,13 +177,23 @@ def _generated_cover(zine: Zine, issue: Issue) -> MediaItem:
     return generated_cover(zine, issue)
 
 
-def _issue_cover(zine: Zine, issue: Issue, diags: list[Diagnostic]) -> MediaItem:
-    """The issue's own cover, processed, or a generated typographic one."""
+def _issue_cover(zine: Zine, issue: Issue, diags: list[Diagnostic],
+                 media_cache: MediaCache | None = None) -> MediaItem:
+    """The issue's own cover, processed (a raster one through ``media_cache`` like article
+    images; an SVG one is drawn anew), or a generated typographic one."""
     from zine.cover import generated_cover
-    from zine.media import MediaError, process_image
+    from zine.fetcher import read_regular_file
+    from zine.media import MediaError, looks_like_svg, process_image
 
     if issue.cover is not None:
+        try:  # the fetcher's reader: a regular file inside the issue folder, never a FIFO
+            svg = looks_like_svg(read_regular_file(issue.cover, [issue.path],
+                                                   issue.cover.name)[:4096])
+        except Exception:
+            svg = True  # process_image reads it again and says what is wrong
         try:
+            if media_cache is not None and not svg:
+                return _cached_image(issue.cover, issue.path, media_cache)
             return process_image(issue.cover, root=issue.path, allow_svg=True)
         except MediaError as error:
             diags.append(make(IMAGE_PROCESSING, Position(issue.cover, 1, 1),
