@@ -5,15 +5,18 @@ Editions stage, the orchestrator of three steps:
 
 1. *parts* (``zine.editions.pdf_parts``): the front matter, each article and the back matter are
    separate HTML documents, laid out by WeasyPrint independently -- in parallel worker
-   processes (forked after the stylesheets and fonts are parsed once, so a worker costs its own
-   layout only), and each looked up first in the build cache (``<out>/.cache/pdf/``) by the
-   digest of its HTML and the code, so a rebuild after one edit lays out one article;
+   processes (``zine.editions.pdf_pool``: forked after the stylesheets, fonts and hyphenation
+   dictionaries are loaded once, so a worker costs its own layout only), and each looked up
+   first in the build cache (``<out>/.cache/pdf/``) by the digest of its HTML and the code, so
+   a rebuild after one edit lays out one article;
 2. *assembly*: the page count of each part places the parts (each on a right-hand page); the
    front matter is laid out with the real page numbers in its contents (again if that changed
-   its own length); ``zine.editions.pdf_merge`` joins the parts into one tagged PDF with its
-   outline and links; ``zine.editions.pdf_folio`` prints the folios;
-3. *offprints*: an article's part with its issue folios is its offprint, with the article's own
-   metadata (title, authors, summary, tags, language, cooperatives, licence, source).
+   its own length) beside each part's folio sheet; ``zine.editions.pdf_merge`` joins the parts
+   into one tagged PDF with its outline and links; ``zine.editions.pdf_folio`` prints the
+   folios;
+3. *offprints*: an article's part with its folio sheet is its offprint, with the article's own
+   metadata (title, authors, summary, tags, language, cooperatives, licence, source); kept in
+   the cache too.
 
 Every resource (stylesheets, fonts, images, the cover) is loaded through
 ``zine.fetcher.RestrictedFetcher`` under the virtual base URL ``zine.fetcher.BASE_URL``, so the
