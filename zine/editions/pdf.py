@@ -247,11 +247,12 @@ def _anchor_pages(plan: Plan, docs: Sequence[pikepdf.Pdf],
     """The 1-based page each contents entry lands on: each article's first page, and the
     back matter's anchors where they are in its part."""
     from zine.editions.pdf_merge import anchor_pages
+    from zine.editions.pdf_parts import BACK_ANCHORS
 
     pages = {part.entry.anchor: starts[i] + 1
              for i, part in enumerate(plan.articles, start=1) if part.entry}
     inside = anchor_pages(docs[-1])
-    for anchor in ("coops", "colophon"):
+    for anchor in BACK_ANCHORS:
         pages[anchor] = starts[-1] + inside.get(anchor, 0) + 1
     return pages
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pikepdf
@@ -74,7 +74,6 @@ def placement(counts: Sequence[int]) -> list[int]:
 class _Assembly:
     def __init__(self, first: Pdf) -> None:
         self.pdf = Pdf.new()
-        self.pdf.Root.PageMode = Name.UseOutlines
         for key in CATALOG_KEYS:
             if key in first.Root:
                 value = first.Root[key]
@@ -155,9 +154,8 @@ def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
     return list(kids) if isinstance(kids, Array) else [kids]
 
 
-def _renumber(src: Pdf, next_key: object) -> list[tuple[int, object]]:
+def _renumber(src: Pdf, next_key: Callable[[], int]) -> list[tuple[int, object]]:
     """Give the part's pages and annotations new parent-tree keys; their (key, value) pairs."""
-    assert callable(next_key)
     tree = src.Root.get("/StructTreeRoot")
     if tree is None:
         return []

@@ -153,17 +153,16 @@ def plan_parts(rendered: RenderedIssue) -> Plan:
     for group in groups:
         for index, entry in enumerate(group.entries):
             kicker = group.title if group.title and index == 0 else None
-            parts.append(Part(entry.slug, article_document(rendered, entry, kicker,
-                                                           bool(group.title)),
-                              by_slug[entry.slug], entry))
+            article = by_slug[entry.slug]
+            html = article_document(rendered, article, entry, kicker, bool(group.title))
+            parts.append(Part(entry.slug, html, article, entry))
     return Plan(groups, tuple(parts), Part("back", back_document(rendered, groups)))
 
 
-def article_document(rendered: RenderedIssue, entry: Entry, kicker: str | None,
-                     in_section: bool) -> str:
+def article_document(rendered: RenderedIssue, article: Article, entry: Entry,
+                     kicker: str | None, in_section: bool) -> str:
     """One article as its own document: the article pages of the issue, and its offprint."""
     issue, zine = rendered.issue, rendered.zine
-    article = next(a for a in issue.published if a.slug == entry.slug)
     return _environment().get_template("pdf/article.html.j2").render(
         zine=zine, issue=issue, entry=entry, kicker=kicker, in_section=in_section,
         ui=ui_strings(issue.number, entry.lang), meta=_article_meta(rendered, article),
