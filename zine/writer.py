@@ -47,7 +47,7 @@ def write_bytes(out_dir: Path, relative: str | Path, data: bytes, *,
     target = safe_output_path(out_dir, relative)
     if _unchanged(target, data):
         return target
-    target, tmp = _temporary(out_dir, relative, data, durable)
+    tmp = _temporary(target, data, durable)
     try:
         os.replace(tmp, target)
     except BaseException:
@@ -61,9 +61,9 @@ def write_all(out_dir: Path, files: Sequence[tuple[str | Path, bytes]]) -> list[
     temporaries: list[tuple[Path, str]] = []
     targets = [safe_output_path(out_dir, relative) for relative, _data in files]
     try:
-        for target, (relative, data) in zip(targets, files, strict=True):
+        for target, (_relative, data) in zip(targets, files, strict=True):
             if not _unchanged(target, data):
-                temporaries.append(_temporary(out_dir, relative, data, durable=False))
+                temporaries.append((target, _temporary(target, data, durable=False)))
         if temporaries:
             with ThreadPoolExecutor(min(FSYNC_THREADS, len(temporaries))) as pool:
                 list(pool.map(_fsync, [tmp for _target, tmp in temporaries]))
@@ -88,10 +88,9 @@ def _unchanged(target: Path, data: bytes) -> bool:
         return False
 
 
-def _temporary(out_dir: Path, relative: str | Path, data: bytes,
-               durable: bool) -> tuple[Path, str]:
-    """``data`` in a temporary file beside its target (0644); (target, temporary path)."""
-    target = safe_output_path(out_dir, relative)
+def _temporary(target: Path, data: bytes, durable: bool) -> str:
+    """``data`` in a temporary file (0644) beside ``target``, a path already checked by
+    ``safe_output_path``; returns the temporary file's path."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -104,7 +103,7 @@ def _temporary(out_dir: Path, relative: str | Path, data: bytes,
     except BaseException:
         _discard([tmp])
         raise
-    return target, tmp
+    return tmp
 
 
 def _fsync(path: str) -> None:

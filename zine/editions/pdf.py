@@ -172,8 +172,7 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     laid = setter.typeset_parts(parts[:-1], store, warm_up=parts[-1])
     docs = [pdf_merge.open_pdf(data) for data in laid]
     counts = [len(doc.pages) for doc in docs]
-    parts[0], laid[0], sheets = _number(rendered, setter, plan, docs, counts, store)
-    docs[0] = pdf_merge.open_pdf(laid[0])
+    parts[0], docs[0], sheets = _number(rendered, setter, plan, docs, counts, store)
     counts[0] = len(docs[0].pages)
     starts = pdf_merge.placement(counts)
     language = rendered.issue.language
@@ -220,10 +219,10 @@ def _offprint(part: bytes, sheet: _Sheet, store: BlobStore | None) -> bytes:
 
 def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan,
             docs: list[pikepdf.Pdf], counts: list[int], store: BlobStore | None
-            ) -> tuple[Part, bytes, dict[int, _Sheet]]:
-    """The front matter with the real page numbers in its contents, and the folio sheet of
-    every other part (by part index), laid out side by side; again while the front matter's
-    own length keeps changing."""
+            ) -> tuple[Part, pikepdf.Pdf, dict[int, _Sheet]]:
+    """The front matter with the real page numbers in its contents (opened), and the folio
+    sheet of every other part (by part index), laid out side by side; again while the front
+    matter's own length keeps changing."""
     from zine.editions import pdf_merge
     from zine.editions.pdf_parts import folio_part, front_part
 
@@ -233,13 +232,13 @@ def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan,
         front = front_part(rendered, plan, _anchor_pages(plan, docs, starts))
         folios = [folio_part(rendered, starts[i] + 1, counts[i]) for i in range(1, len(counts))]
         front_pdf, *sheet_pdfs = setter.typeset_parts([front, *folios], store)
-        front_pages = len(pdf_merge.open_pdf(front_pdf).pages)
-        if front_pages == counts[0]:
+        front_doc = pdf_merge.open_pdf(front_pdf)
+        if len(front_doc.pages) == counts[0]:
             break
-        counts[0] = front_pages
+        counts[0] = len(front_doc.pages)
     sheets = {i: _Sheet(pdf_merge.open_pdf(data), hashlib.sha256(data).hexdigest())
               for i, data in enumerate(sheet_pdfs, start=1)}
-    return front, front_pdf, sheets
+    return front, front_doc, sheets
 
 
 def _anchor_pages(plan: Plan, docs: Sequence[pikepdf.Pdf],
