@@ -7,10 +7,11 @@ errors (or, with ``--strict``, warnings) is not rendered at all, so its previous
 in place. Problems in ``zine.yaml`` or ``coops.yaml`` stop every issue.
 
 Speed: a build whose inputs and outputs did not change since the last successful one is
-skipped whole (``zine.cache``); otherwise EPUB and PDF run in forked worker processes (the
-slowest first; the PDF edition forks its own workers for its parts and keeps them in the cache
-too), the booklet after the PDF in the same worker (it imposes the PDF just made), and HTML
-follows once the editions it links to are written.
+skipped whole (``zine.cache``); otherwise EPUB and PDF run in forked worker processes
+(``zine.workers``, the slowest first; the PDF edition forks its own workers for its parts and
+keeps them in the cache too), the booklet after the PDF in the same worker (it imposes the PDF
+just made), and HTML follows once the editions it links to are written. The editions' options
+travel with the work (``Editions``), never through module state.
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ from zine.errors import ContentError, UsageError
 from zine.model import Issue, Position, Zine
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from zine.render import MediaCache, RenderedIssue
 
 log = logging.getLogger(__name__)
@@ -113,15 +112,11 @@ def build_project(
             log.debug("nothing changed since the last build: skipped")
             return BuildResult(diagnostics=record.diagnostics, outputs=record.outputs,
                                built=record.built)
-    _OPTIONS.clear()
-    _OPTIONS.update(options_by_edition)
     if use_cache:  # laid-out PDF parts are kept under <out>/.cache/ as well
         for name in ("pdf", "booklet"):
-            _OPTIONS[name] = {**_OPTIONS.get(name, {}), "use_cache": True}
-    try:
-        result = _build(root_dir, issue_ids, formats, out_dir, strict_mode, report, use_cache)
-    finally:
-        _OPTIONS.clear()
+            options_by_edition[name] = {**options_by_edition.get(name, {}), "use_cache": True}
+    editions = Editions(tuple(formats), out_dir, options_by_edition)
+    result = _build(root_dir, issue_ids, editions, strict_mode, report, use_cache)
     if key is not None and not result.failed:
         from zine.cache import Record, save_record
 
@@ -130,13 +125,14 @@ def build_project(
     return result
 
 
-def _build(root_dir: Path, issue_ids: Sequence[str], formats: Sequence[str], out_dir: Path,
-           strict_mode: bool, report: Progress, use_cache: bool) -> BuildResult:
+def _build(root_dir: Path, issue_ids: Sequence[str], editions: Editions, strict_mode: bool,
+           report: Progress, use_cache: bool) -> BuildResult:
     """Load, check, render every issue asked for, then write their editions."""
     from zine.cache import MediaStore
     from zine.checks import check_zine
     from zine.loader import load_project
 
+    formats, out_dir = editions.formats, editions.out_dir
     zine, diags = load_project(root_dir)
     media_cache = MediaStore(out_dir) if use_cache else None
     # an image whose processed copy is in the cache was decoded whole by this same code
@@ -156,7 +152,7 @@ def _build(root_dir: Path, issue_ids: Sequence[str], formats: Sequence[str], out
         rendered = prepare_issue(zine, issue, strict_mode, diags, result, report, media_cache)
         if rendered is not None:
             ready.append(rendered)
-    rendered_issues = write_editions(ready, formats, out_dir, result, report)
+    rendered_issues = write_editions(ready, editions, result, report)
     if "html" in formats and rendered_issues:
         from zine.editions.html import render_site
 
@@ -202,29 +198,46 @@ def prepare_issue(zine: Zine, issue: Issue, strict_mode: bool, diags: Sequence[D
 # -- editions, in parallel processes ------------------------------------------------------------
 
 Outcome = tuple[list[Path], list[Diagnostic], bool]  # written, diagnostics, succeeded
-_FORKED: list[RenderedIssue] = []  # what forked workers find: set before the pool starts
-_OPTIONS: dict[str, dict[str, object]] = {}  # edition -> renderer keyword arguments, likewise
 
 
-def run_edition(rendered: RenderedIssue, name: str, out_dir: Path) -> Outcome:
+@dataclass(frozen=True)
+class Editions:
+    """What every edition of a build is given: which to write, where, and their options."""
+
+    formats: tuple[str, ...]
+    out_dir: Path
+    options: Mapping[str, Mapping[str, object]]  # edition -> renderer keyword arguments
+
+
+def run_edition(rendered: RenderedIssue, name: str, editions: Editions) -> Outcome:
     """Write one edition; a content problem comes back as diagnostics, never raised."""
     from zine.editions import registry
+    from zine.workers import WorkerDied
 
     try:
-        return registry()[name](rendered, out_dir, **_OPTIONS.get(name, {})), [], True
+        renderer = registry()[name]
+        return renderer(rendered, editions.out_dir, **editions.options.get(name, {})), [], True
     except ContentError as error:
         diags = list(getattr(error, "diagnostics", []))
         if not diags:
             diags = [make("Z503", Position(rendered.issue.path / "issue.yaml"),
                           edition=name, message=str(error))]
         return [], diags, False
+    except WorkerDied:  # one of the edition's own workers (a PDF part's) died
+        return [], [_died(rendered, name)], False
 
 
-def _forked_editions(index: int, names: tuple[str, ...], out_dir: Path) -> list[Outcome]:
+def _died(rendered: RenderedIssue, name: str) -> Diagnostic:
+    return make("Z503", Position(rendered.issue.path / "issue.yaml"), edition=name,
+                message="the process writing it stopped unexpectedly")
+
+
+def _editions_in_turn(rendered: RenderedIssue, names: tuple[str, ...],
+                      editions: Editions) -> list[Outcome]:
     """Editions of one issue in order, in one worker; stop at the first that fails."""
     outcomes = []
     for name in names:
-        outcomes.append(run_edition(_FORKED[index], name, out_dir))
+        outcomes.append(run_edition(rendered, name, editions))
         if not outcomes[-1][2]:
             break
     return outcomes
@@ -239,71 +252,64 @@ def _task_groups(formats: Sequence[str]) -> list[tuple[str, ...]]:
     return [(name,) for name in early]
 
 
-def write_editions(ready: Sequence[RenderedIssue], formats: Sequence[str], out_dir: Path,
-                   result: BuildResult, report: Progress) -> list[RenderedIssue]:
+def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: BuildResult,
+                   report: Progress) -> list[RenderedIssue]:
     """Every edition of every rendered issue; the issues whose editions were all written.
 
     EPUB, PDF and booklet of every issue run at once in worker processes (forked, so nothing
     is pickled but the outcome), the slowest first; HTML runs here once an issue's others are
     written, while other issues' PDFs may still be running.
     """
-    groups = _task_groups(formats)
+    from zine.workers import Workers
+
+    groups = _task_groups(editions.formats)
     tasks = [(index, names) for names in groups for index in range(len(ready))]
-    workers = min(len(tasks), os.cpu_count() or 1, MAX_WORKERS)
-    if workers < 2:
-        return [r for r in ready if _serial_issue(r, formats, out_dir, result, report)]
-    import concurrent.futures as cf
-    import multiprocessing
+    count = min(len(tasks), os.cpu_count() or 1, MAX_WORKERS)
+    if count < 2:
+        return [r for r in ready if _serial_issue(r, editions, result, report)]
 
-    _FORKED[:] = ready
-    pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    try:
-        futures = {}
-        for index, names in tasks:
-            report("edition", f"{ready[index].issue.id} {' '.join(names)}")
-            futures[index, names] = pool.submit(_forked_editions, index, names, out_dir)
-        done = []
-        for index, rendered in enumerate(ready):
-            outcomes = [pair for names in groups
-                        for pair in zip(names, _outcomes(futures[index, names], rendered, names),
-                                    strict=False)]
-            outcomes.sort(key=lambda pair: EDITION_ORDER.index(pair[0]))
-            if _finish_issue(rendered, outcomes, formats, out_dir, result, report):
-                done.append(rendered)
-        return done
-    finally:
-        pool.shutdown(cancel_futures=True)
-        _FORKED.clear()
+    def work(task: tuple[int, tuple[str, ...]]) -> list[Outcome]:
+        return _editions_in_turn(ready[task[0]], task[1], editions)
 
+    def died(task: tuple[int, tuple[str, ...]]) -> list[Outcome]:
+        return [([], [_died(ready[task[0]], task[1][0])], False)]
 
-def _outcomes(future: Future[list[Outcome]], rendered: RenderedIssue,
-              names: tuple[str, ...]) -> list[Outcome]:
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return future.result()
-    except BrokenProcessPool:  # the worker died (killed, out of memory): name the edition
-        diag = make("Z503", Position(rendered.issue.path / "issue.yaml"), edition=names[0],
-                    message="the process writing it stopped unexpectedly")
-        return [([], [diag], False)]
+    for index, names in tasks:
+        report("edition", f"{ready[index].issue.id} {' '.join(names)}")
+    finished: dict[tuple[int, tuple[str, ...]], list[Outcome]] = {}
+    done: list[RenderedIssue] = []
+    next_issue = 0
+    with Workers(work, tasks, count, died) as pool:
+        for task, outcomes in pool.results():
+            finished[tasks[task]] = outcomes
+            # issues are finished in their order, each as soon as its editions are written
+            while next_issue < len(ready) and all((next_issue, names) in finished
+                                                  for names in groups):
+                rendered = ready[next_issue]
+                pairs = [pair for names in groups
+                         for pair in zip(names, finished[next_issue, names], strict=False)]
+                pairs.sort(key=lambda pair: EDITION_ORDER.index(pair[0]))
+                if _finish_issue(rendered, pairs, editions, result, report):
+                    done.append(rendered)
+                next_issue += 1
+    return done
 
 
-def _serial_issue(rendered: RenderedIssue, formats: Sequence[str], out_dir: Path,
-                  result: BuildResult, report: Progress) -> bool:
+def _serial_issue(rendered: RenderedIssue, editions: Editions, result: BuildResult,
+                  report: Progress) -> bool:
     """One issue's editions in this process, in EDITION_ORDER, stopping at the first failure."""
     outcomes: list[tuple[str, Outcome]] = []
     for name in EDITION_ORDER:
-        if name in formats and name not in LAST:
+        if name in editions.formats and name not in LAST:
             report("edition", f"{rendered.issue.id} {name}")
-            outcomes.append((name, run_edition(rendered, name, out_dir)))
+            outcomes.append((name, run_edition(rendered, name, editions)))
             if not outcomes[-1][1][2]:
                 break
-    return _finish_issue(rendered, outcomes, formats, out_dir, result, report)
+    return _finish_issue(rendered, outcomes, editions, result, report)
 
 
 def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome]],
-                  formats: Sequence[str], out_dir: Path, result: BuildResult,
-                  report: Progress) -> bool:
+                  editions: Editions, result: BuildResult, report: Progress) -> bool:
     """Record the early editions' outcomes, then write the last ones if they all succeeded."""
     issue_id = rendered.issue.id
     for _name, (written, diags, _ok) in outcomes:
@@ -313,9 +319,9 @@ def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome
         result.failed.append(issue_id)
         return False
     for name in LAST:
-        if name in formats:
+        if name in editions.formats:
             report("edition", f"{issue_id} {name}")
-            written, diags, ok = run_edition(rendered, name, out_dir)
+            written, diags, ok = run_edition(rendered, name, editions)
             result.outputs += written
             result.diagnostics += diags
             if not ok:

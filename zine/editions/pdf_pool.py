@@ -2,10 +2,11 @@
 
 Parts whose digest (their HTML, whether tagged, the code, styles and libraries:
 ``zine.cache.BlobStore.key``) is in the build cache are not laid out again. The others are laid
-out by worker processes forked from the process that holds the ``Typesetter`` (stylesheets and
-fonts parsed once, inherited by every worker), the longest first, as many at once as there are
-CPUs. A worker sends back bytes or the diagnostics of its part, never an exception, so the
-problems of every failing part are reported together.
+out by worker processes forked (``zine.workers``) from the process that holds the
+``Typesetter`` (stylesheets and fonts parsed once, inherited by every worker), the longest
+first, as many at once as there are CPUs. A worker sends back bytes or the diagnostics of its
+part, never an exception, so the problems of every failing part are reported together; a worker
+that dies raises ``zine.workers.WorkerDied``, which the build reports as the edition's failure.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from zine.editions.pdf_parts import Part
 
 Outcome = tuple[bytes | None, list[Diagnostic]]
-_FORKED: list[tuple[Typesetter, Sequence[Part]]] = []  # what a worker finds
 
 
 def typeset_all(setter: Typesetter, parts: Sequence[Part],
@@ -55,17 +55,12 @@ def _run(setter: Typesetter, parts: Sequence[Part], todo: list[int]) -> list[Out
     workers = min(len(todo), os.cpu_count() or 1)
     if workers < 2:
         return [_typeset_one(setter, parts[i]) for i in todo]
-    import concurrent.futures as cf
-    import multiprocessing
+    from functools import partial
+
+    from zine.workers import run_forked
 
     _load_hyphenation(setter, [parts[i] for i in todo])
-    _FORKED[:] = [(setter, parts)]
-    try:
-        with cf.ProcessPoolExecutor(workers,
-                                    mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_forked, todo))
-    finally:
-        _FORKED.clear()
+    return run_forked(partial(_typeset_one, setter), [parts[i] for i in todo], workers)
 
 
 def _load_hyphenation(setter: Typesetter, parts: Sequence[Part]) -> None:
@@ -79,11 +74,6 @@ def _load_hyphenation(setter: Typesetter, parts: Sequence[Part]) -> None:
         found = pyphen.language_fallback(language.replace("-", "_"))
         if found:
             pyphen.Pyphen(lang=found)
-
-
-def _forked(index: int) -> Outcome:
-    setter, parts = _FORKED[0]
-    return _typeset_one(setter, parts[index])
 
 
 def _typeset_one(setter: Typesetter, part: Part) -> Outcome:

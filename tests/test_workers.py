@@ -1,0 +1,167 @@
+"""``zine.workers``, the one fork helper: results, errors, dead workers, and lifetimes.
+
+The functions run here close over things that do not pickle (a lock, a lambda), as a
+``Typesetter`` does: forked workers inherit them. Lifetimes are checked on a small script run
+in a process of its own, killed from outside; its workers and their workers are found in
+``/proc`` while it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.process_helpers import assert_none_left, descendants, living, needs_proc
+from zine.workers import WorkerDied, Workers, run_forked
+
+
+def test_results_come_back_in_task_order_from_other_processes() -> None:
+    lock = threading.Lock()  # does not pickle: the function is inherited, not sent
+
+    def work(task: int) -> tuple[int, int]:
+        with lock:
+            return task * task, os.getpid()
+
+    results = run_forked(work, list(range(12)), 3)
+    assert [square for square, _pid in results] == [n * n for n in range(12)]
+    pids = {pid for _square, pid in results}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 3
+
+
+def test_no_tasks_fork_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.fork", lambda: pytest.fail("forked for nothing"))
+    assert run_forked(lambda task: task, [], 4) == []
+
+
+def test_tasks_are_handed_out_in_the_order_given() -> None:
+    started: list[int] = []
+    with Workers(lambda task: task, [5, 4, 3, 2, 1], 1) as pool:
+        started = [index for index, _result in pool.results()]
+    assert started == [0, 1, 2, 3, 4]  # one worker: exactly the order given
+
+
+def test_an_exception_in_a_task_is_raised_here_with_the_workers_traceback() -> None:
+    def work(task: int) -> int:
+        if task == 2:
+            raise ValueError(f"no page {task}")
+        return task
+
+    with pytest.raises(ValueError, match="no page 2") as raised:
+        run_forked(work, [0, 1, 2, 3], 2)
+    assert any("in worker process" in note and "raise ValueError" in note
+               for note in getattr(raised.value, "__notes__", []))
+
+
+def test_a_worker_that_dies_fails_its_own_task_only() -> None:
+    def work(task: int) -> str:
+        if task == 1:
+            os._exit(3)  # killed mid-task: out of memory, a signal
+        return f"done {task}"
+
+    results = run_forked(work, [0, 1, 2, 3], 2, died=lambda task: f"died {task}")
+    assert results == ["done 0", "died 1", "done 2", "done 3"]
+    with pytest.raises(WorkerDied):
+        run_forked(work, [0, 1, 2], 2)
+
+
+def test_workers_are_gone_when_the_pool_is_left() -> None:
+    with Workers(lambda task: os.getpid(), [0, 1, 2], 2) as pool:
+        pids = {result for _index, result in pool.results()}
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped: no zombie, no process
+
+
+# Two levels of workers, as in a build: each outer task runs inner workers that sleep, and
+# would note in the folder given that they cleaned up on their way out.
+NESTED = textwrap.dedent("""
+    import os, sys, time
+    from pathlib import Path
+    from zine import workers
+    mode, folder = sys.argv[1], Path(sys.argv[2])
+    if mode == "portable":
+        workers._prctl = lambda: None  # as on a system without PR_SET_PDEATHSIG
+    def inner(task):
+        try:
+            time.sleep(60)
+        finally:
+            (folder / str(os.getpid())).write_text("cleaned")
+    def outer(task):
+        workers.run_forked(inner, [0, 1], 2)
+    print("started", flush=True)
+    try:
+        with workers.interruptible():
+            workers.run_forked(outer, [0, 1], 2)
+    except workers.Interrupted:
+        sys.exit(143)
+""")
+
+
+def start_nested(mode: str, folder: Path) -> tuple[subprocess.Popen[str], set[tuple[int, int]]]:
+    proc = subprocess.Popen([sys.executable, "-c", NESTED, mode, str(folder)], cwd=REPO,
+                            text=True,
+                            stdout=subprocess.PIPE, start_new_session=True)
+    assert proc.stdout is not None and proc.stdout.readline() == "started\n"
+    seen: set[tuple[int, int]] = set()
+    deadline = time.monotonic() + 30
+    while len(seen) < 6 and time.monotonic() < deadline:  # 2 workers, 4 workers of workers
+        seen |= descendants(proc.pid)
+        time.sleep(0.02)
+    assert len(living(seen)) == 6, seen
+    return proc, seen
+
+
+@needs_proc
+@pytest.mark.parametrize("mode", ["pdeathsig", "portable"])
+def test_killing_the_main_process_ends_workers_at_every_level(mode: str,
+                                                               tmp_path: Path) -> None:
+    proc, seen = start_nested(mode, tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert_none_left(seen)
+
+
+@needs_proc
+def test_sigterm_stops_every_level_and_each_worker_cleans_up(tmp_path: Path) -> None:
+    proc, seen = start_nested("pdeathsig", tmp_path)
+    for pid, _start in seen:
+        os.kill(pid, signal.SIGINT)  # workers ignore it: the process that forked them decides
+    time.sleep(0.3)
+    assert len(living(seen)) == 6
+    proc.send_signal(signal.SIGTERM)  # to the main process only, as a CI timeout does
+    assert proc.wait(timeout=10) == 143
+    assert_none_left(seen)
+    cleaned = {int(p.name) for p in tmp_path.iterdir() if p.read_text() == "cleaned"}
+    assert len(cleaned) == 4 and cleaned < {pid for pid, _start in seen}
+
+
+def test_an_interrupted_worker_cleans_up_on_the_way_out(tmp_path: Path) -> None:
+    marker = tmp_path / "cleaned"
+
+    def work(task: int) -> None:
+        try:
+            time.sleep(60)
+        finally:  # what zine.writer does with its temporary file
+            marker.write_text("yes")
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_forked(work, [0, 1], 2)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert marker.read_text() == "yes"
