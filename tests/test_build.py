@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.pipeline_helpers import copy_content
+from tests.process_helpers import assert_none_left, descendants
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +92,7 @@ def _complete(path: Path) -> bool:
     return path.read_bytes().rstrip().endswith(b"%%EOF")
 
 
-def test_killing_a_build_never_leaves_a_truncated_edition(tmp_path: Path) -> None:
+def test_killing_a_build_never_leaves_a_truncated_edition_or_a_process(tmp_path: Path) -> None:
     content = copy_content(tmp_path / "content")
     issue = first_issue()
     assert zine("build", "--out", "out", "--format", "epub,pdf", cwd=content).returncode == 0
@@ -101,8 +102,13 @@ def test_killing_a_build_never_leaves_a_truncated_edition(tmp_path: Path) -> Non
         proc = subprocess.Popen([sys.executable, "-m", "zine", "build", "--out", "out",
                                  "--format", "epub,pdf"], cwd=content, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        seen = set()  # every process it forks, recorded while it runs
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline and proc.poll() is None:
+            seen |= descendants(proc.pid)
+            time.sleep(0.02)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         for final in finals:
             assert final.exists() and _complete(final), f"{final} truncated after {delay}s"
+        assert_none_left(seen, what=f" after SIGKILL at {delay}s")  # its workers end with it

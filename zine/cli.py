@@ -3,7 +3,8 @@
 (``zine.progress`` writes the build's progress to the stream this module hands it.)
 
 ``main(argv=None) -> int`` so tests run it in-process. Exit status: 0 success, 1 content
-errors, 2 usage errors. Content problems reach the user as ``path:line:col`` lines, every
+errors, 2 usage errors; a build stopped by Ctrl-C exits 130, by SIGTERM 143 (128 + the
+signal), after one line saying so. Content problems reach the user as ``path:line:col`` lines, every
 "cannot go on" as one line: never a Python traceback.
 """
 
@@ -13,6 +14,7 @@ import argparse
 import contextlib
 import logging
 import shutil
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,6 +24,7 @@ from zine import __version__
 from zine.diagnostics import Diagnostic, display_path, has_errors, sort_diagnostics, strict
 from zine.errors import UsageError, ZineError
 from zine.progress import ProgressLogHandler, ProgressReport
+from zine.workers import Interrupted, interruptible
 
 FORMATS = ("epub", "pdf", "html", "booklet")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
@@ -211,14 +214,20 @@ def run_build(args: argparse.Namespace) -> int:
                          f"choose from {', '.join(FORMATS)}")
     report = ProgressReport(sys.stderr, live=_is_terminal(sys.stderr), quiet=args.quiet,
                             verbose=args.verbose, width=shutil.get_terminal_size().columns)
-    with _logs_through(report):
-        try:
-            result = build_project(args.issues, formats=formats, out_dir=args.out,
-                                   root=args.root, strict_mode=args.strict,
-                                   progress=report, use_cache=not args.no_cache,
-                                   edition_options={"booklet": {"crop_marks": args.crop_marks}})
-        finally:
-            report.finish()
+    try:
+        with _logs_through(report), interruptible():
+            try:
+                result = build_project(args.issues, formats=formats, out_dir=args.out,
+                                       root=args.root, strict_mode=args.strict,
+                                       progress=report, use_cache=not args.no_cache,
+                                       edition_options={"booklet":
+                                                        {"crop_marks": args.crop_marks}})
+            finally:
+                report.finish()
+    except (KeyboardInterrupt, Interrupted) as stop:
+        # the workers were stopped and their temporary files removed on the way here
+        print("zine: build interrupted; the previous editions are untouched", file=sys.stderr)
+        return 128 + (stop.signum if isinstance(stop, Interrupted) else signal.SIGINT)
     if args.strict:
         result.diagnostics[:] = strict(result.diagnostics)
     if not report.steps and result.outputs and not result.failed and not args.quiet:
