@@ -61,6 +61,19 @@ def test_an_exception_in_a_task_is_raised_here_with_the_workers_traceback() -> N
                for note in getattr(raised.value, "__notes__", []))
 
 
+class Unpicklable(Exception):
+    def __init__(self, page: int, why: str) -> None:  # pickle would call it with one argument
+        super().__init__(f"page {page}: {why}")
+
+
+def test_an_exception_that_does_not_unpickle_still_comes_back_as_its_text() -> None:
+    def work(task: int) -> int:
+        raise Unpicklable(task, "overfull")
+
+    with pytest.raises(RuntimeError, match="Unpicklable: page 1: overfull"):
+        run_forked(work, [1, 2], 2)
+
+
 def test_a_worker_that_dies_fails_its_own_task_only() -> None:
     def work(task: int) -> str:
         if task == 1:

@@ -138,7 +138,7 @@ class Workers(Generic[T, R]):
         try:
             prctl = _prctl()
             for _ in range(self.count):
-                self._workers.append(self._fork(prctl))
+                self._fork(prctl)
         except BaseException:
             self._stop(interrupted=True)
             raise
@@ -167,7 +167,9 @@ class Workers(Generic[T, R]):
 
     # -- parent side ---------------------------------------------------------------------------
 
-    def _fork(self, prctl: Callable[..., int] | None) -> _Worker:
+    def _fork(self, prctl: Callable[..., int] | None) -> None:
+        """Fork one more worker; signals wait until it is on the list (and so will be
+        stopped), and the new worker's handlers are in place."""
         parent = os.getpid()
         task_r, task_w = os.pipe()
         result_r, result_w = os.pipe()
@@ -178,14 +180,17 @@ class Workers(Generic[T, R]):
                 siblings = [fd for w in self._workers for fd in (w.tasks, w.results)]
                 _serve(self.function, self.tasks, parent, prctl, mask,
                        task_r, result_w, [task_w, result_r, *siblings])
+            worker = _Worker(pid, task_w, result_r)
+            self._workers.append(worker)
+            os.set_blocking(result_r, False)
+            self._selector.register(result_r, selectors.EVENT_READ, worker)
+        except BaseException:
+            if not any(w.tasks == task_w for w in self._workers):
+                _close(task_w, result_r)
+            raise
         finally:
+            _close(task_r, result_w)
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        os.close(task_r)
-        os.close(result_w)
-        os.set_blocking(result_r, False)
-        worker = _Worker(pid, task_w, result_r)
-        self._selector.register(result_r, selectors.EVENT_READ, worker)
-        return worker
 
     def _hand_out(self, worker: _Worker) -> None:
         if not self._todo or not worker.alive:
@@ -231,30 +236,34 @@ class Workers(Generic[T, R]):
             yield index, self.died(self.tasks[index])
 
     def _stop(self, interrupted: bool) -> None:
-        """Close the task pipes (idle workers end); if interrupted, SIGTERM, then SIGKILL."""
+        """Close the task pipes, so idle workers end; stop the others with SIGTERM (at once
+        if ``interrupted``, else after ``GRACE`` seconds), and what remains with SIGKILL."""
         for worker in self._workers:
-            with contextlib.suppress(OSError):
-                os.close(worker.tasks)
-            if interrupted and worker.alive:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(worker.pid, signal.SIGTERM)
-        deadline = time.monotonic() + GRACE
-        for worker in self._workers:
-            while worker.alive and interrupted and time.monotonic() < deadline:
-                if _exited(worker.pid):
-                    worker.alive = False
-                else:
-                    time.sleep(0.01)
-            if worker.alive:
-                if interrupted:
+            _close(worker.tasks)
+        steps = (signal.SIGTERM, signal.SIGKILL) if interrupted else (
+            None, signal.SIGTERM, signal.SIGKILL)
+        for signum in steps:
+            alive = [worker for worker in self._workers if worker.alive]
+            for worker in alive:
+                if signum is not None:
                     with contextlib.suppress(ProcessLookupError):
-                        os.kill(worker.pid, signal.SIGKILL)
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(worker.pid, 0)
-                worker.alive = False
-            with contextlib.suppress(OSError):
-                os.close(worker.results)
+                        os.kill(worker.pid, signum)
+            deadline = time.monotonic() + GRACE
+            while alive and (signum == signal.SIGKILL or time.monotonic() < deadline):
+                for worker in alive:
+                    worker.alive = not _exited(worker.pid)
+                alive = [worker for worker in alive if worker.alive]
+                if alive:
+                    time.sleep(0.01)
+        for worker in self._workers:
+            _close(worker.results)
         self._selector.close()
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def _read(fd: int) -> bytes | None:
@@ -347,10 +356,12 @@ def _outcome(function: Callable[[Any], Any], task: Any) -> bytes:
     except Exception as error:
         remote = traceback.format_exc()
         try:
-            return pickle.dumps((False, error, remote), pickle.HIGHEST_PROTOCOL)
-        except Exception:  # an exception that does not pickle: its text does
-            return pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}"),
-                                 remote), pickle.HIGHEST_PROTOCOL)
+            message = pickle.dumps((False, error, remote), pickle.HIGHEST_PROTOCOL)
+            pickle.loads(message)  # an exception may pickle and still not unpickle
+            return message
+        except Exception:  # then its type and text travel instead
+            text = RuntimeError(f"{type(error).__name__}: {error}")
+            return pickle.dumps((False, text, remote), pickle.HIGHEST_PROTOCOL)
 
 
 def _send(fd: int, message: bytes) -> None:
