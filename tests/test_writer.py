@@ -3,6 +3,7 @@ edition's files written together are all replaced or none is."""
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -52,3 +53,22 @@ def test_same_bytes_with_another_mode_are_written_again(tmp_path: Path) -> None:
     path.chmod(0o600)
     writer.write_bytes(tmp_path, "a.html", b"same")
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_temporaries_of_a_killed_build_are_removed_and_others_kept(tmp_path: Path) -> None:
+    pid = os.fork()
+    if pid == 0:  # a build killed between writing its temporary file and the rename
+        try:
+            os.replace = lambda *args: os._exit(0)  # type: ignore[assignment]
+            writer.write_bytes(tmp_path, "01/01.pdf", b"half")
+        finally:
+            os._exit(1)
+    os.waitpid(pid, 0)
+    [stale] = list(tmp_path.rglob(".01.pdf.*.tmp"))
+    ours = tmp_path / f".index.html.{os.getpid()}-ab3dk1pq.tmp"  # being written right now
+    other = tmp_path / "notes.tmp"
+    for path in (ours, other):
+        path.write_text("x")
+    assert writer.remove_stale_temporaries(tmp_path) == [stale]
+    assert not stale.exists() and ours.exists() and other.exists()
+    assert not (tmp_path / "01" / "01.pdf").exists()

@@ -100,6 +100,10 @@ def build_project(
     from zine.project import find_root
 
     root_dir = find_root([], root)
+    from zine.writer import remove_stale_temporaries
+
+    for path in remove_stale_temporaries(out_dir):  # left by a build killed before it ended
+        log.info("removed %s, left by a build that was killed", path)
     key = None
     if use_cache:
         from zine.cache import build_key, load_record

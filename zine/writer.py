@@ -9,12 +9,18 @@ the renames, so a failure leaves none of them half-replaced. Cache entries, whic
 on reading, are written without fsync (``durable=False``). A file that already holds exactly
 the bytes to write (a regular file, mode 0644) is left alone: a rebuild after one edit rewrites
 only what changed, and unchanged files keep their times for rsync and web caches.
+
+A temporary file's name holds the id of the process writing it (``.<name>.<pid>-<random>.tmp``):
+a build that is interrupted removes its own on the way out, and one killed outright
+(``kill -9``, out of memory) cannot, so the next build removes those whose process is gone
+(``remove_stale_temporaries``) before they are published with the rest.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Sequence
@@ -92,7 +98,8 @@ def _temporary(target: Path, data: bytes, durable: bool) -> str:
     """``data`` in a temporary file (0644) beside ``target``, a path already checked by
     ``safe_output_path``; returns the temporary file's path."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}-",
+                               suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -118,6 +125,38 @@ def _discard(paths: Sequence[str]) -> None:
     for path in paths:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
+
+
+_TEMPORARY = re.compile(r"\..+\.(\d+)-[a-z0-9_]+\.tmp")  # what _temporary names
+
+
+def remove_stale_temporaries(out_dir: Path) -> list[Path]:
+    """Remove the temporary files under ``out_dir`` whose writing process no longer runs
+    (a build killed before it could remove them); returns their paths."""
+    removed = []
+    for folder, _dirs, names in os.walk(out_dir):
+        for name in names:
+            found = _TEMPORARY.fullmatch(name)
+            if found and not _running(int(found.group(1))):
+                path = Path(folder) / name
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed.append(path)
+    return sorted(removed)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal: only asks whether it exists
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # another user's process
+        return True
+    try:  # a killed process not yet reaped (a zombie) exists but runs no more
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rpartition(b")")[2].split()[0] != b"Z"
+    except (OSError, IndexError):  # no /proc (not Linux)
+        return True
 
 
 def write_text(out_dir: Path, relative: str | Path, text: str) -> Path:
