@@ -4,8 +4,8 @@
 
 ``main(argv=None) -> int`` so tests run it in-process. Exit status: 0 success, 1 content
 errors, 2 usage errors; a build stopped by Ctrl-C exits 130, by SIGTERM 143 (128 + the
-signal), after one line saying so. Content problems reach the user as ``path:line:col`` lines, every
-"cannot go on" as one line: never a Python traceback.
+signal), after one line saying so. Content problems reach the user as ``path:line:col``
+lines, every "cannot go on" as one line: never a Python traceback.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from zine import __version__
 from zine.diagnostics import Diagnostic, display_path, has_errors, sort_diagnostics, strict
 from zine.errors import UsageError, ZineError
 from zine.progress import ProgressLogHandler, ProgressReport
-from zine.workers import Interrupted, interruptible
 
 FORMATS = ("epub", "pdf", "html", "booklet")
 DEFAULT_FORMATS = ("epub", "pdf", "html")
@@ -206,6 +205,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from zine.build import build_project
+    from zine.workers import Interrupted, interruptible
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]

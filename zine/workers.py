@@ -24,7 +24,8 @@ Lifetimes, so that no worker outlives the build:
   exception (``KeyboardInterrupt``, ``Interrupted``), it sends every worker SIGTERM, which raises
   ``Interrupted`` in the worker, so the files it was writing are removed on the way out
   (``zine.writer``) and its own workers are stopped the same way; what is still alive
-  ``GRACE`` seconds later is killed.
+  ``GRACE`` seconds later is killed. Leaving normally closes the task pipes, at which idle
+  workers end; one that does not within ``GRACE`` seconds gets SIGTERM, then SIGKILL.
 - ``interruptible()`` makes SIGTERM raise ``Interrupted`` in the main process as well, and the
   first SIGINT or SIGTERM ignore the next ones, so the clean-up is not cut short.
 
