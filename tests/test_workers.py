@@ -178,3 +178,12 @@ def test_an_interrupted_worker_cleans_up_on_the_way_out(tmp_path: Path) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert marker.read_text() == "yes"
+
+
+def test_zine_forks_in_one_place_only() -> None:
+    """Every worker gets its lifetime from zine.workers, so nothing else may fork."""
+    forking = ("os.fork", "multiprocessing", "ProcessPoolExecutor", "pty.fork", "os.posix_spawn")
+    found = [f"{path.relative_to(REPO)}: {word}" for path in sorted((REPO / "zine").rglob("*.py"))
+             if path.name != "workers.py"
+             for word in forking if word in path.read_text(encoding="utf-8")]
+    assert found == []
