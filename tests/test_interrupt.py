@@ -32,7 +32,9 @@ from tests.process_helpers import (
     temporary_files,
 )
 
-pytestmark = [pytest.mark.slow, needs_proc]
+pytestmark = [pytest.mark.slow, needs_proc,
+              pytest.mark.skipif((os.cpu_count() or 1) < 2,
+                                 reason="one CPU: the build forks no worker to look for")]
 
 FORMATS = ("--format", "epub,pdf,html", "--no-cache")
 MESSAGE = "zine: build interrupted; the previous editions are untouched"
