@@ -98,10 +98,9 @@ def build_project(
     options_by_edition = {name: dict(values) for name, values in (edition_options or {}).items()}
     report = progress or (lambda stage, detail: None)
     from zine.project import find_root
-
-    root_dir = find_root([], root)
     from zine.writer import remove_stale_temporaries
 
+    root_dir = find_root([], root)
     for path in remove_stale_temporaries(out_dir):  # left by a build killed before it ended
         log.info("removed %s, left by a build that was killed", path)
     key = None
