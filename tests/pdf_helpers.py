@@ -52,12 +52,12 @@ LOREM = ("Cooperatives pool their work and share what it earns; members decide t
 def english_body(slug: str) -> str:
     paragraphs = "".join(f"<p>{LOREM * 3}</p>" for _ in range(4))
     return (
-        f'<h2 id="introduction">Introduction</h2><p>Where this started{_call(slug, 1)}. '
+        f'<h2 id="{slug}--introduction">Introduction</h2><p>Where this started{_call(slug, 1)}. '
         f"{LOREM}</p>{paragraphs}"
         '<figure><img src="media/aaaa1111.png" alt="A meeting in a circle" width="800" '
         'height="500"/><figcaption>The assembly at 35c3</figcaption></figure>'
         f"<p>After the figure, a second note{_call(slug, 2)} and a "
-        '<a href="#introduction">link back</a>.</p>'
+        f'<a href="#{slug}--introduction">link back</a>.</p>'
         "<table><thead><tr><th>Coop</th><th>Country</th><th>Members</th><th>Founded</th>"
         "<th>Description of the work they do</th></tr></thead><tbody>"
         + "".join(f"<tr><td>Coop {i}</td><td>DE</td><td>{i * 3}</td><td>20{i:02d}</td>"

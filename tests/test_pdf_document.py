@@ -1,4 +1,4 @@
-"""The PDF's copy of the HTML: footnotes at their call sites, ids namespaced, nothing lost;
+"""The PDF copy of the HTML: footnotes at their call sites, ids as in the fragment, nothing lost;
 and the documents of the issue's parts (front matter, one per article, back matter)."""
 
 from __future__ import annotations
@@ -38,10 +38,13 @@ def test_footnote_section_backlinks_and_asides_are_gone() -> None:
     assert "<aside" not in markup
 
 
-def test_ids_and_internal_links_are_prefixed_with_the_slug() -> None:
+def test_ids_and_internal_links_carry_the_slug_once() -> None:
+    """The shared fragment's ids carry the slug already; the PDF does not prefix them again
+    (it once made ``report--report--introduction``)."""
     tree = _tree(prepare_fragment(english_body("report"), "report"))
     assert tree.xpath("//h2/@id") == ["report--introduction"]
     assert "#report--introduction" in tree.xpath("//a/@href")
+    assert not [i for i in tree.xpath("//@id") if i.count("report") > 1]
 
 
 def test_a_dangling_internal_link_loses_its_href_and_keeps_its_text() -> None:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import functools
 import os
 import re
-import unicodedata
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_def as plugin_footnote_def
@@ -133,6 +134,7 @@ def make_parser(language: str) -> MarkdownIt:
     md.use(footnote_plugin)
     _watch_nesting(md)
     _watch_footnote_definitions(md)
+    _record_heading_text(md)
     return md
 
 
@@ -192,12 +194,73 @@ def _watch_nesting(md: MarkdownIt) -> None:
     md.block.tokenize = tokenize  # type: ignore[method-assign,assignment]
 
 
+# Heading ids are made as GitHub makes them, by github-slugger's rule: lowercase, strip every
+# character of its list (punctuation but "-" and "_", symbols and emoji, controls, format
+# characters such as ZWNJ, separators but the space; letters, marks and digits stay), then each
+# space becomes "-". The list is github-slugger's own (zine/data/github-slugger-strip.txt).
+FALLBACK_ID = "section"  # for a heading with nothing left (emoji or punctuation only)
+
+
+@functools.cache
+def _slugger_strip() -> re.Pattern[str]:
+    text = resources.files("zine").joinpath("data/github-slugger-strip.txt").read_text("utf-8")
+    ranges = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            low, high = (chr(int(part, 16)) for part in line.split("-"))
+            ranges.append(re.escape(low) if low == high else f"{re.escape(low)}-{re.escape(high)}")
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+def github_slug(text: str) -> str:
+    """github-slugger's ``slug(text)``: what GitHub makes of a heading (may be empty)."""
+    return _slugger_strip().sub("", text.lower()).replace(" ", "-")
+
+
 def slugify(text: str) -> str:
-    """A heading id: lowercase letters and digits of any script, joined by hyphens."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    words = re.findall(r"\w+", text)
-    slug = "-".join(words).strip("-_")
-    return slug or "section"
+    """A heading id as GitHub makes it; ``section`` when nothing is left of the text."""
+    return github_slug(text) or FALLBACK_ID
+
+
+class HeadingIds:
+    """github-slugger's ``GithubSlugger``: repeats of an id get ``-1``, ``-2``, ... ."""
+
+    def __init__(self) -> None:
+        self.occurrences: dict[str, int] = {}
+
+    def slug(self, text: str) -> str:
+        result = original = slugify(text)
+        while result in self.occurrences:
+            self.occurrences[original] += 1
+            result = f"{original}-{self.occurrences[original]}"
+        self.occurrences[result] = 0
+        return result
+
+
+def _record_heading_text(md: MarkdownIt) -> None:
+    """Keep each heading's text as GitHub sees it (before smart quotes and dashes) in its
+    inline token's ``meta["id_text"]``: the id is made from it."""
+
+    def rule(state: StateCore) -> None:
+        tokens = state.tokens
+        for index, token in enumerate(tokens[:-1]):
+            if token.type == "heading_open" and tokens[index + 1].type == "inline":
+                tokens[index + 1].meta["id_text"] = text_content(tokens[index + 1].children or [])
+
+    md.core.ruler.before("replacements", "zine_heading_text", rule)
+
+
+def text_content(children: list[Token]) -> str:
+    """The text of inline tokens as the HTML's ``textContent`` has it (no image alt text)."""
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "text_special", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "footnote_ref":
+            parts.append(str(int(child.meta.get("id", 0)) + 1))
+    return "".join(parts)
 
 
 def _position(path: Path, first_line: int, token: Token | None) -> Position:
@@ -228,7 +291,7 @@ class _Walker:
         self.images: list[ImageRef] = []
         self.links: list[LinkRef] = []
         self.demoted: list[Position] = []
-        self.used_ids: set[str] = set()
+        self.ids = HeadingIds()
 
     def locate(self, block: Token | None, needles: tuple[str, ...], opener: str) -> Position:
         """Where the link or image is written: the ``opener`` (``[`` or ``![``) before the
@@ -256,12 +319,7 @@ class _Walker:
             token.tag = "h2"
             tokens[index + 2].tag = "h2"
         text = plain_text(tokens[index + 1])
-        base = slugify(text)
-        ident, count = base, 0
-        while ident in self.used_ids:  # "a", "a", "a-1" must not collide
-            count += 1
-            ident = f"{base}-{count}"
-        self.used_ids.add(ident)
+        ident = self.ids.slug(str(tokens[index + 1].meta.get("id_text", text)))
         token.attrSet("id", ident)
         self.headings.append(Heading(level, text, ident,
                                      _position(self.path, self.first_line, token)))

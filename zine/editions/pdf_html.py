@@ -3,11 +3,11 @@
 
 Reads the ``RenderedIssue`` only and returns strings; it fetches and writes nothing. The shared
 fragments are never modified: each one is parsed into the PDF's own copy (lxml), where its ids
-are prefixed with the article's slug (so two articles may both have an ``#introduction``) and
-every footnote body is moved to its call site, as a ``span.pdf-footnote`` that styles/pdf.css
-floats to the foot of the page (``float: footnote``); its number comes from the PDF's own
-footnote counter, reset per article. Text that lxml would drop (nesting deeper than libxml2's
-limit) is detected and reported instead of silently lost.
+are the shared fragment's (they carry the article's slug already, so two articles may both have
+an ``#introduction``) and every footnote body is moved to its call site, as a
+``span.pdf-footnote`` that styles/pdf.css floats to the foot of the page (``float: footnote``);
+its number comes from the PDF's own footnote counter, reset per article. Text that lxml would
+drop (nesting deeper than libxml2's limit) is detected and reported instead of silently lost.
 """
 
 from __future__ import annotations
@@ -94,20 +94,17 @@ def anchor_for(slug: str) -> str:
 
 
 def prepare_fragment(html: str, slug: str) -> Markup:
-    """The PDF's copy of a fragment: ids namespaced, footnotes at their call sites."""
+    """The PDF's copy of a fragment: footnotes at their call sites. Its ids are the shared
+    fragment's, which carry the article slug already (``zine.render.heading_anchor``), so
+    they are unique in the issue and are not prefixed again."""
     root = lxml.html.fragment_fromstring(html or "", create_parent="div")
     if _visible_text(root) != _source_text(html or ""):
         # libxml2 silently drops what lies below its nesting limit (256): never lose text.
         raise ValueError("the article is nested too deeply for the PDF edition")
-    prefix = f"{slug}--"
     ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.get("id"):
-            el.set("id", prefix + el.get("id"))
-        if el.tag == "a":
-            _fix_link(el, ids, prefix)
+        if isinstance(el.tag, str) and el.tag == "a":
+            _fix_link(el, ids)
     move_footnotes(root)
     return Markup("".join(lxml.html.tostring(child, encoding="unicode", method="html")
                           for child in root)
@@ -122,15 +119,12 @@ def _source_text(html: str) -> str:
     return "".join(unescape(_TAG.sub("", html)).split())
 
 
-def _fix_link(link: HtmlElement, ids: set[str | None], prefix: str) -> None:
-    """Internal links get the namespaced id; dangling ones and attachments lose their href."""
+def _fix_link(link: HtmlElement, ids: set[str | None]) -> None:
+    """Dangling internal links and attachments lose their href (the text stays)."""
     link.attrib.pop("rel", None)
     href = link.get("href", "")
-    if href.startswith("#"):
-        if href[1:] in ids:
-            link.set("href", "#" + prefix + href[1:])
-        else:
-            link.attrib.pop("href", None)
+    if href.startswith("#") and href[1:] not in ids:
+        link.attrib.pop("href", None)
 
 
 def move_footnotes(root: HtmlElement) -> None:
