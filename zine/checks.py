@@ -22,6 +22,7 @@ from zine import codes
 from zine.bodycheck import check_body
 from zine.diagnostics import Diagnostic, make
 from zine.errors import UsageError
+from zine.links import LinkIndex, link_diagnostics
 from zine.model import Article, Author, Coop, Issue, Located, Position, Section, Zine
 from zine.schema import did_you_mean
 
@@ -93,9 +94,10 @@ def check_zine(zine: Zine, decoded: Callable[[str], bool] | None = None) -> list
     diags += check_issue_set(zine.issues)
     images = [image.path for issue in zine.issues for article in issue.articles
               for image in article.body.images if image.path is not None]
+    links = LinkIndex.of(zine)
     with prefetched(images, decoded):
         for issue in zine.issues:
-            diags += check_issue(issue, zine.coops)
+            diags += check_issue(issue, zine.coops, links)
     return diags
 
 
@@ -143,8 +145,10 @@ def check_id(what: str, value: str, pos: Position, folded: dict[str, str]) -> li
     return diags
 
 
-def check_issue(issue: Issue, coops: Mapping[str, object]) -> list[Diagnostic]:
+def check_issue(issue: Issue, coops: Mapping[str, object],
+                links: LinkIndex | None = None) -> list[Diagnostic]:
     known = coops
+    links = links if links is not None else LinkIndex([issue])
     where = issue.where
     diags: list[Diagnostic] = []
     if issue.id:
@@ -158,6 +162,7 @@ def check_issue(issue: Issue, coops: Mapping[str, object]) -> list[Diagnostic]:
     for article in issue.articles:
         diags += check_id("article slug", article.slug, Position(article.path, 1, 1), slugs)
         diags += check_article(article, known)
+        diags += link_diagnostics(links, article)
     return diags
 
 

@@ -78,6 +78,15 @@ NOT_IN_CONTENTS = register("Z206", W, "article {slug!r} is not named in contents
                            "at the end")
 OUTSIDE_REPO = register("Z207", W, "not inside a zine repository (no zine.yaml above it): "
                         "checked with an empty coop directory")
+LINK_NO_ARTICLE = register("Z208", E, "link to {href!r}: there is no article at {path}; link "
+                           "to the other article's .md file, relative to this one{hint}")
+LINK_NO_ANCHOR = register("Z209", E, "link to {href!r}: article {slug!r} has no heading with "
+                          "the id {anchor!r}{hint}")
+LINK_TO_DRAFT = register("Z210", W, "link to {href!r}: article {slug!r} is a draft and will not "
+                         "be published; the link is printed as plain text until it is")
+LINK_NOT_ARTICLE = register("Z211", E, "link to {href!r} leads to no article ({why}): write a "
+                            "full http(s) URL, or the relative path of an article's .md file "
+                            "such as other-article.md#a-heading{hint}")
 
 # -- Z3xx: Markdown bodies ----------------------------------------------------------------
 EMPTY_BODY = register("Z301", E, "the article body is empty: expected the article's text after "
@@ -101,6 +110,12 @@ TABLE_TOO_LONG = register("Z310", E, "this table has {count} rows; the limit is 
 TOO_MANY_CELLS = register("Z311", E, "with this table, the article's tables have {count} cells; "
                           "the limit is {limit} (more makes the editions too slow to build); "
                           "shorten them")
+LINK_TO_HASH = register("Z313", E, "a link to '#' leads nowhere; write instead '#' and the "
+                        "id of a heading of this article, an article's .md file or an http(s) "
+                        "URL")
+EMPTY_LINK = register("Z314", E, "empty link: it leads nowhere; write instead where it "
+                      "leads between ( and ) (an http(s) URL or an article's .md file), or "
+                      "remove the brackets")
 TOO_MUCH_MARKUP = register("Z312", E, "the body has {count} lines and markup characters "
                            "(* _ ` [ ! < ~); the limit is {limit} (each makes work for the "
                            "parser and the page layout); split the article")

@@ -311,7 +311,12 @@ def load_project(root: Path, only: Sequence[Path] | None = None) -> tuple[Zine, 
             issues.append(load_issue(folder, zine, scope.articles[folder.name], diags))
     if scope.lone:
         issues.append(load_lone_articles(scope.lone, zine, diags))
-    return replace(zine, issues=tuple(issues)), diags
+    link_scope: tuple[Issue, ...] = ()
+    if scope.issues is not None:  # part of the repository: the rest only to resolve links
+        quiet: list[Diagnostic] = []
+        link_scope = tuple(load_issue(folder, zine, None, quiet)
+                           for folder in _issue_folders(root / "issues", quiet))
+    return replace(zine, issues=tuple(issues), link_scope=link_scope), diags
 
 
 def _issue_folders(issues_dir: Path, diags: list[Diagnostic]) -> list[Path]:

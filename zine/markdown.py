@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_def as plugin_footnote_def
@@ -135,6 +136,7 @@ def make_parser(language: str) -> MarkdownIt:
     _watch_nesting(md)
     _watch_footnote_definitions(md)
     _record_heading_text(md)
+    _watch_link_starts(md)
     return md
 
 
@@ -250,6 +252,26 @@ def _record_heading_text(md: MarkdownIt) -> None:
     md.core.ruler.before("replacements", "zine_heading_text", rule)
 
 
+def _watch_link_starts(md: MarkdownIt) -> None:
+    """Record where each link starts (``[`` or ``<``) as ``meta["offset"]`` of its
+    ``link_open`` token: an offset into its inline token's content, which ``_Walker`` turns
+    into the file's line and column (markdown-it keeps no positions inside a block)."""
+    for name in ("link", "autolink"):
+        original = next(rule.fn for rule in md.inline.ruler.__rules__ if rule.name == name)
+
+        def rule(state: StateInline, silent: bool, original: Any = original) -> bool:
+            start, count = state.pos, len(state.tokens)
+            found = bool(original(state, silent))
+            if found and not silent:  # pending text may be pushed before the link_open
+                opened = next((t for t in state.tokens[count:count + 2]
+                               if t.type == "link_open"), None)
+                if opened is not None:
+                    opened.meta["offset"] = start
+            return found
+
+        md.inline.ruler.at(name, rule)
+
+
 def text_content(children: list[Token]) -> str:
     """The text of inline tokens as the HTML's ``textContent`` has it (no image alt text)."""
     parts: list[str] = []
@@ -334,8 +356,29 @@ class _Walker:
                                             resolve_local(src, self.folder, self.path.parent)))
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
-                pos = self.locate(block, (f"]({href}", f"]({unquote(href)}", f"<{href}>"), "[")
+                pos = self.link_position(token, block, child.meta.get("offset")) or \
+                    self.locate(block, (f"]({href}", f"]({unquote(href)}", f"<{href}>"), "[")
                 self.links.append(LinkRef(href, pos))
+
+    def link_position(self, inline: Token, block: Token | None,
+                      offset: int | None) -> Position | None:
+        """The file position of ``offset`` in ``inline``'s content: its line is the block's
+        line plus the newlines before it, its column where that content line is written."""
+        if offset is None or block is None or not block.map:
+            return None
+        content = inline.content
+        start = content.rfind("\n", 0, offset) + 1
+        end = content.find("\n", start)
+        piece = content[start:end if end >= 0 else len(content)]
+        number = block.map[0] + content.count("\n", 0, offset)
+        if number >= len(self.lines):
+            return None
+        core = piece.lstrip()
+        found = self.lines[number].find(core) if core else -1
+        if found < 0:
+            return None
+        col = found + offset - start - (len(piece) - len(core))
+        return Position(self.path, self.first_line + number, col + 1)
 
 
 def parse_body(text: str, *, language: str, path: Path, first_line: int, folder: Path) -> Body:

@@ -91,6 +91,15 @@ class LinkRef:
 
 
 @dataclass(frozen=True)
+class LinkTarget:
+    """Where a link between articles leads (``zine.links`` resolves it once)."""
+
+    issue: str  # the target's issue id
+    slug: str  # the target article
+    anchor: str = ""  # a heading (or footnote) id in that article, "" for its start
+
+
+@dataclass(frozen=True)
 class Body:
     """An article body parsed once by ``zine.markdown.parse_body``.
 
@@ -187,6 +196,9 @@ class Zine:
     issues: tuple[Issue, ...]
     where: Located
     extra: Mapping[str, str] = field(default_factory=dict)
+    # Every issue of the repository, for resolving links between articles when ``issues``
+    # holds only part of it (``zine check`` on some files); empty when ``issues`` is all.
+    link_scope: tuple[Issue, ...] = ()
 
 
 _RTL_LANGUAGES = frozenset(
