@@ -236,7 +236,7 @@ def test_render_failure_becomes_z501_naming_the_article(
     good = make_article("fine\n", tmp_path, slug="good")
     bad = make_article("boom\n", tmp_path, slug="bad")
 
-    def explode(article, images):  # type: ignore[no-untyped-def]
+    def explode(article, images, *rest):  # type: ignore[no-untyped-def]
         if article.slug == "bad":
             raise RecursionError("maximum recursion depth exceeded")
         return "<p>ok</p>"

@@ -3,7 +3,9 @@
 Used only by ``zine.render``. It reads the article's token stream (never changes it) and the
 processed media map; it reads no files. The output is valid inside an XHTML EPUB content
 document and an HTML5 page: every id carries the article slug (a whole issue can share one
-document), images point at generated media names only, unsafe links become plain text, code
+document), images point at generated media names only, a link to another article is
+``<a class="xref" data-xref="<issue>/<slug>#<id>">`` with the HTML edition's href (the EPUB and
+the PDF rewrite it: ``zine.render.Xref``), other unsafe links become plain text, code
 is highlighted with Pygments CSS classes, footnotes use DPUB-ARIA roles.
 """
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from markdown_it.utils import OptionsDict
 
     from zine.model import Article
-    from zine.render import MediaItem
+    from zine.render import MediaItem, Xref
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "xmpp", "irc", "ircs", "gemini",
                           "matrix", "geo"})
@@ -53,10 +55,13 @@ def highlight_code(code: str, language: str) -> tuple[str, str]:
 class FragmentRenderer(RendererHTML):
     """markdown-it's HTML renderer with the zine's rules; one instance per article."""
 
-    def __init__(self, article: Article, images: Mapping[str, MediaItem]) -> None:
+    def __init__(self, article: Article, images: Mapping[str, MediaItem],
+                 xrefs: Mapping[str, Xref] | None = None, issue_id: str = "") -> None:
         super().__init__()
         self.slug = escapeHtml(article.slug)  # validated by checks; escaped all the same
         self.images = images
+        self.xrefs = xrefs or {}  # href as written -> the other article it leads to
+        self.issue_id = issue_id
         self.words = strings(article.language)
         self.anchors = {h.id: escapeHtml(heading_anchor(article.slug, h.id))
                         for h in article.body.headings}
@@ -120,12 +125,18 @@ class FragmentRenderer(RendererHTML):
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                   env: Any) -> str:
-        href = self._safe_href(str(tokens[idx].attrGet("href") or ""))
+        written = str(tokens[idx].attrGet("href") or "")
+        title = str(tokens[idx].attrGet("title") or "")
+        title_attr = f' title="{escapeHtml(title)}"' if title else ""
+        xref = self.xrefs.get(written)
+        if xref is not None:  # another article: the HTML page's href; editions rewrite it
+            self.dropped_links.append(False)
+            return (f'<a href="{escapeHtml(xref.page(self.issue_id))}" class="xref" '
+                    f'data-xref="{escapeHtml(str(xref))}"{title_attr}>')
+        href = self._safe_href(written)
         self.dropped_links.append(href is None)
         if href is None:
             return '<span class="link-text">'
-        title = str(tokens[idx].attrGet("title") or "")
-        title_attr = f' title="{escapeHtml(title)}"' if title else ""
         return f'<a href="{escapeHtml(href)}"{title_attr}>'
 
     def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,

@@ -57,6 +57,13 @@ class LinkIndex:
             for article in issue.articles:
                 self.articles.setdefault(_real(article.path), (issue, article))
 
+    def find(self, target: LinkTarget) -> Article | None:
+        """The article a target names."""
+        for issue, article in self.articles.values():
+            if issue.id == target.issue and article.slug == target.slug:
+                return article
+        return None
+
     @classmethod
     def of(cls, zine: Zine) -> LinkIndex:
         return cls([*zine.issues, *zine.link_scope])

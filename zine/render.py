@@ -17,14 +17,17 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote_to_bytes
 
 from lxml import etree
 
 from zine.codes import IMAGE_PROCESSING, NOTE_DROPPED, RENDER_FAILED
 from zine.diagnostics import Diagnostic, make
-from zine.model import Article, Issue, Position, Zine
+from zine.model import Article, Issue, LinkTarget, Position, Zine
+
+if TYPE_CHECKING:
+    from zine.links import LinkIndex
 
 LOG = logging.getLogger(__name__)
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -81,6 +84,50 @@ def heading_anchor(slug: str, heading_id: str) -> str:
     return f"{slug}--{heading_id}"
 
 
+_NOTE_ID = re.compile(r"(fn|fnref)-?([0-9]+)")
+
+
+@dataclass(frozen=True)
+class Xref:
+    """A link to another article as fragments carry it (``data-xref``), for each edition to
+    turn into its own href. ``anchor`` is the target's id in its fragment, "" for its start."""
+
+    issue: str
+    slug: str
+    anchor: str = ""
+
+    @classmethod
+    def to(cls, target: LinkTarget, article: Article | None) -> Xref:
+        """The xref of a resolved link; ``article`` is the target (its headings win over the
+        footnote ids ``fn1``/``fn-1``, as in the fragment)."""
+        anchor = target.anchor
+        if anchor and article is not None and anchor not in {h.id for h in article.body.headings}:
+            note = _NOTE_ID.fullmatch(anchor)
+            if note:
+                return cls(target.issue, target.slug, f"{note[1]}-{target.slug}-{note[2]}")
+        return cls(target.issue, target.slug, heading_anchor(target.slug, anchor) if anchor
+                   else "")
+
+    @classmethod
+    def parse(cls, value: str) -> Xref:
+        where, _, anchor = value.partition("#")
+        issue, _, slug = where.partition("/")
+        return cls(issue, slug, anchor)
+
+    def __str__(self) -> str:
+        return f"{self.issue}/{self.slug}#{self.anchor}"
+
+    def page(self, from_issue: str) -> str:
+        """The HTML edition's href from an article page of ``from_issue``."""
+        page = f"{self.slug}.html" if self.issue == from_issue else \
+            f"../{self.issue}/{self.slug}.html"
+        return f"{page}#{self.anchor}" if self.anchor else page
+
+    def web_url(self, base: str) -> str:
+        """The article's address on the web site under ``base`` (zine.yaml's ``url``)."""
+        return f"{base.rstrip('/')}/{self.page('')[3:]}" if base else ""
+
+
 def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
                  ) -> tuple[RenderedIssue, list[Diagnostic]]:
     """Render every published article of ``issue`` once: fragments, processed media, cover.
@@ -89,9 +136,12 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
     that could not be rendered is left out of ``fragments``. ``media_cache`` (optional) keeps
     processed images between builds.
     """
+    from zine.links import LinkIndex
+
     diags: list[Diagnostic] = []
     media: dict[str, MediaItem] = {}
     fragments: dict[str, Fragment] = {}
+    links = LinkIndex.of(zine)
     # A generated cover (no contributor file involved) is drawn in a thread meanwhile: zlib,
     # which takes most of its time, does not hold the GIL.
     with ThreadPoolExecutor(1) as pool:
@@ -99,7 +149,8 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
         for article in issue.published:
             try:
                 images = _article_media(article, diags, media_cache)
-                html = render_fragment(article, images)
+                html = render_fragment(article, images, article_xrefs(links, article),
+                                       issue.id)
                 check_fragment(html)
             except Exception as error:  # any failure names the article, never a traceback
                 LOG.debug("rendering %s failed", article.path, exc_info=True)
@@ -206,12 +257,25 @@ def fragment_toc(article: Article) -> tuple[TocEntry, ...]:
                  for h in article.body.headings)
 
 
-def render_fragment(article: Article, images: Mapping[str, MediaItem]) -> str:
-    """One article's tokens as an XHTML-compatible HTML5 fragment."""
+def article_xrefs(links: LinkIndex, article: Article) -> dict[str, Xref]:
+    """href as written -> xref, for each of ``article``'s links to another article."""
+    from zine.links import article_targets
+
+    found = {}
+    for href, target in article_targets(links, article).items():
+        entry = links.find(target)
+        found[href] = Xref.to(target, entry)
+    return found
+
+
+def render_fragment(article: Article, images: Mapping[str, MediaItem],
+                    xrefs: Mapping[str, Xref] | None = None, issue_id: str = "") -> str:
+    """One article's tokens as an XHTML-compatible HTML5 fragment; ``xrefs``: its links to
+    other articles (``article_xrefs``)."""
     from zine.fragment import FragmentRenderer
     from zine.markdown import make_parser
 
-    renderer = FragmentRenderer(article, images)
+    renderer = FragmentRenderer(article, images, xrefs or {}, issue_id)
     options = make_parser(article.language).options
     html = renderer.render(list(article.body.tokens), options, {})
     return _XML_INVALID.sub("", html)

@@ -179,6 +179,8 @@ def plan_documents(rendered: RenderedIssue, css: list[str], faces: str = "",
         "titlepage.xhtml", "titlepage.xhtml", title=issue.title, **common))
     entries: list[dict[str, object]] = []
     number = 0
+    order = [a for _, group in reading_order(rendered) for a in group]
+    common["documents"] = {a.slug: f"article-{n:02d}.xhtml" for n, a in enumerate(order, 1)}
     for index, (title, articles) in enumerate(reading_order(rendered), start=1):
         children, at = [], len(plan.documents)
         for article in articles:
@@ -207,6 +209,9 @@ def _plan_article(plan: Plan, rendered: RenderedIssue, article: Article, number:
                   section: str | None, common: dict[str, object]) -> dict[str, object]:
     name = f"article-{number:02d}.xhtml"
     fragment = docs.parse_fragment(article, rendered.fragments[article.slug].html)
+    documents = common["documents"]
+    assert isinstance(documents, dict)
+    docs.resolve_xrefs(fragment, rendered.issue.id, documents, rendered.zine.url)
     for src in docs.image_sources(fragment):
         if src not in rendered.media:
             raise docs.EpubBuildError(f"{article.path}: image {src} was not rendered")

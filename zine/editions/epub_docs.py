@@ -132,6 +132,27 @@ def parse_fragment(article: Article, html: str) -> etree._Element:
     return root
 
 
+def resolve_xrefs(fragment: etree._Element, issue_id: str, documents: Mapping[str, str],
+                  web: str) -> None:
+    """Point each link to another article (``data-xref``) at its content document in this
+    book (``documents``: slug -> file name), else at its page on the web site under ``web``
+    (an offprint, another issue); without either it keeps only its text."""
+    from zine.render import Xref
+
+    for link in fragment.iter(f"{{{XHTML_NS}}}a"):
+        value = link.attrib.pop("data-xref", None)
+        if value is None:
+            continue
+        xref = Xref.parse(value)
+        name = documents.get(xref.slug) if xref.issue == issue_id else None
+        href = (name + (f"#{xref.anchor}" if xref.anchor else "")) if name \
+            else xref.web_url(web)
+        if href:
+            link.set("href", href)
+        else:
+            link.attrib.pop("href", None)
+
+
 def image_sources(fragment: etree._Element) -> list[str]:
     """Every ``img src`` of a parsed fragment, checked to be a generated media name."""
     sources = []

@@ -171,9 +171,8 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     # cffi types) before the workers that lay out the other parts are forked from it
     laid = setter.typeset_parts(parts[:-1], store, warm_up=parts[-1])
     docs = [pdf_merge.open_pdf(data) for data in laid]
+    sheets, own_sheets = _number(rendered, setter, plan, parts, docs, store)
     counts = [len(doc.pages) for doc in docs]
-    parts[0], docs[0], sheets = _number(rendered, setter, plan, docs, counts, store)
-    counts[0] = len(docs[0].pages)
     starts = pdf_merge.placement(counts)
     language = rendered.issue.language
     outline = _outline(rendered, plan, docs, starts)
@@ -185,7 +184,8 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     for index, sheet in sheets.items():
         pdf_folio.stamp(merged, sheet.pdf, first_page=starts[index])
     issue = pdf_merge.save(merged)
-    offprints = {part.name: _offprint(laid[index], sheets[index], store)
+    # an offprint is the part as first laid out (links to other articles as web addresses)
+    offprints = {part.name: _offprint(laid[index], own_sheets.get(index, sheets[index]), store)
                  for index, part in enumerate(parts[1:-1], start=1)}
     _LAST_ISSUE_PDF.clear()
     _LAST_ISSUE_PDF[rendered.issue.id] = (rendered, issue)
@@ -217,28 +217,76 @@ def _offprint(part: bytes, sheet: _Sheet, store: BlobStore | None) -> bytes:
     return data
 
 
-def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan,
-            docs: list[pikepdf.Pdf], counts: list[int], store: BlobStore | None
-            ) -> tuple[Part, pikepdf.Pdf, dict[int, _Sheet]]:
-    """The front matter with the real page numbers in its contents (opened), and the folio
-    sheet of every other part (by part index), laid out side by side; again while the front
-    matter's own length keeps changing."""
+def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan, parts: list[Part],
+            docs: list[pikepdf.Pdf], store: BlobStore | None
+            ) -> tuple[dict[int, _Sheet], dict[int, _Sheet]]:
+    """Lay out what needs the page numbers, again while a page count changes: the front
+    matter with the real numbers in its contents, each part that links to another article of
+    the PDF with the page it leads to ("(p. 23)", ``pdf_parts.linked_part``), and the folio
+    sheet of every other part, side by side. ``parts`` and ``docs`` (opened) are updated in
+    place. Returns the folio sheets by part index, and those of the offprints whose part as
+    first laid out has another page count than the linked one."""
     from zine.editions import pdf_merge
-    from zine.editions.pdf_parts import folio_part, front_part
+    from zine.editions.pdf_parts import folio_part, front_part, linked_part
 
-    counts = list(counts)
+    counts = [len(doc.pages) for doc in docs]
+    first_counts = list(counts)  # the offprints' (the parts as first laid out)
+    linked = [i for i, part in enumerate(parts) if part.xrefs]
+    originals = {i: parts[i] for i in linked}
+    memo: dict[tuple[str, bool], bytes] = {}
     for _round in range(FRONT_ROUNDS):
         starts = pdf_merge.placement(counts)
+        pages = _xref_pages(parts, docs, starts) if linked else {}
         front = front_part(rendered, plan, _anchor_pages(plan, docs, starts))
+        relaid = [linked_part(rendered, originals[i], pages) for i in linked]
         folios = [folio_part(rendered, starts[i] + 1, counts[i]) for i in range(1, len(counts))]
-        front_pdf, *sheet_pdfs = setter.typeset_parts([front, *folios], store)
+        front_pdf, *rest = _typeset_once(setter, [front, *relaid, *folios], store, memo)
+        sheet_pdfs = rest[len(relaid):]
         front_doc = pdf_merge.open_pdf(front_pdf)
-        if len(front_doc.pages) == counts[0]:
+        changed = len(front_doc.pages) != counts[0]
+        parts[0], docs[0], counts[0] = front, front_doc, len(front_doc.pages)
+        for i, part, data in zip(linked, relaid, rest, strict=False):
+            docs[i], parts[i] = pdf_merge.open_pdf(data), part
+            changed |= len(docs[i].pages) != counts[i]
+            counts[i] = len(docs[i].pages)
+        if linked and not changed:
+            changed = _xref_pages(parts, docs, pdf_merge.placement(counts)) != pages
+        if not changed:
             break
-        counts[0] = len(front_doc.pages)
     sheets = {i: _Sheet(pdf_merge.open_pdf(data), hashlib.sha256(data).hexdigest())
               for i, data in enumerate(sheet_pdfs, start=1)}
-    return front, front_doc, sheets
+    starts = pdf_merge.placement(counts)
+    own = [i for i in linked if first_counts[i] != counts[i]]
+    own_pdfs = _typeset_once(setter, [folio_part(rendered, starts[i] + 1, first_counts[i])
+                                      for i in own], store, memo) if own else []
+    own_sheets = {i: _Sheet(pdf_merge.open_pdf(data), hashlib.sha256(data).hexdigest())
+                  for i, data in zip(own, own_pdfs, strict=True)}
+    return sheets, own_sheets
+
+
+def _typeset_once(setter: Typesetter, parts: Sequence[Part], store: BlobStore | None,
+                  memo: dict[tuple[str, bool], bytes]) -> list[bytes]:
+    """``setter.typeset_parts``, laying out only the parts this build has not laid out yet
+    (without a cache, a second numbering round would lay out everything again)."""
+    keys = [(part.html, part.tagged) for part in parts]
+    todo = [part for part, key in zip(parts, keys, strict=True) if key not in memo]
+    for part, data in zip(todo, setter.typeset_parts(todo, store) if todo else [],
+                          strict=True):
+        memo[(part.html, part.tagged)] = data
+    return [memo[key] for key in keys]
+
+
+def _xref_pages(parts: Sequence[Part], docs: Sequence[pikepdf.Pdf],
+                starts: Sequence[int]) -> dict[str, int]:
+    """The 1-based page of every anchor of the article parts (not their stubs)."""
+    from zine.editions.pdf_merge import anchor_pages
+
+    pages = {}
+    for i in range(1, len(parts) - 1):
+        for name, index in anchor_pages(docs[i]).items():
+            if name not in parts[i].stubs:
+                pages[name] = starts[i] + index + 1
+    return pages
 
 
 def _anchor_pages(plan: Plan, docs: Sequence[pikepdf.Pdf],

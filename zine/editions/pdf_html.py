@@ -13,7 +13,7 @@ drop (nesting deeper than libxml2's limit) is detected and reported instead of s
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import unescape
 
@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from zine import i18n, templating
 from zine.model import Article, Author, Zine
-from zine.render import RenderedIssue
+from zine.render import RenderedIssue, Xref
 
 _NEWLINES = re.compile(r"\s*\n\s*")
 _TAG = re.compile(r"<[^>]*>")
@@ -93,7 +93,11 @@ def anchor_for(slug: str) -> str:
     return f"article-{slug}"
 
 
-def prepare_fragment(html: str, slug: str) -> Markup:
+#: What the PDF makes of a link to another article: (href, text printed after the link).
+XrefResolver = Callable[[Xref], tuple[str, str]]
+
+
+def prepare_fragment(html: str, slug: str, resolve: XrefResolver | None = None) -> Markup:
     """The PDF's copy of a fragment: footnotes at their call sites. Its ids are the shared
     fragment's, which carry the article slug already (``zine.render.heading_anchor``), so
     they are unique in the issue and are not prefixed again."""
@@ -104,7 +108,10 @@ def prepare_fragment(html: str, slug: str) -> Markup:
     ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag == "a":
-            _fix_link(el, ids)
+            if el.get("data-xref") is not None:
+                _resolve_xref(el, resolve or (lambda xref: ("", "")))
+            else:
+                _fix_link(el, ids)
     move_footnotes(root)
     return Markup("".join(lxml.html.tostring(child, encoding="unicode", method="html")
                           for child in root)
@@ -117,6 +124,20 @@ def _visible_text(root: HtmlElement) -> str:
 
 def _source_text(html: str) -> str:
     return "".join(unescape(_TAG.sub("", html)).split())
+
+
+def _resolve_xref(link: HtmlElement, resolve: XrefResolver) -> None:
+    """A link to another article: the href ``resolve`` gives (none: only its text stays),
+    and the text it prints after the link text, e.g. `` (p. 23)``."""
+    href, after = resolve(Xref.parse(link.attrib.pop("data-xref")))
+    if href:
+        link.set("href", href)
+    else:
+        link.attrib.pop("href", None)
+    if after:
+        span = lxml.html.Element("span", {"class": "xref-page"})
+        span.text = after
+        link.append(span)
 
 
 def _fix_link(link: HtmlElement, ids: set[str | None]) -> None:
@@ -205,10 +226,24 @@ def _drop_with_separator(section: HtmlElement) -> None:
     section.getparent().remove(section)
 
 
-def make_entry(article: Article, html: str, zine: Zine) -> Entry:
-    """Raises ``FragmentError`` naming ``article`` if its fragment cannot be carried over."""
+def web_resolver(article: Article, zine: Zine) -> XrefResolver:
+    """Links to other articles as web addresses (under zine.yaml's ``url``), as an offprint and
+    the issue print them first; a link into the article itself stays inside it."""
+
+    def resolve(xref: Xref) -> tuple[str, str]:
+        if xref.slug == article.slug:
+            return f"#{xref.anchor or anchor_for(article.slug)}", ""
+        return xref.web_url(zine.url), ""
+
+    return resolve
+
+
+def make_entry(article: Article, html: str, zine: Zine,
+               resolve: XrefResolver | None = None) -> Entry:
+    """Raises ``FragmentError`` naming ``article`` if its fragment cannot be carried over.
+    ``resolve``: what links to other articles become (default: ``web_resolver``)."""
     try:
-        body = prepare_fragment(html, article.slug)
+        body = prepare_fragment(html, article.slug, resolve or web_resolver(article, zine))
     except (ValueError, RecursionError) as error:
         raise FragmentError(article, str(error) or type(error).__name__) from None
     return Entry(

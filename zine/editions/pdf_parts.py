@@ -13,8 +13,10 @@ article markup comes from ``zine.editions.pdf_html`` (ids namespaced, footnotes 
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
@@ -23,12 +25,15 @@ from zine.editions.pdf_html import (
     Entry,
     Group,
     _environment,
+    anchor_for,
     byline,
     group_articles,
+    make_entry,
     ui_strings,
+    web_resolver,
 )
 from zine.model import Article
-from zine.render import RenderedIssue
+from zine.render import RenderedIssue, Xref
 from zine.timestamps import build_timestamp
 
 BACK_ANCHORS = ("coops", "colophon")
@@ -45,6 +50,11 @@ class Part:
     entry: Entry | None = None
     stubs: frozenset[str] = field(default_factory=frozenset)
     tagged: bool = True  # PDF/UA-1 with a structure tree (the folio sheet is not)
+    kicker: str | None = None  # an article's section title, printed above its first article
+    in_section: bool = False
+    # links to other articles of this PDF: the part is laid out again with their page numbers
+    # once those are known (``linked_part``); as first laid out, it is the offprint
+    xrefs: tuple[Xref, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,16 +165,58 @@ def plan_parts(rendered: RenderedIssue) -> Plan:
             kicker = group.title if group.title and index == 0 else None
             article = by_slug[entry.slug]
             html = article_document(rendered, article, entry, kicker, bool(group.title))
-            parts.append(Part(entry.slug, html, article, entry))
+            parts.append(Part(entry.slug, html, article, entry, kicker=kicker,
+                              in_section=bool(group.title),
+                              xrefs=same_pdf_xrefs(rendered, article)))
     return Plan(groups, tuple(parts), Part("back", back_document(rendered, groups)))
 
 
+_XREF = re.compile(r'data-xref="([^"]*)"')
+
+
+def same_pdf_xrefs(rendered: RenderedIssue, article: Article) -> tuple[Xref, ...]:
+    """The links of ``article`` to the other articles of this PDF, in order, once each."""
+    found: dict[Xref, None] = {}
+    for value in _XREF.findall(rendered.fragments[article.slug].html):
+        xref = Xref.parse(html.unescape(value))
+        if xref.issue == rendered.issue.id and xref.slug != article.slug \
+                and xref.slug in rendered.fragments:
+            found[xref] = None
+    return tuple(found)
+
+
+def xref_anchor(xref: Xref) -> str:
+    """The id a link to ``xref`` lands on in the PDF: the heading, else the article."""
+    return xref.anchor or anchor_for(xref.slug)
+
+
+def linked_part(rendered: RenderedIssue, part: Part, pages: Mapping[str, int]) -> Part:
+    """``part`` (an article's, as first laid out) with its links to other articles of this PDF
+    made internal links, each followed by the page it leads to, e.g. "(p. 23)"; ``pages``:
+    1-based page of each anchor. Their targets are stubs here (dropped at the merge)."""
+    article, entry = part.article, part.entry
+    assert article is not None and entry is not None
+    label = i18n.strings(entry.lang)["page_ref"]
+    offprint = web_resolver(article, rendered.zine)
+
+    def resolve(xref: Xref) -> tuple[str, str]:
+        anchor = xref_anchor(xref)
+        if xref in part.xrefs and anchor in pages:
+            return f"#{anchor}", " (" + label.format(page=pages[anchor]) + ")"
+        return offprint(xref)
+
+    linked = make_entry(article, rendered.fragments[article.slug].html, rendered.zine, resolve)
+    stubs = sorted({xref_anchor(x) for x in part.xrefs})
+    html = article_document(rendered, article, linked, part.kicker, part.in_section, stubs)
+    return replace(part, html=html, entry=linked, stubs=frozenset(stubs))
+
+
 def article_document(rendered: RenderedIssue, article: Article, entry: Entry,
-                     kicker: str | None, in_section: bool) -> str:
+                     kicker: str | None, in_section: bool, stubs: Sequence[str] = ()) -> str:
     """One article as its own document: the article pages of the issue, and its offprint."""
     issue, zine = rendered.issue, rendered.zine
     return _environment().get_template("pdf/article.html.j2").render(
-        zine=zine, issue=issue, entry=entry, kicker=kicker, in_section=in_section,
+        zine=zine, issue=issue, entry=entry, kicker=kicker, in_section=in_section, stubs=stubs,
         ui=ui_strings(issue.number, entry.lang), meta=_article_meta(rendered, article),
         part_css=part_css(rendered), masthead=masthead(rendered),
         **_dates(rendered, entry.lang))
