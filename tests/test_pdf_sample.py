@@ -138,3 +138,67 @@ def test_sample_pdf_is_the_same_from_another_checkout_and_output_folder(
 def test_sample_text_stays_inside_the_type_area(built: Path) -> None:
     # the cover (page 1) is a full-bleed image; everything else keeps the A5 margins
     assert [w for w in words_outside(built, left=38, right=419.53 - 38) if w[0] != 1] == []
+
+
+# -- links between articles ---------------------------------------------------------------------
+
+def _internal_links(pdf_path: Path) -> dict[int, list[tuple[str, int]]]:
+    """(named destination, 1-based page it lands on) of every internal link, by 1-based page."""
+    reader = PdfReader(pdf_path)
+    named = reader.named_destinations
+    found: dict[int, list[tuple[str, int]]] = {}
+    for number, page in enumerate(reader.pages, start=1):
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            dest = annot.get("/Dest")
+            if annot.get("/Subtype") == "/Link" and dest is not None and str(dest) in named:
+                landing = reader.get_destination_page_number(named[str(dest)]) + 1
+                found.setdefault(number, []).append((str(dest), landing))
+    return found
+
+
+def _uris(pdf_path: Path) -> list[str]:
+    reader = PdfReader(pdf_path)
+    return [str(annot.get_object()["/A"]["/URI"]) for page in reader.pages
+            for annot in page.get("/Annots") or []
+            if "/A" in annot.get_object() and "/URI" in annot.get_object()["/A"]]
+
+
+@pytest.mark.parametrize(("link_text", "heading", "anchor"), [
+    ("legal forms to choose from", "Choose a legal form",
+     "starting-a-tech-coop--choose-a-legal-form"),
+    ("when to say no", "Saying no", "finding-and-refusing-clients--saying-no"),
+    ("article on finding clients", "", "article-finding-and-refusing-clients"),
+])
+def test_a_link_to_another_article_prints_its_page_and_lands_there(
+        rendered: RenderedIssue, built: Path, texts: list[str], link_text: str, heading: str,
+        anchor: str) -> None:
+    """pdftotext shows "(p. N)" after the link, N is the page where the target heading is
+    printed, and the link is a real link annotation to that page."""
+    import re
+
+    flat = [" ".join(t.split()) for t in texts]
+    (where,) = [i + 1 for i, t in enumerate(flat) if re.search(
+        re.escape(link_text) + r" \(p\. \d+\)", t)]
+    page = int(re.search(re.escape(link_text) + r" \(p\. (\d+)\)", flat[where - 1])[1])
+    first = min(pages[0] for pages in opening_pages(rendered, texts).values())
+    if heading:  # the first page after the front matter where the heading is printed
+        headings = [i + 1 for i, t in enumerate(texts) if i + 1 >= first and any(
+            line.strip() == heading for line in t.splitlines())]
+    else:  # the target article's first page
+        target = next(a for a in rendered.issue.published
+                      if a.slug == anchor.removeprefix("article-"))
+        headings = opening_pages(rendered, texts)[target.title]
+    assert headings and page == headings[0], (page, headings)
+    assert (anchor, page) in _internal_links(built)[where]
+
+
+def test_an_offprint_links_to_the_web_site_without_page_numbers(built: Path) -> None:
+    offprint = built.parent / "offprints" / "editorial.pdf"
+    text = " ".join(page_texts(offprint))
+    assert "legal forms to choose from" in " ".join(text.split())
+    assert "(p. " not in text
+    assert ("https://zine.example.org/01-no-masters-no-slaves/starting-a-tech-coop.html"
+            "#starting-a-tech-coop--choose-a-legal-form") in _uris(offprint)
+    assert not any(dest.startswith("starting-a-tech-coop")
+                   for links in _internal_links(offprint).values() for dest, _ in links)
