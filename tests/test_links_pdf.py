@@ -39,10 +39,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = write_tree(tmp_path_factory.mktemp("tree"), {
         "issues/01-base/articles/a-first.md": article(
             front='title: "First"\nauthors:\n  - name: "Zine collective"\n',
-            body=f"Links: {LINKS}.\n"),
+            body=f"Links: {LINKS}.\n\nAnd [one in Hindi](b-second.md#योगदान-देने-से-पहले).\n"),
         "issues/01-base/articles/b-second.md": article(
             front='title: "Second"\nauthors:\n  - name: "Zine collective"\n',
-            body="The second article.\n"),
+            body="The second article.\n\n## योगदान देने से पहले\n\nText.\n"),
     })
     [rendered] = render_project(root)
     out = tmp_path_factory.mktemp("out")
@@ -73,3 +73,18 @@ def test_the_offprint_keeps_folios_for_its_own_pages(built: Built) -> None:
     assert "(p. " not in " ".join(offprint)
     assert [t.split()[-1] for t in offprint] == [str(n) for n in
                                                  range(start, start + len(offprint))]
+
+
+def test_a_link_to_a_non_ascii_heading_is_a_real_link_to_its_page(built: Built) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(built.issue)
+    named = reader.named_destinations
+    second = opening_pages(built.rendered, built.texts)["Second"][0]
+    landings = set()
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            dest = ref.get_object().get("/Dest")
+            if dest is not None and str(dest) == "b-second--योगदान-देने-से-पहले":
+                landings.add(reader.get_destination_page_number(named[str(dest)]) + 1)
+    assert landings == {second}

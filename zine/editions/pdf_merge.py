@@ -111,9 +111,11 @@ class _Assembly:
         for key, value in pairs:
             self.nums.append(key)
             self.nums.append(_copy(self.pdf, value))
-        for name, dest in _dests(src):
-            if name not in part.stubs and name.encode() not in self.dests:
-                self.dests[name.encode()] = self.pdf.copy_foreign(src.make_indirect(dest))
+        for name, dest in _tree_dests(src):
+            # the name's own bytes: WeasyPrint writes non-ASCII names as UTF-16, and the links
+            # name them so (a UTF-8 copy of the name would match no link)
+            if str(name) not in part.stubs and bytes(name) not in self.dests:
+                self.dests[bytes(name)] = self.pdf.copy_foreign(src.make_indirect(dest))
 
     def _next_key(self) -> int:
         self.key += 1
@@ -180,11 +182,15 @@ def _number_tree(node: pikepdf.Object) -> Iterator[tuple[int, pikepdf.Object]]:
 
 
 def _dests(src: Pdf) -> Iterator[tuple[str, pikepdf.Object]]:
+    return ((str(key), value) for key, value in _tree_dests(src))
+
+
+def _tree_dests(src: Pdf) -> Iterator[tuple[pikepdf.Object, pikepdf.Object]]:
     names = src.Root.get("/Names")
     tree = names.get("/Dests") if names is not None else None
     if tree is None:
         return iter(())
-    return ((str(key), value) for key, value in _tree_leaves(tree, "/Names"))
+    return _tree_leaves(tree, "/Names")
 
 
 def _tree_leaves(node: pikepdf.Object, leaves: str
