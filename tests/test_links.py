@@ -165,3 +165,13 @@ def test_a_link_to_a_draft_is_plain_text_with_a_warning(tmp_path: Path) -> None:
     fragment = issue.fragments["guide"].html
     assert '<span class="link-text">soon</span>' in fragment
     assert etree.fromstring(f"<div>{fragment}</div>").find(".//a") is None
+
+
+def test_hostile_link_paths_are_reported_not_raised(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    body = ("[x](a%00b.md) [y](x%00/) [z](../%2e%2e/%2e%2e/etc/passwd) "
+            f"[w]({'a/' * 3000}b.md) [v](<a b.md>)\n")
+    write_tree(tmp_path, {"issues/01-base/articles/a.md": article(body=body)})
+    monkeypatch.chdir(tmp_path)
+    codes = [d.code for d in check_project([], None)]
+    assert codes == ["Z208", "Z211", "Z211", "Z208", "Z208"], codes

@@ -37,7 +37,10 @@ EXTERNAL = Resolved()
 
 
 def _real(path: Path) -> str:
-    return os.path.normcase(os.path.realpath(path))
+    try:
+        return os.path.normcase(os.path.realpath(path))
+    except (ValueError, OSError):  # a NUL byte (written %00), a path the system refuses
+        return ""
 
 
 def anchor_ids(article: Article) -> set[str]:
@@ -111,7 +114,7 @@ class LinkIndex:
         base = article.path.parent
         if path.endswith(".md"):
             return Resolved(problem=(codes.LINK_NO_ARTICLE, {
-                "href": href, "path": posixpath.normpath(path),
+                "href": href, "path": _printable(posixpath.normpath(path)),
                 "hint": self._hint(article, path)}))
         folder = _real(base / path / "index.md")
         if folder in self.articles:
@@ -140,6 +143,10 @@ class LinkIndex:
     @staticmethod
     def _relative(article: Article, base: Path) -> str:
         return Path(os.path.relpath(article.path, base)).as_posix()
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 def _not_article(href: str, why: str, hint: str = "") -> Resolved:
