@@ -175,3 +175,23 @@ def test_hostile_link_paths_are_reported_not_raised(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     codes = [d.code for d in check_project([], None)]
     assert codes == ["Z208", "Z211", "Z211", "Z208", "Z208"], codes
+
+
+def test_link_positions_are_exact() -> None:
+    """Line and column of each link's ``[`` (or ``<``) in the file, also for a second link
+    with the same href, reference links, links in quotes, lists, tables and headings."""
+    from zine.markdown import parse_body
+
+    source = ("Para [a](x.md) and [a](x.md) again,\n  next [b](y.md#z) <https://e.org>.\n\n"
+              "> quote [c](q.md)\n> > deeper [d](d.md)\n\n- item [e](e.md)\n\n"
+              "| h | i |\n|---|---|\n| [f](f.md) | x [g](g.md) |\n\n"
+              "Ref [h][r] and [r]. **[bold](b.md)**\n\n## Head [k](k.md)\n\n[r]: ../r.md\n")
+    body = parse_body(source, language="en", path=Path("a.md"), first_line=10,
+                      folder=Path("."))
+    lines = source.split("\n")
+    found = [(link.href, lines[link.pos.line - 10][link.pos.col - 1:][:3])
+             for link in body.links]
+    assert [(link.pos.line, link.pos.col) for link in body.links] == [
+        (10, 6), (10, 20), (11, 8), (11, 20), (13, 9), (14, 12), (16, 8), (20, 3), (20, 17),
+        (22, 5), (22, 16), (22, 23), (24, 9)]
+    assert all(text[0] in "[<" for _, text in found), found
