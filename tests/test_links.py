@@ -195,3 +195,18 @@ def test_link_positions_are_exact() -> None:
         (10, 6), (10, 20), (11, 8), (11, 20), (13, 9), (14, 12), (16, 8), (20, 3), (20, 17),
         (22, 5), (22, 16), (22, 23), (24, 9)]
     assert all(text[0] in "[<" for _, text in found), found
+
+
+def test_an_xref_is_one_value_each_edition_reads() -> None:
+    from zine.render import Xref
+
+    xref = Xref("02-next", "later", "later--later-on")
+    assert Xref.parse(str(xref)) == xref
+    assert xref.page("02-next") == "later.html#later--later-on"
+    assert xref.page("01-base") == "../02-next/later.html#later--later-on"
+    assert xref.web_url("https://zine.test/") == \
+        "https://zine.test/02-next/later.html#later--later-on"
+    start = Xref("01-base", "guide")
+    assert Xref.parse(str(start)) == start
+    assert (start.page("01-base"), start.web_url("https://z.org")) == (
+        "guide.html", "https://z.org/01-base/guide.html")

@@ -125,7 +125,10 @@ class Xref:
 
     def web_url(self, base: str) -> str:
         """The article's address on the web site under ``base`` (zine.yaml's ``url``)."""
-        return f"{base.rstrip('/')}/{self.page('')[3:]}" if base else ""
+        if not base:
+            return ""
+        page = f"{base.rstrip('/')}/{self.issue}/{self.slug}.html"
+        return f"{page}#{self.anchor}" if self.anchor else page
 
 
 def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None

@@ -180,12 +180,13 @@ def plan_documents(rendered: RenderedIssue, css: list[str], faces: str = "",
     entries: list[dict[str, object]] = []
     number = 0
     order = [a for _, group in reading_order(rendered) for a in group]
-    common["documents"] = {a.slug: f"article-{n:02d}.xhtml" for n, a in enumerate(order, 1)}
+    documents = {a.slug: f"article-{n:02d}.xhtml" for n, a in enumerate(order, start=1)}
     for index, (title, articles) in enumerate(reading_order(rendered), start=1):
         children, at = [], len(plan.documents)
         for article in articles:
             number += 1
-            children.append(_plan_article(plan, rendered, article, number, title, common))
+            children.append(_plan_article(plan, rendered, article, number, title, common,
+                                          documents))
         if title is None:
             entries.extend(children)
             plan.toc.extend(ebook.Link(c["href"], c["title"], c["id"]) for c in children)
@@ -206,11 +207,12 @@ def plan_documents(rendered: RenderedIssue, css: list[str], faces: str = "",
 
 
 def _plan_article(plan: Plan, rendered: RenderedIssue, article: Article, number: int,
-                  section: str | None, common: dict[str, object]) -> dict[str, object]:
+                  section: str | None, common: dict[str, object],
+                  documents: dict[str, str]) -> dict[str, object]:
+    """One article's content document; ``documents``: the book's article documents by slug
+    (where links to other articles lead)."""
     name = f"article-{number:02d}.xhtml"
     fragment = docs.parse_fragment(article, rendered.fragments[article.slug].html)
-    documents = common["documents"]
-    assert isinstance(documents, dict)
     docs.resolve_xrefs(fragment, rendered.issue.id, documents, rendered.zine.url)
     for src in docs.image_sources(fragment):
         if src not in rendered.media:
