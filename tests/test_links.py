@@ -6,6 +6,7 @@ The PDF's internal links and "(p. N)" are read back in tests/test_pdf_sample.py.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -210,3 +211,32 @@ def test_an_xref_is_one_value_each_edition_reads() -> None:
     assert Xref.parse(str(start)) == start
     assert (start.page("01-base"), start.web_url("https://z.org")) == (
         "guide.html", "https://z.org/01-base/guide.html")
+
+
+@pytest.mark.slow
+def test_pdf_links_land_on_their_headings_and_other_issues_are_web_links(
+        rendered: list[RenderedIssue], tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from zine.editions import pdf
+
+    issue_pdf = pdf.render(next(r for r in rendered if r.issue.id == "01-base"), tmp_path)[0]
+    reader = PdfReader(issue_pdf)
+    named = reader.named_destinations
+    texts = [page.extract_text() for page in reader.pages]
+    landed, uris = {}, []
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            if "/Dest" in annot and str(annot["/Dest"]) in named:
+                dest = str(annot["/Dest"])
+                landed[dest] = reader.get_destination_page_number(named[dest]) + 1
+            elif "/A" in annot and "/URI" in annot["/A"]:
+                uris.append(str(annot["/A"]["/URI"]))
+    for anchor, heading in [("guide--योगदान-देने-से-पहले", "योगदान देने से पहले"),
+                            ("guide--section", "🎉"),
+                            ("guide--опенсорс--значит-бесплатно", "Опенсорс")]:
+        assert anchor in landed, anchor
+        assert heading in texts[landed[anchor] - 1] or heading == "🎉", anchor
+    assert "https://zine.test/02-next/later.html#later--later-on" in uris
+    assert re.search(r"the guide \(p\. \d+\)", " ".join(" ".join(texts).split()))
