@@ -251,10 +251,13 @@ class FragmentRenderer(RendererHTML):
         return escapeHtml(tokens[idx].content)
 
 
-def code_stylesheets(light: str = "friendly", dark: str = "github-dark") -> dict[str, str]:
+def code_stylesheets(light: str = "a11y-high-contrast-light",
+                     dark: str = "a11y-high-contrast-dark") -> dict[str, str]:
     """``styles/code.css`` and ``styles/code-dark.css``: Pygments colours for ``pre.code``.
 
-    Generated, not hand-edited: a test checks the files match this output. ``base.css``
+    The styles come from ``accessible-pygments``: every token colour keeps WCAG AA contrast
+    (4.5:1) on the real code backgrounds of ``styles/`` (tests/test_a11y_colours.py measures
+    it). Generated, not hand-edited: a test checks the files match this output. ``base.css``
     imports the dark sheet for screens only (WeasyPrint warns about media features).
     Backgrounds and borders come from ``base.css`` (custom properties), not from Pygments.
     """

@@ -16,6 +16,7 @@ import struct
 import zipfile
 import zlib
 from datetime import UTC, date, datetime
+from typing import Any
 
 from ebooklib import epub as ebook
 
@@ -32,6 +33,7 @@ _VERSION = 20  # zip 2.0: deflate, no zip64 (an EPUB stays far below 4 GiB)
 _MADE_BY = (3 << 8) | _VERSION  # Unix, so the mode in external_attr is honoured
 _MODE = 0o100644 << 16
 _UTF8_NAME = 0x800  # general-purpose flag bit 11: the name is UTF-8
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 class Deflater:
@@ -111,6 +113,12 @@ class _EntryWriter(ebook.EpubWriter):
         self._write_container()
         self._write_opf()
         self._write_items()
+
+    def _write_opf_file(self, root: Any) -> None:
+        """The package carries the book's language (``xml:lang``): Ace requires it."""
+        if self.book.language:
+            root.set(_XML_LANG, self.book.language)
+        super()._write_opf_file(root)
 
 
 def book_entries(book: ebook.EpubBook, options: dict[str, object]) -> dict[str, bytes]:
