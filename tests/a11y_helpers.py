@@ -51,79 +51,108 @@ def contrast(foreground: str, background: str) -> float:
 
 
 # -- CSS ---------------------------------------------------------------------------------
+# A small model of the cascade, enough for our sheets: @import (with a media type) expanded
+# in place, @media for print, screen and prefers-color-scheme: dark, and the specificity of
+# simple selectors. A medium is "screen" or "print"; a scheme is "light" or "dark".
 
-def _rules(path: Path) -> list[Any]:
-    return tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_comments=True,
-                                     skip_whitespace=True)
-
-
-def _media(rule: Any) -> str:
-    """'dark', 'print' or 'screen' for an @media rule (the contexts our sheets use)."""
-    text = tinycss2.serialize(rule.prelude)
-    if "prefers-color-scheme" in text and "dark" in text:
-        return "dark"
-    return "print" if "print" in text else text.strip()
+Rule = tuple[tuple[int, int, int], int, str, dict[str, str]]  # specificity, order, selector
 
 
-def _declarations(rule: Any) -> dict[str, str]:
+def _declarations(content: Any) -> dict[str, str]:
     found = {}
-    for item in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
+    for item in tinycss2.parse_declaration_list(content, skip_comments=True,
                                                 skip_whitespace=True):
         if item.type == "declaration":
             found[item.lower_name] = tinycss2.serialize(item.value).strip()
     return found
 
 
-def style_rules(path: Path, context: str = "") -> list[tuple[str, str, dict[str, str]]]:
-    """(context, selector, declarations) of every qualified rule of one sheet, in order;
-    context is "" at top level, else the @media rule's ("dark", "print", ...)."""
-    found = []
-    for rule in _rules(path):
-        if rule.type == "qualified-rule":
-            selector = " ".join(tinycss2.serialize(rule.prelude).split())
-            found.append((context, selector, _declarations(rule)))
-        elif rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content:
-            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True,
-                                             skip_whitespace=True)
-            media = _media(rule)
-            for sub in inner:
-                if sub.type == "qualified-rule":
-                    selector = " ".join(tinycss2.serialize(sub.prelude).split())
-                    found.append((media, selector, _declarations(sub)))
+def _applies(media: str, medium: str, scheme: str) -> bool:
+    media = media.strip().lower()
+    if not media:
+        return True
+    if "prefers-color-scheme" in media:
+        return scheme == ("dark" if "dark" in media else "light") and "print" not in media
+    return medium in media or "all" in media
+
+
+def specificity(selector: str) -> tuple[int, int, int]:
+    ids = selector.count("#")
+    classes = selector.count(".") + len(re.findall(r":(?!:)", selector))
+    elements = len(re.findall(r"(?:^|[\s>+~])[a-zA-Z]", selector))
+    return ids, classes, elements
+
+
+def cascade(sheets: Sequence[str], medium: str, scheme: str) -> list[Rule]:
+    """Every style rule in force for ``medium`` and ``scheme`` when ``sheets`` are linked
+    in this order: imports expanded where they stand, each rule with its cascade order."""
+    found: list[Rule] = []
+
+    def walk(name: str, rules: Iterable[Any]) -> None:
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                selectors = " ".join(tinycss2.serialize(rule.prelude).split())
+                for selector in (part.strip() for part in selectors.split(",")):
+                    found.append((specificity(selector), len(found), selector,
+                                  _declarations(rule.content)))
+            elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
+                tokens = [t for t in rule.prelude if t.type not in ("whitespace", "comment")]
+                target = tokens[0]
+                url = (target.value if target.type in ("url", "string")
+                       else target.arguments[0].value)
+                media = tinycss2.serialize(tokens[1:])
+                if _applies(media, medium, scheme):
+                    walk(url, _parse(url))
+            elif (rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content
+                  and _applies(tinycss2.serialize(rule.prelude), medium, scheme)):
+                walk(name, tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                                        skip_whitespace=True))
+
+    for sheet in sheets:
+        walk(sheet, _parse(sheet))
     return found
 
 
-def custom_properties(sheets: Sequence[str], context: str) -> dict[str, str]:
-    """The ``:root`` custom properties in force in ``context`` ("" = light, "dark",
-    "print") for sheets applied in this order; a context overrides the top level."""
-    values: dict[str, str] = {}
-    for wanted in ("", context) if context else ("",):
-        for name in sheets:
-            for where, selector, declarations in style_rules(STYLES / name):
-                if where == wanted and selector == ":root":
-                    values.update({k: v for k, v in declarations.items()
-                                   if k.startswith("--")})
-    return values
+def _parse(name: str) -> list[Any]:
+    return tinycss2.parse_stylesheet((STYLES / name).read_text(encoding="utf-8"),
+                                     skip_comments=True, skip_whitespace=True)
 
 
-def resolve(value: str, properties: dict[str, str]) -> str:
-    """``var(--x)`` resolved (one level is all our sheets use) to a hex colour."""
-    match = re.fullmatch(r"var\((--[\w-]+)\)", value.strip())
-    if match:
-        value = properties[match.group(1)]
+def computed(rules: list[Rule], selector: re.Pattern[str], prop: str) -> str:
+    """The winning value of ``prop`` among rules whose selector matches (or "")."""
+    best: tuple[tuple[int, int, int], int] | None = None
+    value = ""
+    for spec, order, sel, declarations in rules:
+        if selector.fullmatch(sel) and prop in declarations and (
+                best is None or (spec, order) > best):
+            best, value = (spec, order), declarations[prop]
+    return value
+
+
+_ROOT = re.compile(r"(html)?:root")
+
+
+def resolve(value: str, rules: list[Rule]) -> str:
+    """``var(--x)`` resolved through the ``:root`` rules in force, to a hex colour."""
+    for _ in range(5):
+        match = re.fullmatch(r"var\((--[\w-]+)\)", value.strip())
+        if not match:
+            break
+        value = computed(rules, _ROOT, match.group(1))
     colour = _HEX.search(value)
     assert colour, f"not a hex colour: {value!r}"
     return colour.group(0)
 
 
-def token_colours(name: str) -> dict[str, dict[str, str]]:
-    """Pygments class -> {"color", "background-color"} as set by one generated sheet."""
+def token_colours(rules: list[Rule]) -> dict[str, dict[str, str]]:
+    """Pygments class -> the winning {"color", "background-color"} of ``pre.code .class``."""
+    classes = sorted({m.group(1) for _, _, sel, _ in rules
+                      if (m := re.fullmatch(r"pre\.code \.([\w-]+)", sel))})
     found: dict[str, dict[str, str]] = {}
-    for _context, selector, declarations in style_rules(STYLES / name):
-        match = re.fullmatch(r"pre\.code \.([\w-]+)", selector)
-        if match:
-            found[match.group(1)] = {k: v for k, v in declarations.items()
-                                     if k in ("color", "background-color")}
+    for name in classes:
+        pattern = re.compile(rf"pre\.code \.{re.escape(name)}")
+        found[name] = {prop: value for prop in ("color", "background-color")
+                       if (value := computed(rules, pattern, prop))}
     return found
 
 
@@ -177,3 +206,92 @@ def describe(violations: Iterable[dict[str, Any]]) -> str:
     """One line per violation, for assertion messages."""
     return "\n".join(f"  {v.get('where', '')} {v['rule']} ({v['impact']}): {v['location']} "
                      f"{v.get('html', '')[:160]}" for v in violations)
+
+
+# -- EPUB accessibility metadata against the book's content -------------------------------
+
+_OPF = "{http://www.idpf.org/2007/opf}"
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+
+
+def epub_claim_problems(path: Path) -> list[str]:
+    """Each accessibility claim of the OPF that the book's content does not bear out."""
+    import io
+    import zipfile
+
+    from lxml import etree
+    from PIL import Image
+
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    opf = etree.fromstring(files["EPUB/content.opf"])
+    meta: dict[str, list[str]] = {}
+    for element in opf.iter(f"{_OPF}meta"):
+        if element.get("property"):
+            meta.setdefault(element.get("property", ""), []).append(element.text or "")
+    items = list(opf.iter(f"{_OPF}item"))
+    docs = {f"EPUB/{i.get('href')}": etree.fromstring(files[f"EPUB/{i.get('href')}"])
+            for i in items if i.get("media-type") == "application/xhtml+xml"}
+    images = [img for doc in docs.values() for img in doc.iter(f"{_XHTML}img")]
+    body_docs = [doc for name, doc in docs.items() if "/article-" in name]
+    figures = [img for doc in body_docs for img in doc.iter(f"{_XHTML}img")]
+    notes = [a for doc in body_docs for a in doc.iter(f"{_XHTML}a")
+             if a.get("role") == "doc-noteref"]
+    headings = [h for doc in body_docs for level in range(1, 7)
+                for h in doc.iter(f"{_XHTML}h{level}")]
+    maths = [m for doc in docs.values() for m in doc.iter("{http://www.w3.org/1998/Math/MathML}math")]
+    features = set(meta.get("schema:accessibilityFeature", []))
+    summary = " ".join(meta.get("schema:accessibilitySummary", []))
+    problems = []
+
+    def claim(ok: bool, what: str) -> None:
+        if not ok:
+            problems.append(what)
+
+    claim(meta.get("dcterms:conformsTo") == [CONFORMS_TO], "dcterms:conformsTo")
+    claim(bool(meta.get("a11y:certifiedBy", [""])[0]), "a11y:certifiedBy")
+    claim(("alternativeText" in features) == bool(images), "alternativeText iff images")
+    claim(all((img.get("alt") or "").strip() for img in images), "every image has alt text")
+    claim(("visual" in meta.get("schema:accessMode", [])) == bool(images), "accessMode visual")
+    claim("textual" in meta.get("schema:accessMode", []), "accessMode textual")
+    claim(meta.get("schema:accessModeSufficient") == ["textual"], "accessModeSufficient")
+    claim("MathML" not in features and "describedMath" not in features and not maths,
+          "no MathML, none claimed")
+    claim(("structuralNavigation" in features) == bool(headings), "structuralNavigation")
+    toc = [nav for doc in docs.values() for nav in doc.iter(f"{_XHTML}nav")
+           if nav.get(_EPUB_TYPE) == "toc" and list(nav.iter(f"{_XHTML}a"))]
+    claim(("tableOfContents" in features) == bool(toc), "tableOfContents iff a nav toc")
+    claim(not features & {"pageBreakMarkers", "printPageNumbers", "captions", "transcript",
+                          "synchronizedAudioText", "ttsMarkup", "index"},
+          "no feature the book lacks")
+    media = [i for i in items if (i.get("media-type") or "").startswith(("audio/", "video/"))]
+    animated = [name for name, data in files.items() if name.endswith((".gif", ".png", ".webp"))
+                and getattr(Image.open(io.BytesIO(data)), "n_frames", 1) > 1]
+    claim(meta.get("schema:accessibilityHazard") == ["none"] and not media and not animated,
+          "hazard none: no audio, video or animation")
+    claim(("Footnotes" in summary) == bool(notes), "summary mentions footnotes iff there are")
+    claim(("Every image has a text alternative" in summary) == bool(figures),
+          "summary mentions figures iff there are")
+    return problems
+
+
+def ace_failures(epubs: Iterable[Path]) -> list[str]:
+    """Ace's violations of any impact, and its verdicts that are not "pass", as text lines
+    (empty when every book passes); Ace runs once for all the books."""
+    books = list(epubs)
+    assert books, "no EPUB to check"
+    reports = run_ace(books)
+    lines = []
+    for book in books:
+        report = reports[Path(book)]
+        for v in report["violations"]:
+            lines.append(f"{Path(book).name}: {v['rule']} ({v['impact']}) {v['location']} "
+                         f"{v['html'][:120]}")
+        if report["outcome"] != "pass" and not report["violations"]:
+            lines.append(f"{Path(book).name}: outcome {report['outcome']}")
+        properties = report["properties"] or {}
+        if properties.get("hasMathML") or properties.get("hasFormElements"):
+            lines.append(f"{Path(book).name}: Ace found MathML or forms: {properties}")
+    return lines

@@ -1,9 +1,9 @@
 """Code highlighting keeps WCAG AA contrast (4.5:1) on the real code-block backgrounds.
 
-Reads the shipped sheets (styles/code.css, styles/code-dark.css and the edition sheets that
-set the code background) and measures every token colour against the background it sits
-on, in every edition and colour scheme: EPUB light and dark, PDF, the web site light, dark
-and printed.
+Reads the shipped sheets through a small model of the cascade (tests/a11y_helpers.py:
+imports, media, specificity, custom properties) and measures every token colour of
+styles/code.css and styles/code-dark.css against the background it sits on, in every
+edition and colour scheme: EPUB light and dark, PDF, the web site light, dark and printed.
 """
 
 from __future__ import annotations
@@ -12,71 +12,57 @@ import re
 
 import pytest
 
-from tests.a11y_helpers import (
-    AA_NORMAL,
-    STYLES,
-    contrast,
-    custom_properties,
-    resolve,
-    style_rules,
-    token_colours,
-)
+from tests.a11y_helpers import AA_NORMAL, cascade, computed, contrast, resolve, token_colours
 
-# edition -> (sheets in cascade order, colour contexts it can be shown in)
+# edition -> (linked sheets in order, (medium, scheme) it can be shown in)
 EDITIONS = {
-    "epub": (("base.css", "screen.css", "epub.css"), ("", "dark")),
-    "pdf": (("base.css", "pdf.css"), ("",)),
-    "site": (("base.css", "screen.css", "html.css"), ("", "dark", "print")),
+    "epub": (("base.css", "epub.css"), (("screen", "light"), ("screen", "dark"))),
+    "pdf": (("pdf.css",), (("print", "light"),)),
+    "site": (("base.css", "html.css"), (("screen", "light"), ("screen", "dark"),
+                                        ("print", "light"))),
 }
-_CODE_BLOCK = re.compile(r"^(pre\.code|pre|\.article-body pre)$")
+CODE_BLOCK = re.compile(r"pre\.code|pre|\.article-body pre")
+CASES = [(edition, medium, scheme) for edition, (_, shown) in EDITIONS.items()
+         for medium, scheme in shown]
 
 
-def _code_block(sheets: tuple[str, ...], context: str) -> tuple[str, str]:
-    """(ink, background) of a code block, from the last rules that set them."""
-    properties = custom_properties(sheets, context)
-    ink = background = ""
-    for name in sheets:
-        for where, selector, declarations in style_rules(STYLES / name):
-            if where not in ("", context) or not _CODE_BLOCK.match(selector):
-                continue
-            ink = declarations.get("color", ink)
-            background = declarations.get("background", declarations.get(
-                "background-color", background))
-    assert ink and background, f"no code-block colours in {sheets}"
-    return resolve(ink, properties), resolve(background, properties)
-
-
-def _tokens(context: str) -> dict[str, dict[str, str]]:
-    """Token class -> declarations in force: the dark sheet overrides the light one."""
-    tokens = token_colours("code.css")
-    if context == "dark":
-        for name, declarations in token_colours("code-dark.css").items():
-            tokens[name] = {**tokens.get(name, {}), **declarations}
-    return tokens
-
-
-CASES = [(edition, context) for edition, (_, contexts) in EDITIONS.items()
-         for context in contexts]
-
-
-@pytest.mark.parametrize(("edition", "context"), CASES,
-                         ids=[f"{e}-{c or 'light'}" for e, c in CASES])
-def test_every_code_token_colour_passes_wcag_aa(edition: str, context: str) -> None:
-    sheets, _ = EDITIONS[edition]
-    ink, background = _code_block(sheets, context)
-    assert contrast(ink, background) >= AA_NORMAL, (ink, background)
-    failures = []
-    tokens = _tokens(context)
+def code_colour_failures(sheets: tuple[str, ...], medium: str, scheme: str,
+                         extra: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """Every token (and the plain code text) under 4.5:1 against its background."""
+    rules = cascade(sheets, medium, scheme)
+    ink = resolve(computed(rules, CODE_BLOCK, "color"), rules)
+    background = resolve(computed(rules, CODE_BLOCK, "background")
+                         or computed(rules, CODE_BLOCK, "background-color"), rules)
+    failures = [] if contrast(ink, background) >= AA_NORMAL else [
+        f"code text {ink} on {background}: {contrast(ink, background):.2f}:1"]
+    tokens = {**token_colours(rules), **(extra or {})}
     assert len(tokens) > 20, "the code sheets lost their token rules"
     for name, declarations in sorted(tokens.items()):
-        colour = declarations.get("color")
-        if not colour:
+        if "color" not in declarations:
             continue
-        behind = declarations.get("background-color", background)
-        ratio = contrast(colour, behind)
-        if ratio < AA_NORMAL:
-            failures.append(f".{name} {colour} on {behind}: {ratio:.2f}:1")
-    assert not failures, f"{edition} {context or 'light'}: under 4.5:1:\n" + "\n".join(failures)
+        colour = resolve(declarations["color"], rules)
+        behind = resolve(declarations.get("background-color", background), rules)
+        if contrast(colour, behind) < AA_NORMAL:
+            failures.append(f".{name} {colour} on {behind}: {contrast(colour, behind):.2f}:1")
+    return failures
+
+
+@pytest.mark.parametrize(("edition", "medium", "scheme"), CASES,
+                         ids=[f"{e}-{m}-{s}" for e, m, s in CASES])
+def test_every_code_token_colour_passes_wcag_aa(edition: str, medium: str,
+                                                scheme: str) -> None:
+    sheets, _ = EDITIONS[edition]
+    failures = code_colour_failures(sheets, medium, scheme)
+    assert not failures, f"{edition} {medium} {scheme}: under 4.5:1:\n" + "\n".join(failures)
+
+
+def test_the_dark_scheme_really_changes_the_code_background() -> None:
+    """screen.css's dark colours win over base.css's light ones (imports come first)."""
+    for sheets in (EDITIONS["epub"][0], EDITIONS["site"][0]):
+        light, dark = (cascade(sheets, "screen", scheme) for scheme in ("light", "dark"))
+        backgrounds = [resolve(computed(rules, CODE_BLOCK, "background"), rules)
+                       for rules in (light, dark)]
+        assert backgrounds[0] != backgrounds[1], sheets
 
 
 def test_contrast_formula_matches_wcag_examples() -> None:
@@ -87,12 +73,7 @@ def test_contrast_formula_matches_wcag_examples() -> None:
     assert contrast("#60a0b0", "#f2ede2") == pytest.approx(2.51, abs=0.02)
 
 
-def test_the_check_sees_a_failing_colour(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The measurement is live: a token rule with a pale colour is reported."""
-    import tests.test_a11y_colours as module
-
-    real = module._tokens
-    monkeypatch.setattr(module, "_tokens",
-                        lambda context: {**real(context), "zz": {"color": "#60a0b0"}})
-    with pytest.raises(AssertionError, match=r"\.zz #60a0b0"):
-        test_every_code_token_colour_passes_wcag_aa("pdf", "")
+def test_the_check_sees_a_failing_colour() -> None:
+    failures = code_colour_failures(("pdf.css",), "print", "light",
+                                    extra={"zz": {"color": "#60a0b0"}})
+    assert failures == ["'.zz #60a0b0 on #f2ede2: 2.51:1"[1:]]

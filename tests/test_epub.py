@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.a11y_helpers import epub_claim_problems
 from tests.conftest import REPO
 from tests.epub_helpers import NS, Epub, epubcheck, multilingual_issue
 from zine.editions import epub
@@ -115,6 +116,31 @@ def test_accessibility_metadata_is_declared(built: Epub) -> None:
         built.meta("schema:accessibilityFeature"))
     assert built.meta("schema:accessibilityHazard") == ["none"]
     assert built.meta("schema:accessibilitySummary")[0]
+    assert built.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    assert built.meta("a11y:certifiedBy") == [built.dc("publisher")[0]]
+
+
+def test_accessibility_claims_are_true_for_every_book(outputs: list[Path]) -> None:
+    for path in outputs:
+        assert epub_claim_problems(path) == [], path
+
+
+def test_the_claim_check_catches_a_false_claim(outputs: list[Path], tmp_path: Path) -> None:
+    """A MathML claim in a book without MathML is caught: the check compares the metadata
+    with the content."""
+    source = outputs[1]
+    with zipfile.ZipFile(source) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    opf = files["EPUB/content.opf"].decode()
+    opf = opf.replace('<meta property="schema:accessibilityHazard">none</meta>',
+                      '<meta property="schema:accessibilityFeature">MathML</meta>'
+                      '<meta property="schema:accessibilityHazard">none</meta>')
+    files["EPUB/content.opf"] = opf.encode()
+    forged = tmp_path / "forged.epub"
+    with zipfile.ZipFile(forged, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    assert "no MathML, none claimed" in epub_claim_problems(forged)
 
 
 def test_cover_image_is_marked_and_shown_first(built: Epub) -> None:

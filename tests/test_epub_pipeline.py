@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.a11y_helpers import ace_failures, epub_claim_problems
 from tests.conftest import REPO
 from tests.epub_helpers import NS, Epub, epubcheck, write_multilingual_tree
 from tests.pipeline_helpers import render_project
@@ -52,6 +53,20 @@ def test_multilingual_issue_passes_epubcheck_without_warnings(
     _, built = multilingual
     assert epubcheck(built.path) == []
     assert _clean(built.path) == []
+
+
+@pytest.mark.slow
+def test_every_sample_and_multilingual_book_passes_ace_by_daisy(
+        sample: list[tuple[RenderedIssue, Epub]],
+        multilingual: tuple[RenderedIssue, Epub]) -> None:
+    """The issues and all their offprints, in one Ace run: 0 violations of any impact, and
+    every accessibility claim borne out by the content."""
+    books = sorted({p for _, built in [*sample, multilingual]
+                    for p in built.path.parent.rglob("*.epub")})
+    assert len(books) >= 2 + len(sample[0][0].fragments)
+    assert ace_failures(books) == []
+    for book in books:
+        assert epub_claim_problems(book) == [], book
 
 
 def _toc_titles(built: Epub) -> list[str]:

@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from bench.corpus import generate_corpus
+from tests.a11y_helpers import ace_failures, epub_claim_problems
 from tests.conftest import require_tool
 from tests.epub_helpers import epubcheck
 from tests.html_helpers import vnu_errors
@@ -95,6 +96,18 @@ def test_the_magazine_epub_passes_epubcheck(magazine: tuple[Path, Path, str]) ->
     require_tool("java")
     _, out, issue_id = magazine
     assert epubcheck(out / issue_id / f"{issue_id}.epub") == []
+
+
+def test_the_magazine_epubs_pass_ace_by_daisy(magazine: tuple[Path, Path, str]) -> None:
+    """The issue and a sample of its offprints (the RTL and CJK ones among them) in one Ace
+    run: every article document is in the issue EPUB, so the rest add only wrapping."""
+    _, out, issue_id = magazine
+    offprints = sorted((out / issue_id / "offprints").glob("*.epub"))
+    chosen = [p for p in offprints if p.stem.startswith("zz-")] + offprints[:1]
+    books = [out / issue_id / f"{issue_id}.epub", *chosen]
+    assert ace_failures(books) == []
+    for book in [books[0], *offprints]:
+        assert epub_claim_problems(book) == [], book
 
 
 def test_every_magazine_page_passes_the_nu_checker(magazine: tuple[Path, Path, str]) -> None:
