@@ -25,6 +25,7 @@ from tests.pdf_helpers import (
     squash,
     words_outside,
 )
+from tests.pdf_structure_helpers import pdf_languages, pdf_structure_problems, pdfua_findings
 from tests.pipeline_helpers import render_project
 from zine.editions import pdf
 from zine.render import RenderedIssue
@@ -218,3 +219,21 @@ def test_the_layout_logs_no_warning(rendered: RenderedIssue) -> None:
 def test_code_and_tables_stay_inside_the_type_area(built: Path) -> None:
     # A5 is 419.5 pt wide; the inner and outer margins are 14 and 17 mm (40 and 48 pt).
     assert words_outside(built, left=38, right=419.53 - 38) == []
+
+
+def test_structure_reads_back_sound_in_every_script(built: Path) -> None:
+    """Right to left and CJK parts too: the merged tree has no PDF/UA problem we check."""
+    assert pdf_structure_problems(built) == []
+    findings, skipped = pdfua_findings(built)
+    assert findings == [] and skipped <= {"UA-14-001"}
+
+
+def test_text_in_another_language_is_tagged_with_it(built: Path) -> None:
+    """Articles, their footnotes, their contents entries carry /Lang; an article's section
+    kicker is in the issue's language, and says so inside the Arabic article."""
+    tagged = pdf_languages(built)
+    for language in ("ar", "ja"):
+        assert ("/Art", language) in tagged
+        assert ("/LI", language) in tagged
+    assert ("/Note", "ar") in tagged
+    assert ("/P", "en") in tagged  # the kicker "Across borders" above the Arabic title

@@ -9,8 +9,10 @@ folder the checkout or the output lives in.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -24,6 +26,13 @@ from tests.pdf_helpers import (
     pdffonts,
     squash,
     words_outside,
+)
+from tests.pdf_structure_helpers import (
+    pdf_elements,
+    pdf_languages,
+    pdf_structure_problems,
+    pdf_types,
+    pdfua_findings,
 )
 from tests.pipeline_helpers import render_project
 from zine.editions import pdf
@@ -202,3 +211,64 @@ def test_an_offprint_links_to_the_web_site_without_page_numbers(built: Path) -> 
             "#starting-a-tech-coop--choose-a-legal-form") in _uris(offprint)
     assert not any(dest.startswith("starting-a-tech-coop")
                    for links in _internal_links(offprint).values() for dest, _ in links)
+
+
+def _sample_pdfs(built: Path) -> list[Path]:
+    return [built, *sorted((built.parent / "offprints").glob("*.pdf"))]
+
+
+def test_sample_pdfs_read_back_as_sound_pdf_ua_structure(built: Path) -> None:
+    """Issue and offprints: figures with /Alt, headings that mark text and skip no level,
+    scoped /TH, links with their annotations, notes with ids, running heads and folios as
+    artifacts, /MarkInfo, /DisplayDocTitle, /Lang (tests/pdf_structure_helpers.py reads it back)."""
+    for path in _sample_pdfs(built):
+        assert pdf_structure_problems(path) == [], path.name
+    types = pdf_types(built)
+    assert {"/Figure", "/Table", "/TH", "/Link", "/Note", "/H1", "/H2"} <= set(types)
+
+
+def test_sample_pdfs_pass_the_pdfua_checker(built: Path) -> None:
+    for path in _sample_pdfs(built):
+        findings, skipped = pdfua_findings(path)
+        assert findings == [], path.name
+        assert skipped <= {"UA-14-001"}, skipped  # see pdfua_findings
+
+
+def test_every_footnote_is_a_note_in_its_articles_language(rendered: RenderedIssue,
+                                                          built: Path) -> None:
+    expected: Counter[str] = Counter()
+    for fragment in rendered.fragments.values():
+        expected[fragment.article.language] += fragment.html.count('role="doc-footnote"')
+    found = Counter(lang for kind, lang in pdf_languages(built) if kind == "/Note")
+    assert found == +expected
+    assert pdf_types(built).count("/Note") == sum(expected.values())
+
+
+def test_articles_and_contents_entries_carry_their_language(rendered: RenderedIssue,
+                                                            built: Path) -> None:
+    tagged = pdf_languages(built)
+    others = {f.article.language for f in rendered.fragments.values()} - {
+        rendered.issue.language}
+    assert others, "the sample has articles in other languages"
+    for language in others:
+        assert ("/Art", language) in tagged
+        assert ("/LI", language) in tagged  # its entry in the contents
+    assert ("/Art", rendered.issue.language) not in tagged  # the document's /Lang says it
+
+
+def test_the_read_back_catches_what_it_checks(built: Path, tmp_path: Path) -> None:
+    """Damage a copy: a figure loses /Alt, a header its scope, a heading level jumps and
+    the document its /DisplayDocTitle; each is reported."""
+    broken = tmp_path / "broken.pdf"
+    with pikepdf.open(built) as pdf:
+        elements = [e for e, _ in pdf_elements(pdf)]
+        next(e for e in elements if e.S == "/Figure").Alt = pikepdf.String("")
+        del next(e for e in elements if e.S == "/TH").A.Scope
+        next(e for e in elements if e.S == "/H2").S = pikepdf.Name("/H4")
+        pdf.Root.ViewerPreferences.DisplayDocTitle = False
+        pdf.save(broken)
+    problems = pdf_structure_problems(broken)
+    for expected in ("a /Figure without /Alt", "a /TH without /Scope",
+                     "heading level jumps from H1 to H4",
+                     "catalog: /ViewerPreferences /DisplayDocTitle is not true"):
+        assert expected in problems

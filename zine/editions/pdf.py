@@ -32,11 +32,15 @@ for instance); each names the article whose part failed, else the issue's ``issu
 Verified on WeasyPrint 70 with ``pdf_variant="pdf/ua-1"`` (tests/test_pdf_*.py read it back):
 the catalog has ``/StructTreeRoot``, ``/MarkInfo << /Marked true >>`` and ``/Lang``; headings are
 tagged ``H1``..``H6``, paragraphs ``P``, figures ``Figure`` with ``/Alt``; the XMP packet says
-``pdfuaid:part 1``; elements of an article in another language carry its ``/Lang``. Images
-without alt text make WeasyPrint log an error (so Z503). Not verified: full PDF/UA-1
-conformance (no veraPDF here). Dates come from ``<meta name=dcterms.created|modified>``, which
-we fill from ``SOURCE_DATE_EPOCH`` or the issue date, and qpdf writes a deterministic ``/ID``,
-so two builds of the same input are byte-identical.
+``pdfuaid:part 1``; elements of an article in another language carry its ``/Lang``.
+``zine.editions.pdf_tags`` adds what WeasyPrint leaves out: footnotes as ``/Note``, ``/Lang``
+wherever a ``lang`` attribute changes the language, ``/Scope`` on table headers, link
+annotations inside ``/Link`` elements, running heads as artifacts. Images without alt text
+make WeasyPrint log an error (so Z503). Not verified: full PDF/UA-1 conformance (no veraPDF
+here; the PyPI ``pdfua`` subset checker runs in the tests). Dates come from
+``<meta name=dcterms.created|modified>``, which we fill from ``SOURCE_DATE_EPOCH`` or the
+issue date, and qpdf writes a deterministic ``/ID``, so two builds of the same input are
+byte-identical.
 """
 
 from __future__ import annotations
@@ -202,7 +206,7 @@ class _Sheet:
 
 def _offprint(part: bytes, sheet: _Sheet, store: BlobStore | None) -> bytes:
     """An article's part with the folios of the pages it has in the issue."""
-    from zine.editions import pdf_folio, pdf_merge
+    from zine.editions import pdf_folio, pdf_merge, pdf_tags
 
     key = store.key("offprint", hashlib.sha256(part).hexdigest(),
                     sheet.digest) if store is not None else ""
@@ -210,6 +214,7 @@ def _offprint(part: bytes, sheet: _Sheet, store: BlobStore | None) -> bytes:
     if cached is not None:
         return cached
     offprint = pdf_merge.open_pdf(part)
+    pdf_tags.finish_tags(offprint)
     pdf_folio.stamp(offprint, sheet.pdf)
     data = pdf_merge.save(offprint)
     if store is not None:
@@ -363,6 +368,9 @@ class Typesetter:
         """One part's HTML laid out as PDF bytes, or ``PdfBuildError`` with Z501/Z502/Z503."""
         from weasyprint import HTML
 
+        from zine.editions.pdf_tags import tag_structure
+
+        tag_structure()
         variant = PDF_VARIANT if part.tagged else None
         self.fetcher.denied.clear()
         data: bytes | None = None
