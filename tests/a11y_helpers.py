@@ -295,3 +295,18 @@ def ace_failures(epubs: Iterable[Path]) -> list[str]:
         if properties.get("hasMathML") or properties.get("hasFormElements"):
             lines.append(f"{Path(book).name}: Ace found MathML or forms: {properties}")
     return lines
+
+
+def epub_dark_contrast_failures(epub: Path, folder: Path) -> list[str]:
+    """axe-core's colour-contrast rule on every content document of ``epub`` in the dark
+    colour scheme (Ace checks the light one): what a reader in night mode gets."""
+    import zipfile
+
+    with zipfile.ZipFile(epub) as archive:
+        archive.extractall(folder)
+    documents = sorted(folder.glob("EPUB/*.xhtml"))
+    assert documents, f"no content documents in {epub}"
+    results = run_axe([{"url": d.as_uri(), "name": d.name, "widths": [1280],
+                        "schemes": ["dark"], "rules": ["color-contrast"]} for d in documents])
+    return [f"{r['name']}: {v['rule']} {v['location']} {v.get('summary', '')[:200]}"
+            for r in results for v in r["violations"]]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.a11y_helpers import ace_failures, epub_claim_problems
+from tests.a11y_helpers import ace_failures, epub_claim_problems, epub_dark_contrast_failures
 from tests.conftest import REPO
 from tests.epub_helpers import NS, Epub, epubcheck, write_multilingual_tree
 from tests.pipeline_helpers import render_project
@@ -67,6 +67,14 @@ def test_every_sample_and_multilingual_book_passes_ace_by_daisy(
     assert ace_failures(books) == []
     for book in books:
         assert epub_claim_problems(book) == [], book
+
+
+@pytest.mark.slow
+def test_the_sample_issue_keeps_its_contrast_in_a_dark_colour_scheme(
+        sample: list[tuple[RenderedIssue, Epub]], tmp_path: Path) -> None:
+    """Code blocks switch background and colours together; other text takes the reading
+    system's colour (tests/a11y_helpers.py: axe on every content document, dark)."""
+    assert epub_dark_contrast_failures(sample[0][1].path, tmp_path) == []
 
 
 def _toc_titles(built: Epub) -> list[str]:
