@@ -21,6 +21,7 @@ from tests.conftest import require_tool
 from tests.epub_helpers import epubcheck
 from tests.html_helpers import vnu_errors
 from tests.pdf_helpers import contents_numbers, opening_pages, outline_entries, page_texts
+from tests.pdf_structure_helpers import pdf_structure_problems
 from tests.pipeline_helpers import render_project
 
 pytestmark = pytest.mark.slow
@@ -108,6 +109,12 @@ def test_the_magazine_epubs_pass_ace_by_daisy(magazine: tuple[Path, Path, str]) 
     assert ace_failures(books) == []
     for book in [books[0], *offprints]:
         assert epub_claim_problems(book) == [], book
+
+
+def test_the_magazine_pdf_reads_back_as_sound_pdf_ua_structure(
+        magazine: tuple[Path, Path, str]) -> None:
+    _, out, issue_id = magazine
+    assert pdf_structure_problems(out / issue_id / f"{issue_id}.pdf") == []
 
 
 def test_every_magazine_page_passes_the_nu_checker(magazine: tuple[Path, Path, str]) -> None:
