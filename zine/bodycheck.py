@@ -37,6 +37,7 @@ def check_body(article: Article) -> list[Diagnostic]:
     diags += [make(codes.TOO_DEEP, pos, limit=MAX_NESTING) for pos in body.too_deep]
     diags += check_anchors(article)
     diags += check_schemes(article)
+    diags += check_link_schemes(article)
     for image in body.images:
         diags += check_image(article, image)
     return diags
@@ -68,6 +69,32 @@ def check_schemes(article: Article) -> list[Diagnostic]:
         col = match.start(1) - (article.source.rfind("\n", 0, match.start(1)) + 1) + 1
         diags.append(make(codes.BAD_SCHEME, Position(article.path, article.body_line + line,
                                                      col), scheme=scheme))
+    return diags
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def check_link_schemes(article: Article) -> list[Diagnostic]:
+    """Links the editions print as text because of their scheme (``<a+b:c>``, ``<x:5001/y>``,
+    ``http:page``); unsafe schemes are ``check_schemes``' (Z306)."""
+    from zine.fragment import SAFE_SCHEMES
+
+    diags = []
+    for link in article.body.links:
+        match = _SCHEME.match(link.href)
+        if match is None:
+            continue  # relative links: checked with the links between articles
+        scheme = match[1].lower()
+        if scheme in UNSAFE_SCHEMES:
+            continue
+        if scheme not in SAFE_SCHEMES:
+            reason = f"no edition can link to a '{scheme}:' address"
+        elif scheme in ("http", "https") and not link.href[match.end():].startswith("//"):
+            reason = f"a '{scheme}:' link needs a host ({scheme}://host/...)"
+        else:
+            continue
+        diags.append(make(codes.LINK_SCHEME, link.pos, href=link.href, reason=reason))
     return diags
 
 

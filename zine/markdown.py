@@ -24,6 +24,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_def as plugin_footnote_def
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from zine.model import Body, Heading, ImageRef, LinkRef, Position
 from zine.words import body_words
@@ -129,15 +130,49 @@ def make_parser(language: str) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
         {"html": False, "typographer": True, "quotes": quotes, "xhtmlOut": True,
-         "maxNesting": MAX_NESTING},
+         "maxNesting": MAX_NESTING,
+         # GFM: "- [ ] item" task lists; "~one~" struck like "~~two~~", "~~~three~~~" literal
+         "tasklists": True, "tasklists_editable": False, "strikethrough_single_tilde": True},
     )
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
+    # GFM autolinks (www., http(s)://, mailto:, xmpp:, bare e-mail addresses), GFM's rules
+    md.use(gfm_autolink_plugin)
+    md.core.ruler.after("text_join", "email_local_part", _email_local_part)
     _watch_nesting(md)
     _watch_footnote_definitions(md)
     _record_heading_text(md)
     _watch_link_starts(md)
     return md
+
+
+_LOCAL_PART = re.compile(r"(?<![A-Za-z0-9.+_-])[A-Za-z0-9.+_-]+$")
+
+
+def _email_local_part(state: StateCore) -> None:
+    """Give a bare e-mail autolink back the start of its local part.
+
+    The autolink rule reads the local part back from the pending text, but ``_`` is an
+    emphasis delimiter and ends that text, so ``a_b@c.org`` linked only ``b@c.org`` (GFM spec
+    example 632). The letters before the link, up to the first character that cannot be in a
+    local part, move into it.
+    """
+    for block in state.tokens:
+        children = block.children or []
+        for index in range(1, len(children) - 1):
+            link, before = children[index], children[index - 1]
+            href = str(link.attrGet("href") or "")
+            if (link.type != "link_open" or link.info != "auto" or before.type != "text"
+                    or not href.startswith("mailto:") or children[index + 1].type != "text"):
+                continue
+            text = children[index + 1]
+            if not href.endswith(text.content):  # "mailto:x@y.org" written out: not bare
+                continue
+            match = _LOCAL_PART.search(before.content)
+            if match and match[0].strip("._+-") and "@" not in match[0]:
+                before.content = before.content[:match.start()]
+                text.content = match[0] + text.content
+                link.attrSet("href", f"mailto:{text.content}")
 
 
 def _watch_footnote_definitions(md: MarkdownIt) -> None:
@@ -332,6 +367,16 @@ class _Walker:
                                     (start if start >= 0 else col) + 1)
         return Position(self.path, self.first_line + first, 1)
 
+    def locate_text(self, block: Token | None, text: str) -> Position | None:
+        """Where ``text`` (a GFM autolink literal, written as it is shown) is in ``block``."""
+        if block is None or not block.map or not text:
+            return None
+        for number in range(block.map[0], min(block.map[1], len(self.lines))):
+            col = self.lines[number].find(text)
+            if col >= 0:
+                return Position(self.path, self.first_line + number, col + 1)
+        return None
+
     def heading(self, tokens: list[Token], index: int) -> None:
         token = tokens[index]
         level = int(token.tag[1])
@@ -347,7 +392,8 @@ class _Walker:
                                      _position(self.path, self.first_line, token)))
 
     def inline(self, token: Token, block: Token | None) -> None:
-        for child in token.children or []:
+        children = token.children or []
+        for number, child in enumerate(children):
             if child.type == "image":
                 src = str(child.attrGet("src") or "")
                 title = str(child.attrGet("title") or "")
@@ -356,8 +402,11 @@ class _Walker:
                                             resolve_local(src, self.folder, self.path.parent)))
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
-                pos = self.link_position(token, block, child.meta.get("offset")) or \
-                    self.locate(block, (f"]({href}", f"]({unquote(href)}", f"<{href}>"), "[")
+                pos = self.link_position(token, block, child.meta.get("offset"))
+                if pos is None and child.info == "auto" and number + 1 < len(children):
+                    pos = self.locate_text(block, children[number + 1].content)  # www.x.org
+                pos = pos or self.locate(
+                    block, (f"]({href}", f"]({unquote(href)}", f"<{href}>"), "[")
                 self.links.append(LinkRef(href, pos))
 
     def link_position(self, inline: Token, block: Token | None,
