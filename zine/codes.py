@@ -120,7 +120,8 @@ TOO_MUCH_MARKUP = register("Z312", E, "the body has {count} lines and markup cha
                            "(* _ ` [ ! < ~); the limit is {limit} (each makes work for the "
                            "parser and the page layout); split the article")
 LINK_SCHEME = register("Z318", W, "link to {href!r} is printed as text only: {reason}; write a "
-                       "full URL such as https://example.org/page (or a mailto: address)")
+                       "full URL such as https://example.org/page instead (or a mailto: "
+                       "address)")
 
 # -- Z4xx: images and other resources -----------------------------------------------------
 REMOTE_IMAGE = register("Z401", E, "remote image {src}: expected a file in the article's folder "
