@@ -91,6 +91,11 @@ def _walk(element: etree._Element, items: list[tuple[str, ...]], in_code: bool) 
             continue
         tag = {"s": "del", "strike": "del"}.get(child.tag.lower(), child.tag.lower())
         classes = set((child.get("class") or "").split())
+        if "task-box" in classes:  # the zine's task list box is GFM's checkbox
+            items += [("<", "input", "checked" if child.text == "☑" else "unchecked"),
+                      (">", "input")]
+            _add_text(items, child.tail, in_code)
+            continue
         if tag in ("figcaption", "sup") or "footnote-back" in classes:
             _add_text(items, child.tail, in_code)  # footnote markers: checked elsewhere
             continue

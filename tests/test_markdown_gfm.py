@@ -6,11 +6,16 @@ The fragment is what all three editions are made of (EPUB and web as is, the PDF
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from tests.render_helpers import make_article, make_issue, make_zine, parse_fragment, xpath
+from zine.bodycheck import check_body
+from zine.editions.pdf_html import prepare_fragment
+from zine.fetcher import STYLES_DIR
 from zine.render import RenderedIssue, render_issue
 
 
@@ -70,3 +75,73 @@ def test_strikethrough_follows_gfm(tmp_path: Path, source: str, struck: list[str
     root = parse_fragment(html)
     assert ["".join(s.itertext()) for s in xpath(root, "//h:s | //h:del")] == struck
     assert "".join(root.itertext()).strip() == text
+
+
+# -- task lists -----------------------------------------------------------------------------
+
+def test_task_lists_show_a_labelled_box_and_no_bullet(tmp_path: Path) -> None:
+    _, html = render_one(tmp_path, "- [ ] write the article\n- [x] find a photo\n- plain\n")
+    root = parse_fragment(html)
+    items = xpath(root, "//h:li")
+    boxes = [(b.text, b.get("role"), b.get("aria-label"))
+             for b in xpath(root, "//h:li/h:span[@class='task-box']")]
+    assert boxes == [("☐", "img", "not done"), ("☑", "img", "done")]
+    assert ["".join(li.itertext()) for li in items] == [
+        "☐ write the article", "☑ find a photo", "plain"]
+    assert [li.get("class") for li in items] == ["task-list-item", "task-list-item", None]
+    assert xpath(root, "//h:input") == []
+    assert "[ ]" not in html and "[x]" not in html
+
+
+def test_a_loose_task_list_puts_the_box_in_the_paragraph(tmp_path: Path) -> None:
+    _, html = render_one(tmp_path, "- [x] one\n\n- [ ] two\n")
+    root = parse_fragment(html)
+    assert [b.text for b in xpath(root, "//h:li/h:p/h:span[@class='task-box']")] == ["☑", "☐"]
+
+
+def test_the_task_box_is_labelled_in_the_article_language(tmp_path: Path) -> None:
+    article = make_article("- [x] fertig\n", tmp_path, language="de")
+    rendered, _ = render_issue(make_zine(tmp_path), make_issue(tmp_path, (article,)))
+    root = parse_fragment(rendered.fragments[article.slug].html)
+    assert xpath(root, "//h:span[@class='task-box']/@aria-label") == ["erledigt"]
+
+
+# -- footnotes ------------------------------------------------------------------------------
+
+def test_undefined_and_unused_notes_are_reported_with_the_near_label(tmp_path: Path) -> None:
+    article = make_article("Met in a kitchen.[^kitchen] Rented a room.[^room]\n\n"
+                           "[^kitchen]: A founder's.\n\n[^rooms]: Above a bakery.\n", tmp_path)
+    lines = [d.format(cwd=tmp_path) for d in check_body(article)]
+    assert lines == [
+        "art.md:4:43: warning: footnote reference [^room] has no definition, so it is printed "
+        "as written: add a line '[^room]: The note.' after the paragraph instead; did you mean "
+        "[^rooms]? [Z319]",
+        "art.md:8:1: warning: footnote [^rooms] is never referenced in the text (the text cites "
+        "[^room], which has no definition): its text is left out of the editions [Z506]"]
+
+
+def test_escaped_note_brackets_and_code_are_not_references(tmp_path: Path) -> None:
+    article = make_article("A class \\[^abc] and `[^x]` in code.[^n]\n\n[^n]: Note.\n", tmp_path)
+    assert check_body(article) == []
+
+
+def test_a_note_cited_twice_gets_the_same_marker_in_print(tmp_path: Path) -> None:
+    _, html = render_one(tmp_path, "One.[^a] Two.[^a] Three.[^b]\n\n[^a]: Note A.\n\n"
+                                   "[^b]: Note B.\n")
+    tree = lxml.html.fragment_fromstring(str(prepare_fragment(html, "art")),
+                                         create_parent="div")
+    assert [n.text_content().strip() for n in tree.xpath("//span[@class='pdf-footnote']")] == [
+        "Note A.", "Note B."]
+    again = tree.xpath("//span[@class='pdf-footnote-again']")
+    assert [a.text for a in again] == ["1"]
+    assert again[0].getparent().tag == "p"  # not inside a <sup>: drawn like the call itself
+    assert tree.xpath("//sup") == []
+    css = (STYLES_DIR / "pdf.css").read_text("utf-8")
+    call = re.search(r"\.pdf-footnote::footnote-call \{([^}]*)\}", css)
+    repeat = re.search(r"\.pdf-footnote-again \{([^}]*)\}", css)
+    assert call and repeat
+    assert _declarations(repeat[1]) == _declarations(call[1]) - {"content: counter(footnote)"}
+
+
+def _declarations(block: str) -> set[str]:
+    return {" ".join(part.split()) for part in block.split(";") if part.strip()}

@@ -6,6 +6,7 @@ Called by ``zine.checks`` only. Reads the facts ``zine.markdown.parse_body`` ext
 
 from __future__ import annotations
 
+import difflib
 import html
 import os
 import re
@@ -38,6 +39,7 @@ def check_body(article: Article) -> list[Diagnostic]:
     diags += check_anchors(article)
     diags += check_schemes(article)
     diags += check_link_schemes(article)
+    diags += check_notes(article)
     for image in body.images:
         diags += check_image(article, image)
     return diags
@@ -70,6 +72,22 @@ def check_schemes(article: Article) -> list[Diagnostic]:
         diags.append(make(codes.BAD_SCHEME, Position(article.path, article.body_line + line,
                                                      col), scheme=scheme))
     return diags
+
+
+def check_notes(article: Article) -> list[Diagnostic]:
+    """Footnote references with no definition (printed as written) and definitions that are
+    left out (never cited, or defined again; also reported when the editions are built)."""
+    body = article.body
+    diags = [make(codes.NOTE_UNDEFINED, pos, label=label, hint=_note_hint(label, body.note_labels))
+             for pos, label in body.undefined_notes]
+    diags += [make(codes.NOTE_DROPPED, pos, label=label, why=why)
+              for pos, label, why in body.dropped_notes]
+    return diags
+
+
+def _note_hint(label: str, labels: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(label, labels, n=1, cutoff=0.6)
+    return f"; did you mean [^{close[0]}]?" if close else ""
 
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")

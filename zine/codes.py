@@ -122,6 +122,9 @@ TOO_MUCH_MARKUP = register("Z312", E, "the body has {count} lines and markup cha
 LINK_SCHEME = register("Z318", W, "link to {href!r} is printed as text only: {reason}; write a "
                        "full URL such as https://example.org/page instead (or a mailto: "
                        "address)")
+NOTE_UNDEFINED = register("Z319", W, "footnote reference [^{label}] has no definition, so it is "
+                          "printed as written: add a line '[^{label}]: The note.' after the "
+                          "paragraph instead{hint}")
 
 # -- Z4xx: images and other resources -----------------------------------------------------
 REMOTE_IMAGE = register("Z401", E, "remote image {src}: expected a file in the article's folder "

@@ -73,6 +73,7 @@ class FragmentRenderer(RendererHTML):
         self.figure_closes: set[int] = set()
         self.dropped_links: list[bool] = []
         self.in_figure = False
+        self.task_box = ""  # a task list box waiting for its item's first paragraph
 
     # -- headings, paragraphs, figures -------------------------------------------------
 
@@ -89,7 +90,8 @@ class FragmentRenderer(RendererHTML):
             self.figure_closes.add(idx + 2)
             self.in_figure = True
             return '<figure class="figure">'
-        return self.renderToken(tokens, idx, options, env)
+        box, self.task_box = self.task_box, ""
+        return self.renderToken(tokens, idx, options, env) + box
 
     def paragraph_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                         env: Any) -> str:
@@ -120,6 +122,27 @@ class FragmentRenderer(RendererHTML):
         title_attr = f' title="{escapeHtml(title)}"' if title and not self.in_figure else ""
         return (f'<img src="{item.name}" alt="{escapeHtml(alt)}" width="{item.width}" '
                 f'height="{item.height}"{title_attr} />')
+
+    # -- task lists -------------------------------------------------------------------------
+
+    def list_item_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                       env: Any) -> str:
+        """``- [x] item``: a ☑ (☐ for ``[ ]``) that assistive technology reads as "done" or
+        "not done", the same glyph in every edition; inside the item's first paragraph when
+        the list is loose, as GFM puts its checkbox."""
+        token = tokens[idx]
+        result = self.renderToken(tokens, idx, options, env)
+        if not token.meta or "checked" not in token.meta:
+            return result
+        done = bool(token.meta["checked"])
+        label = escapeHtml(self.words["task_done" if done else "task_open"])
+        box = (f'<span class="task-box" role="img" aria-label="{label}">'
+               f'{"☑" if done else "☐"}</span> ')
+        following = tokens[idx + 1] if idx + 1 < len(tokens) else None
+        if following is not None and following.type == "paragraph_open" and not following.hidden:
+            self.task_box = box
+            return result
+        return result + box
 
     # -- links ---------------------------------------------------------------------------
 

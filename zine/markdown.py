@@ -8,6 +8,7 @@ smart punctuation with the quote marks of the article's language, and heading id
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import re
@@ -146,6 +147,7 @@ def make_parser(language: str) -> MarkdownIt:
     return md
 
 
+_NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 _LOCAL_PART = re.compile(r"(?<![A-Za-z0-9.+_-])[A-Za-z0-9.+_-]+$")
 
 
@@ -195,9 +197,10 @@ def _watch_footnote_definitions(md: MarkdownIt) -> None:
     md.block.ruler.at("footnote_def", footnote_def, {"alt": ["paragraph", "reference"]})
 
 
-def dropped_notes(env: Mapping[str, Any], path: Path,
-                  first_line: int) -> tuple[tuple[Position, str, str], ...]:
-    """(where, label, why) for each footnote definition whose text will not be rendered."""
+def dropped_notes(env: Mapping[str, Any], path: Path, first_line: int,
+                  undefined: tuple[str, ...] = ()) -> tuple[tuple[Position, str, str], ...]:
+    """(where, label, why) for each footnote definition whose text will not be rendered;
+    ``undefined``: the labels of references with no definition (a near one is suggested)."""
     refs = env.get("footnotes", {}).get("refs", {})
     defs: list[tuple[str, int]] = env.get("footnote_defs", [])
     last = {label: line for label, line in defs}
@@ -207,7 +210,9 @@ def dropped_notes(env: Mapping[str, Any], path: Path,
         if line != last[label]:
             dropped.append((pos, label, f"is defined again on line {first_line + last[label]}"))
         elif refs.get(f":{label}", -1) < 0:
-            dropped.append((pos, label, "is never referenced in the text"))
+            close = difflib.get_close_matches(label, undefined, n=1, cutoff=0.6)
+            hint = f" (the text cites [^{close[0]}], which has no definition)" if close else ""
+            dropped.append((pos, label, f"is never referenced in the text{hint}"))
     return tuple(dropped)
 
 
@@ -349,6 +354,8 @@ class _Walker:
         self.links: list[LinkRef] = []
         self.demoted: list[Position] = []
         self.ids = HeadingIds()
+        self.undefined_notes: list[tuple[Position, str]] = []
+        self.taken: set[Position] = set()  # places locate_text has given out
 
     def locate(self, block: Token | None, needles: tuple[str, ...], opener: str) -> Position:
         """Where the link or image is written: the ``opener`` (``[`` or ``![``) before the
@@ -367,14 +374,33 @@ class _Walker:
                                     (start if start >= 0 else col) + 1)
         return Position(self.path, self.first_line + first, 1)
 
+    def note_references(self, block: Token | None,
+                        text: str) -> list[tuple[Position, str]]:
+        """``[^label]`` left in ``text``: footnote references the plugin found no definition
+        for (a defined one is a ``footnote_ref`` token). A backslash-escaped one is meant."""
+        found = []
+        for match in _NOTE_REFERENCE.finditer(text):
+            pos = self.locate_text(block, match[0])
+            if pos is not None and pos.col > 1:
+                line = self.lines[pos.line - self.first_line]
+                if line[pos.col - 2] == "\\":
+                    continue
+            found.append((pos or _position(self.path, self.first_line, block), match[1]))
+        return found
+
     def locate_text(self, block: Token | None, text: str) -> Position | None:
-        """Where ``text`` (a GFM autolink literal, written as it is shown) is in ``block``."""
+        """Where ``text`` (written as it is shown) is in ``block``: the first place that an
+        earlier call did not give out already."""
         if block is None or not block.map or not text:
             return None
         for number in range(block.map[0], min(block.map[1], len(self.lines))):
             col = self.lines[number].find(text)
-            if col >= 0:
-                return Position(self.path, self.first_line + number, col + 1)
+            while col >= 0:
+                pos = Position(self.path, self.first_line + number, col + 1)
+                if pos not in self.taken:
+                    self.taken.add(pos)
+                    return pos
+                col = self.lines[number].find(text, col + 1)
         return None
 
     def heading(self, tokens: list[Token], index: int) -> None:
@@ -400,6 +426,8 @@ class _Walker:
                 pos = self.locate(block, (f"]({src}", f"]({unquote(src)}", f"](<{src}"), "![")
                 self.images.append(ImageRef(src, plain_text(child), title, pos,
                                             resolve_local(src, self.folder, self.path.parent)))
+            elif child.type == "text" and "[^" in child.content:
+                self.undefined_notes += self.note_references(block, child.content)
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 pos = self.link_position(token, block, child.meta.get("offset"))
@@ -458,7 +486,10 @@ def parse_body(text: str, *, language: str, path: Path, first_line: int, folder:
         raw_html=raw_html_positions(text, path, first_line),
         demoted_h1=tuple(walker.demoted),
         too_deep=tuple(Position(path, first_line + line, 1) for line in deep),
-        dropped_notes=dropped_notes(env, path, first_line),
+        dropped_notes=dropped_notes(env, path, first_line,
+                                    tuple(label for _, label in walker.undefined_notes)),
+        undefined_notes=tuple(walker.undefined_notes),
+        note_labels=tuple(dict.fromkeys(label for label, _ in env.get("footnote_defs", []))),
         footnotes=footnotes,
         words=body_words(tokens),
     )

@@ -116,6 +116,9 @@ class Body:
     too_deep: tuple[Position, ...] = ()  # where markdown-it's nesting limit would drop text
     # footnote definitions left out (defined twice, never referenced): (where, label, why)
     dropped_notes: tuple[tuple[Position, str, str], ...] = ()
+    # footnote references with no definition, printed as written: (where, label)
+    undefined_notes: tuple[tuple[Position, str], ...] = ()
+    note_labels: tuple[str, ...] = ()  # the labels of the footnote definitions
     footnotes: int = 0
     words: int = 0
 

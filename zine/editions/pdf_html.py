@@ -160,8 +160,10 @@ def move_footnotes(root: HtmlElement) -> None:
         first = calls[0]
         site = first.getparent() if _is_lone_sup(first) else first
         _replace(site, span)
-        for extra in calls[1:]:
-            extra.attrib.pop("href", None)
+        for extra in calls[1:]:  # the note is printed once; later calls repeat its number
+            again = lxml.html.Element("span", {"class": "pdf-footnote-again"})
+            again.text = extra.text_content().strip()
+            _replace(extra.getparent() if _is_lone_sup(extra) else extra, again)
         note.getparent().remove(note)
     for section in root.xpath(".//section[contains(concat(' ', @class, ' '), ' footnotes ')]"):
         if not section.xpath(".//aside|.//li|.//p"):
