@@ -12,10 +12,18 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from tests.render_helpers import make_article, make_issue, make_zine, parse_fragment, xpath
+from tests.render_helpers import (
+    make_article,
+    make_issue,
+    make_zine,
+    parse_fragment,
+    write_png,
+    xpath,
+)
 from zine.bodycheck import check_body
 from zine.editions.pdf_html import prepare_fragment
 from zine.fetcher import STYLES_DIR
+from zine.markdown import resolve_local
 from zine.render import RenderedIssue, render_issue
 
 
@@ -145,3 +153,45 @@ def test_a_note_cited_twice_gets_the_same_marker_in_print(tmp_path: Path) -> Non
 
 def _declarations(block: str) -> set[str]:
     return {" ".join(part.split()) for part in block.split(";") if part.strip()}
+
+
+# -- images ---------------------------------------------------------------------------------
+
+def test_an_image_path_with_a_blank_is_reported_and_both_fixes_render(tmp_path: Path) -> None:
+    write_png(tmp_path / "Team Photo.png")
+    source = ('![Team](Team Photo.png "Spring")\n\n`![code](a b.png)` is code.\n\n'
+              '![Team](<Team Photo.png> "Spring")\n\n![Team](Team%20Photo.png)\n')
+    article = make_article(source, tmp_path)
+    assert [d.format(cwd=tmp_path) for d in check_body(article)] == [
+        "art.md:4:1: error: image path 'Team Photo.png' has a blank, so the image is printed "
+        "as Markdown text: write it as <Team Photo.png> or Team%20Photo.png instead [Z409]"]
+    rendered, diags = render_issue(make_zine(tmp_path), make_issue(tmp_path, (article,)))
+    assert diags == []
+    root = parse_fragment(rendered.fragments[article.slug].html)
+    sources = xpath(root, "//h:img/@src")
+    assert len(sources) == 2 and len(set(sources)) == 1
+    assert sources[0] in rendered.media
+
+
+def test_an_image_named_in_another_case_is_missing_everywhere_with_the_real_name(
+        tmp_path: Path) -> None:
+    write_png(tmp_path / "logo.png")
+    article = make_article("![Our logo](logo.PNG)\n", tmp_path)
+    [image] = article.body.images
+    assert image.path is None  # also where the disk ignores case, as on a laptop
+    [diag] = check_body(article)
+    assert diag.code == "Z403"
+    assert "the folder has 'logo.png', which differs in upper and lower case" in diag.message
+    assert diag.message.endswith("write 'logo.png'")
+
+
+def test_a_case_insensitive_disk_does_not_hide_the_case_mismatch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on macOS or Windows: the disk opens logo.PNG for logo.png."""
+    write_png(tmp_path / "logo.png")
+    real_is_file = Path.is_file
+    monkeypatch.setattr(Path, "is_file", lambda self: real_is_file(
+        self.with_name(self.name.lower())))
+    assert (tmp_path / "logo.PNG").is_file()
+    assert resolve_local("logo.PNG", tmp_path, tmp_path) is None
+    assert resolve_local("logo.png", tmp_path, tmp_path) == tmp_path.resolve() / "logo.png"

@@ -11,12 +11,12 @@ import html
 import os
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from zine import codes
 from zine.diagnostics import Diagnostic, make
 from zine.imagecheck import inspect_image
-from zine.markdown import MAX_NESTING
+from zine.markdown import MAX_NESTING, case_variant
 from zine.model import Article, ImageRef, Position
 from zine.schema import did_you_mean
 
@@ -42,6 +42,8 @@ def check_body(article: Article) -> list[Diagnostic]:
     diags += check_notes(article)
     for image in body.images:
         diags += check_image(article, image)
+    diags += [make(codes.IMAGE_SPACE, pos, src=src, encoded=quote(src, safe="/"))
+              for pos, src in body.spaced_images]
     return diags
 
 
@@ -155,9 +157,14 @@ def _unresolved(article: Article, image: ImageRef) -> Diagnostic:
     root = Path(os.path.realpath(article.folder))
     if root not in target.parents:
         return make(codes.IMAGE_OUTSIDE, image.pos, src=image.src, folder=folder)
+    variant = case_variant(image.src, article.path.parent)
+    if variant is not None:  # found by a laptop's disk, not by the build server's
+        hint = (f"; the folder has {variant!r}, which differs in upper and lower case (names "
+                f"are case-sensitive on the build server): write {variant!r}")
+        return make(codes.IMAGE_MISSING, image.pos, src=image.src, folder=folder, hint=hint)
     if target.exists():  # a folder, a FIFO, a device: opening it could block or never end
         return make(codes.IMAGE_BROKEN, image.pos, src=image.src, reason="not a regular file")
-    return make(codes.IMAGE_MISSING, image.pos, src=image.src, folder=folder)
+    return make(codes.IMAGE_MISSING, image.pos, src=image.src, folder=folder, hint="")
 
 
 def _shown(folder: Path, base: Path) -> str:

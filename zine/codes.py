@@ -130,7 +130,7 @@ NOTE_UNDEFINED = register("Z319", W, "footnote reference [^{label}] has no defin
 REMOTE_IMAGE = register("Z401", E, "remote image {src}: expected a file in the article's folder "
                         "(nothing is downloaded at build time)")
 IMAGE_OUTSIDE = register("Z402", E, "image {src} leads outside the article's folder {folder}")
-IMAGE_MISSING = register("Z403", E, "image {src} not found: expected a file in {folder}")
+IMAGE_MISSING = register("Z403", E, "image {src} not found: expected a file in {folder}{hint}")
 IMAGE_NO_ALT = register("Z404", E, "image {src} has no alt text: describe it between ![ and ]")
 IMAGE_BROKEN = register("Z405", E, "image {src} cannot be read as an image: {reason}")
 IMAGE_TOO_BIG = register("Z406", E, "image {src} is {width}x{height} pixels ({megapixels} MP); "
@@ -138,3 +138,5 @@ IMAGE_TOO_BIG = register("Z406", E, "image {src} is {width}x{height} pixels ({me
 IMAGE_FORMAT = register("Z407", E, "image {src} is {found}: expected JPEG, PNG, GIF or WebP")
 IMAGE_SVG = register("Z408", E, "image {src} is SVG: SVG from contributors is not accepted (it "
                      "can carry scripts and fetch files); convert it to PNG")
+IMAGE_SPACE = register("Z409", E, "image path {src!r} has a blank, so the image is printed as "
+                       "Markdown text: write it as <{src}> or {encoded} instead")

@@ -148,6 +148,10 @@ def make_parser(language: str) -> MarkdownIt:
 
 
 _NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+# ``![alt](Team Photo.JPG "caption")`` left as text: CommonMark ends a destination at a blank
+_SPACED_IMAGE = re.compile(r'!\[[^\]\n]*\]\(\s*([^()<>"\n]*?[^\s()<>"][ \t]+[^()<>"\n]*?)'
+                           r'(?:\s+"[^"\n]*")?\s*\)')
+_CODE_SPAN = re.compile(r"(`+)[^`\n]+?\1")
 _LOCAL_PART = re.compile(r"(?<![A-Za-z0-9.+_-])[A-Za-z0-9.+_-]+$")
 
 
@@ -355,6 +359,8 @@ class _Walker:
         self.demoted: list[Position] = []
         self.ids = HeadingIds()
         self.undefined_notes: list[tuple[Position, str]] = []
+        self.spaced_images: list[tuple[Position, str]] = []
+        self.spaced_blocks: set[int] = set()
         self.taken: set[Position] = set()  # places locate_text has given out
 
     def locate(self, block: Token | None, needles: tuple[str, ...], opener: str) -> Position:
@@ -373,6 +379,19 @@ class _Walker:
                     return Position(self.path, self.first_line + number,
                                     (start if start >= 0 else col) + 1)
         return Position(self.path, self.first_line + first, 1)
+
+    def spaced_image(self, block: Token | None) -> None:
+        """Record ``![alt](a b.png)`` written in ``block`` (read from the source: the text
+        tokens have smart quotes already). Once per block."""
+        if block is None or not block.map or block.map[0] in self.spaced_blocks:
+            return
+        self.spaced_blocks.add(block.map[0])
+        for number in range(block.map[0], min(block.map[1], len(self.lines))):
+            line = _CODE_SPAN.sub(lambda m: " " * len(m[0]), self.lines[number])
+            for match in _SPACED_IMAGE.finditer(line):
+                self.spaced_images.append(
+                    (Position(self.path, self.first_line + number, match.start() + 1),
+                     match[1].strip()))
 
     def note_references(self, block: Token | None,
                         text: str) -> list[tuple[Position, str]]:
@@ -426,8 +445,11 @@ class _Walker:
                 pos = self.locate(block, (f"]({src}", f"]({unquote(src)}", f"](<{src}"), "![")
                 self.images.append(ImageRef(src, plain_text(child), title, pos,
                                             resolve_local(src, self.folder, self.path.parent)))
-            elif child.type == "text" and "[^" in child.content:
-                self.undefined_notes += self.note_references(block, child.content)
+            elif child.type == "text":
+                if "[^" in child.content:
+                    self.undefined_notes += self.note_references(block, child.content)
+                if "![" in child.content and "](" in child.content:
+                    self.spaced_image(block)
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 pos = self.link_position(token, block, child.meta.get("offset"))
@@ -489,6 +511,7 @@ def parse_body(text: str, *, language: str, path: Path, first_line: int, folder:
         dropped_notes=dropped_notes(env, path, first_line,
                                     tuple(label for _, label in walker.undefined_notes)),
         undefined_notes=tuple(walker.undefined_notes),
+        spaced_images=tuple(walker.spaced_images),
         note_labels=tuple(dict.fromkeys(label for label, _ in env.get("footnote_defs", []))),
         footnotes=footnotes,
         words=body_words(tokens),
@@ -541,4 +564,36 @@ def resolve_local(src: str, folder: Path, base: Path) -> Path | None:
     root = Path(os.path.realpath(folder))
     if root not in candidate.parents or not candidate.is_file():
         return None
+    if not _same_case(candidate, root):  # found only because the disk ignores case
+        return None
     return candidate
+
+
+def _same_case(path: Path, root: Path) -> bool:
+    """Every part of ``path`` below ``root`` is spelt as on disk (macOS and Windows disks
+    find ``logo.PNG`` for ``logo.png``; the build server's does not)."""
+    for part in (path, *path.parents):
+        if part == root:
+            return True
+        try:
+            if part.name not in os.listdir(part.parent):
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def case_variant(src: str, base: Path) -> str | None:
+    """The file's real name where ``src`` names an existing file in another case
+    (``logo.PNG`` for ``logo.png``), as ``src`` would be written with it."""
+    parts = urlsplit(src)
+    target = base / unquote(parts.path)
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return None
+    found = [name for name in names if name.casefold() == target.name.casefold()]
+    if not found or target.name in found:
+        return None
+    written = unquote(parts.path)
+    return written[: len(written) - len(target.name)] + found[0]

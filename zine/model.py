@@ -119,6 +119,8 @@ class Body:
     # footnote references with no definition, printed as written: (where, label)
     undefined_notes: tuple[tuple[Position, str], ...] = ()
     note_labels: tuple[str, ...] = ()  # the labels of the footnote definitions
+    # ``![alt](a b.png)``: an image whose path has a blank, printed as text: (where, path)
+    spaced_images: tuple[tuple[Position, str], ...] = ()
     footnotes: int = 0
     words: int = 0
 
