@@ -270,14 +270,13 @@ def metadata_texts(part: object, fallback: Position) -> Iterator[tuple[Position,
 
 
 def check_text(pos: Position, key: str, value: str) -> list[Diagnostic]:
-    """NFC, and no control or format characters (except ZWJ and ZWNJ)."""
+    """No control or format characters (except ZWJ and ZWNJ). Text is NFC already: the loader
+    normalises it (``zine.schema.nfc``)."""
     diags = []
     for char in _bad_chars(value):
         name = unicodedata.name(char, "a control character")
         diags.append(make(codes.CONTROL_CHAR, pos, key=key, char=f"U+{ord(char):04X}",
                           name=name))
-    if not unicodedata.is_normalized("NFC", value):
-        diags.append(make(codes.NOT_NFC, pos, key=key))
     return diags
 
 

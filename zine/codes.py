@@ -55,8 +55,8 @@ BAD_LICENSE = register("Z111", E, "{key}: expected an SPDX license id such as 'C
                        "(or LicenseRef-...), found {found!r}{hint}")
 BAD_COUNTRY = register("Z112", E, "country: expected an ISO 3166-1 alpha-2 code such as 'DE', "
                        "found {found!r}")
-NOT_NFC = register("Z113", E, "{key}: text is not in Unicode NFC form; save it normalised "
-                   "(NFC)")
+NOT_NFC = register("Z113", W, "{key}: {char} is printed as {replacement}, the character "
+                   "Unicode normalisation (NFC) makes of it; write that instead")
 CONTROL_CHAR = register("Z114", E, "{key}: contains {char} ({name}); control and format "
                         "characters are not allowed in metadata (ZWJ U+200D and ZWNJ U+200C "
                         "are, some scripts need them)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -42,6 +43,25 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest of ``choices``, else ``""``."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def nfc(value: str) -> tuple[str, list[tuple[str, str]]]:
+    """``value`` in Unicode NFC, and the characters NFC replaced by another character.
+
+    Text typed on a keyboard is often not NFC (Arabic shadda before kasra, Bengali ে + া or
+    য় as one key, Vietnamese and Hebrew marks in typing order): NFC changes only how such
+    text is stored, never how it looks, so it is normalised without a word. A "singleton"
+    (ANGSTROM SIGN, OHM SIGN, a CJK compatibility ideograph) is replaced by a different
+    character, which may look different in some fonts: those are returned, to be reported.
+    """
+    if unicodedata.is_normalized("NFC", value):
+        return value, []
+    replaced = []
+    for char in dict.fromkeys(value):
+        decomposition = unicodedata.decomposition(char)
+        if decomposition and not decomposition.startswith("<") and " " not in decomposition:
+            replaced.append((char, unicodedata.normalize("NFC", char)))
+    return unicodedata.normalize("NFC", value), replaced
 
 
 class Fields:
@@ -91,10 +111,18 @@ class Fields:
         if value is None:
             return default
         if isinstance(value, str):
-            return value
+            return self.normalised(value, key, self.at(key))
         self.report(codes.WRONG_TYPE, self.at(key), key=key, expected="text",
                     found=describe(value))
         return default
+
+    def normalised(self, value: str, key: str, pos: Position) -> str:
+        """``value`` in NFC; a character NFC replaces by another one is reported (Z113)."""
+        text, replaced = nfc(value)
+        for char, replacement in replaced:
+            self.report(codes.NOT_NFC, pos, key=key, char=_named(char),
+                        replacement=_named(replacement))
+        return text
 
     def required_text(self, key: str) -> str:
         """Text that must not be empty (a missing key is reported by ``check_keys``)."""
@@ -157,7 +185,7 @@ class Fields:
         result = []
         for item, pos in zip(value.items, value.positions, strict=True):
             if isinstance(item, str):
-                result.append(item)
+                result.append(self.normalised(item, key, pos))
             else:
                 self.report(codes.WRONG_TYPE, pos, key=key, expected="text",
                             found=describe(item))
@@ -183,7 +211,7 @@ class Fields:
 
     def author(self, item: Value, pos: Position, key: str) -> Author:
         if isinstance(item, str):
-            return Author(item, None, Located(pos, {"name": pos}))
+            return Author(self.normalised(item, key, pos), None, Located(pos, {"name": pos}))
         fields = Fields(item, pos, f"an entry of {key}", self.diagnostics, quiet=self.quiet)
         fields.check_keys(AUTHOR_KEYS, AUTHOR_REQUIRED)
         coop = fields.text("coop") or None
@@ -196,6 +224,11 @@ class Fields:
         if value is None:
             return Fields(YMap(pos), pos, where, self.diagnostics, quiet=self.quiet)
         return Fields(value, pos, where, self.diagnostics, quiet=self.quiet)
+
+
+def _named(text: str) -> str:
+    return " ".join(f"{char} (U+{ord(char):04X} {unicodedata.name(char, '')})".replace(" )", ")")
+                    for char in text)
 
 
 def empty_fields(path: Path, where: str, diagnostics: list[Diagnostic]) -> Fields:

@@ -21,10 +21,15 @@ ACCESS_FEATURES = ("alternativeText", "displayTransformability", "readingOrder",
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 
+KEPT_FORMAT_CHARS = frozenset({"\u200c", "\u200d"})  # ZWNJ, ZWJ: Persian, Indic scripts
+
+
 def clean(text: str) -> str:
-    """NFC, with control and format characters (bidi overrides, zero-width) removed."""
+    """NFC, with control and format characters (bidi overrides, zero-width spaces) removed,
+    except ZWNJ and ZWJ, which are part of the spelling of Persian, Indic and emoji text."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+    return "".join(ch for ch in text if ch in KEPT_FORMAT_CHARS
+                   or unicodedata.category(ch) not in ("Cc", "Cf")).strip()
 
 
 def book_identifier(rendered: RenderedIssue, offprint: str = "") -> str:
