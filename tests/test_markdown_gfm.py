@@ -11,7 +11,9 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from pypdf import PdfReader
 
+from tests.check_helpers import article, write_tree
 from tests.render_helpers import (
     make_article,
     make_issue,
@@ -21,6 +23,7 @@ from tests.render_helpers import (
     xpath,
 )
 from zine.bodycheck import check_body
+from zine.build import build_project
 from zine.editions.pdf_html import prepare_fragment
 from zine.fetcher import STYLES_DIR
 from zine.markdown import resolve_local
@@ -195,3 +198,44 @@ def test_a_case_insensitive_disk_does_not_hide_the_case_mismatch(
     assert (tmp_path / "logo.PNG").is_file()
     assert resolve_local("logo.PNG", tmp_path, tmp_path) is None
     assert resolve_local("logo.png", tmp_path, tmp_path) == tmp_path.resolve() / "logo.png"
+
+
+# -- in print -------------------------------------------------------------------------------
+
+PRINTED = """\
+Agreed on a short list.[^list] It was read out at the start.[^list]
+
+- [ ] book the room
+- [x] send the agenda
+
+A second note.[^second]
+
+[^list]: Shorter than last year's.
+
+[^second]: The second note.
+"""
+
+
+@pytest.mark.slow
+def test_task_boxes_and_repeated_note_calls_in_the_pdf(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "zine", {
+        "issues/01-base/articles/hello.md": article(body=PRINTED)})
+    result = build_project([], formats=["pdf"], out_dir=tmp_path / "out", root=root,
+                           use_cache=False)
+    assert [d.format() for d in result.diagnostics] == []
+    reader = PdfReader(tmp_path / "out" / "01-base" / "01-base.pdf")
+    [page] = [p for p in reader.pages if "book the room" in p.extract_text()]
+    lines = [" ".join(line.split()) for line in page.extract_text().splitlines()]
+    assert "☐ book the room" in lines and "☑ send the agenda" in lines
+    assert not any("[ ]" in line or "[x]" in line or "•" in line for line in lines)
+    calls: list[tuple[str, object, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: dict[str, object] | None,
+              size: float) -> None:
+        if text.strip() in ("1", "2"):
+            calls.append((text.strip(), (font or {}).get("/BaseFont"),
+                          round(size * tm[3] * cm[3], 2)))
+
+    page.extract_text(visitor_text=visit)
+    assert [call[0] for call in calls] == ["1", "1", "2"]
+    assert len({call[1:] for call in calls}) == 1  # the same font and size, every call
