@@ -15,8 +15,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from zine import codes
 from zine.diagnostics import Diagnostic, make
+from zine.filenames import case_variant
 from zine.imagecheck import inspect_image
-from zine.markdown import MAX_NESTING, case_variant
+from zine.markdown import MAX_NESTING
 from zine.model import Article, ImageRef, Position
 from zine.schema import did_you_mean
 

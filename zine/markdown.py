@@ -25,8 +25,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_def as plugin_footnote_def
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
+from zine.autolinks import use_autolinks
+from zine.filenames import same_case
 from zine.model import Body, Heading, ImageRef, LinkRef, Position
 from zine.words import body_words
 
@@ -138,8 +139,7 @@ def make_parser(language: str) -> MarkdownIt:
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     # GFM autolinks (www., http(s)://, mailto:, xmpp:, bare e-mail addresses), GFM's rules
-    md.use(gfm_autolink_plugin)
-    md.core.ruler.after("text_join", "email_local_part", _email_local_part)
+    use_autolinks(md)
     _watch_nesting(md)
     _watch_footnote_definitions(md)
     _record_heading_text(md)
@@ -152,35 +152,6 @@ _NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 _SPACED_IMAGE = re.compile(r'!\[[^\]\n]*\]\(\s*([^()<>"\n]*?[^\s()<>"][ \t]+[^()<>"\n]*?)'
                            r'(?:\s+"[^"\n]*")?\s*\)')
 _CODE_SPAN = re.compile(r"(`+)[^`\n]+?\1")
-_LOCAL_PART = re.compile(r"(?<![A-Za-z0-9.+_-])[A-Za-z0-9.+_-]+$")
-
-
-def _email_local_part(state: StateCore) -> None:
-    """Give a bare e-mail autolink back the start of its local part.
-
-    The autolink rule reads the local part back from the pending text, but ``_`` is an
-    emphasis delimiter and ends that text, so ``a_b@c.org`` linked only ``b@c.org`` (GFM spec
-    example 632). The letters before the link, up to the first character that cannot be in a
-    local part, move into it.
-    """
-    for block in state.tokens:
-        children = block.children or []
-        for index in range(1, len(children) - 1):
-            link, before = children[index], children[index - 1]
-            href = str(link.attrGet("href") or "")
-            if (link.type != "link_open" or link.info != "auto" or before.type != "text"
-                    or not href.startswith("mailto:") or children[index + 1].type != "text"):
-                continue
-            text = children[index + 1]
-            if not href.endswith(text.content):  # "mailto:x@y.org" written out: not bare
-                continue
-            match = _LOCAL_PART.search(before.content)
-            if match and match[0].strip("._+-") and "@" not in match[0]:
-                before.content = before.content[:match.start()]
-                text.content = match[0] + text.content
-                link.attrSet("href", f"mailto:{text.content}")
-
-
 def _watch_footnote_definitions(md: MarkdownIt) -> None:
     """Record every footnote definition (label, 0-based line) in ``env["footnote_defs"]``.
 
@@ -564,36 +535,6 @@ def resolve_local(src: str, folder: Path, base: Path) -> Path | None:
     root = Path(os.path.realpath(folder))
     if root not in candidate.parents or not candidate.is_file():
         return None
-    if not _same_case(candidate, root):  # found only because the disk ignores case
+    if not same_case(candidate, root):  # found only because the disk ignores case
         return None
     return candidate
-
-
-def _same_case(path: Path, root: Path) -> bool:
-    """Every part of ``path`` below ``root`` is spelt as on disk (macOS and Windows disks
-    find ``logo.PNG`` for ``logo.png``; the build server's does not)."""
-    for part in (path, *path.parents):
-        if part == root:
-            return True
-        try:
-            if part.name not in os.listdir(part.parent):
-                return False
-        except OSError:
-            return False
-    return True
-
-
-def case_variant(src: str, base: Path) -> str | None:
-    """The file's real name where ``src`` names an existing file in another case
-    (``logo.PNG`` for ``logo.png``), as ``src`` would be written with it."""
-    parts = urlsplit(src)
-    target = base / unquote(parts.path)
-    try:
-        names = os.listdir(target.parent)
-    except OSError:
-        return None
-    found = [name for name in names if name.casefold() == target.name.casefold()]
-    if not found or target.name in found:
-        return None
-    written = unquote(parts.path)
-    return written[: len(written) - len(target.name)] + found[0]
