@@ -239,3 +239,13 @@ def test_task_boxes_and_repeated_note_calls_in_the_pdf(tmp_path: Path) -> None:
     page.extract_text(visitor_text=visit)
     assert [call[0] for call in calls] == ["1", "1", "2"]
     assert len({call[1:] for call in calls}) == 1  # the same font and size, every call
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+def test_cells_beyond_the_header_are_reported(tmp_path: Path) -> None:
+    article = make_article("| a | b | c |\n| --- | --- | ---\n| x\n| a | b\n"
+                           "| 1 | 2 | 3 | 4 | 5 |\n\n| p | q |\n|---|---|\n| `x \\| y` | z |\n",
+                           tmp_path)
+    assert [(d.code, d.pos.line, d.message.split(":")[0]) for d in check_body(article)] == [
+        ("Z320", 8, "this table row has 5 cells but the header has 3")]

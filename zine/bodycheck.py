@@ -41,6 +41,8 @@ def check_body(article: Article) -> list[Diagnostic]:
     diags += check_schemes(article)
     diags += check_link_schemes(article)
     diags += check_notes(article)
+    diags += [make(codes.ROW_TOO_LONG, pos, cells=cells, columns=columns)
+              for pos, cells, columns in body.long_rows]
     for image in body.images:
         diags += check_image(article, image)
     diags += [make(codes.IMAGE_SPACE, pos, src=src, encoded=quote(src, safe="/"))

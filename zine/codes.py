@@ -125,6 +125,9 @@ LINK_SCHEME = register("Z318", W, "link to {href!r} is printed as text only: {re
 NOTE_UNDEFINED = register("Z319", W, "footnote reference [^{label}] has no definition, so it is "
                           "printed as written: add a line '[^{label}]: The note.' after the "
                           "paragraph instead{hint}")
+ROW_TOO_LONG = register("Z320", W, "this table row has {cells} cells but the header has "
+                        "{columns}: the cells after column {columns} are left out; add header "
+                        "cells or move the text into the row's last cell instead")
 
 # -- Z4xx: images and other resources -----------------------------------------------------
 REMOTE_IMAGE = register("Z401", E, "remote image {src}: expected a file in the article's folder "

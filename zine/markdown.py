@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -147,6 +148,7 @@ def make_parser(language: str) -> MarkdownIt:
     return md
 
 
+_ROW_START = re.compile(r"^[ \t>]*")  # blockquote markers and indentation before a table row
 _NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 # ``![alt](Team Photo.JPG "caption")`` left as text: CommonMark ends a destination at a blank
 _SPACED_IMAGE = re.compile(r'!\[[^\]\n]*\]\(\s*([^()<>"\n]*?[^\s()<>"][ \t]+[^()<>"\n]*?)'
@@ -332,6 +334,7 @@ class _Walker:
         self.undefined_notes: list[tuple[Position, str]] = []
         self.spaced_images: list[tuple[Position, str]] = []
         self.spaced_blocks: set[int] = set()
+        self.long_rows: list[tuple[Position, int, int]] = []
         self.taken: set[Position] = set()  # places locate_text has given out
 
     def locate(self, block: Token | None, needles: tuple[str, ...], opener: str) -> Position:
@@ -392,6 +395,28 @@ class _Walker:
                     return pos
                 col = self.lines[number].find(text, col + 1)
         return None
+
+    def table(self, tokens: list[Token], index: int) -> None:
+        """Rows with more cells than the header: GFM (and so markdown-it) leaves the extra
+        cells out, which ``long_rows`` records as (where, cells, columns)."""
+        columns, body = 0, False
+        for token in tokens[index + 1:]:
+            if token.type == "table_close":
+                return
+            if token.type == "th_open":
+                columns += 1
+            elif token.type == "tbody_open":
+                body = True
+            elif body and token.type == "tr_open" and token.map:
+                line = _ROW_START.sub("", self.lines[token.map[0]]).strip()
+                cells = escapedSplit(line)  # as markdown-it's table rule splits a row
+                if cells and cells[0] == "":
+                    cells.pop(0)
+                if cells and cells[-1] == "":
+                    cells.pop()
+                if len(cells) > columns:
+                    self.long_rows.append((Position(self.path, self.first_line + token.map[0],
+                                                    1), len(cells), columns))
 
     def heading(self, tokens: list[Token], index: int) -> None:
         token = tokens[index]
@@ -469,6 +494,8 @@ def parse_body(text: str, *, language: str, path: Path, first_line: int, folder:
             walker.heading(tokens, index)
         elif token.type == "inline":
             walker.inline(token, block)
+        elif token.type == "table_open":
+            walker.table(tokens, index)
     footnotes = len(env.get("footnotes", {}).get("list", {}))
     deep = sorted(set(env.get("too_deep", [])))
     return Body(
@@ -483,6 +510,7 @@ def parse_body(text: str, *, language: str, path: Path, first_line: int, folder:
                                     tuple(label for _, label in walker.undefined_notes)),
         undefined_notes=tuple(walker.undefined_notes),
         spaced_images=tuple(walker.spaced_images),
+        long_rows=tuple(walker.long_rows),
         note_labels=tuple(dict.fromkeys(label for label, _ in env.get("footnote_defs", []))),
         footnotes=footnotes,
         words=body_words(tokens),
