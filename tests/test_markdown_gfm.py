@@ -249,3 +249,14 @@ def test_cells_beyond_the_header_are_reported(tmp_path: Path) -> None:
                            tmp_path)
     assert [(d.code, d.pos.line, d.message.split(":")[0]) for d in check_body(article)] == [
         ("Z320", 8, "this table row has 5 cells but the header has 3")]
+
+
+def test_each_citation_of_a_note_has_its_own_numbered_backlink(tmp_path: Path) -> None:
+    _, html = render_one(tmp_path, "One.[^a] Two.[^a] Three.[^a]\n\n[^a]: Note A.\n")
+    root = parse_fragment(html)
+    backs = xpath(root, "//h:a[@role='doc-backlink']")
+    assert ["".join(b.itertext()) for b in backs] == ["↩", "↩2", "↩3"]
+    assert [b.get("aria-label") for b in backs] == [
+        "Back to reference 1", "Back to reference 1 (2)", "Back to reference 1 (3)"]
+    calls = xpath(root, "//h:a[@role='doc-noteref']")
+    assert [c.get("id") for c in calls] == [b.get("href")[1:] for b in backs]

@@ -258,10 +258,14 @@ class FragmentRenderer(RendererHTML):
 
     def footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                         env: Any) -> str:
-        number, _, ref = self._note_ids(tokens[idx].meta)
-        label = escapeHtml(self.words["footnote_back"].format(number=number))
+        meta = tokens[idx].meta
+        number, _, ref = self._note_ids(meta)
+        sub = int(meta.get("subId", 0) or 0)  # a note cited again: ↩², ↩³, as GitHub does
+        shown = f"{number} ({sub + 1})" if sub else str(number)
+        label = escapeHtml(self.words["footnote_back"].format(number=shown))
+        count = f'<sup class="footnote-back-count">{sub + 1}</sup>' if sub else ""
         return (f' <a href="#{ref}" class="footnote-back" role="doc-backlink" '
-                f'aria-label="{label}">↩</a>')
+                f'aria-label="{label}">↩{count}</a>')
 
     # -- raw HTML never passes (the parser has html: False; this is a second fence) -------
 
