@@ -162,7 +162,8 @@ def _declarations(block: str) -> set[str]:
 
 def test_an_image_path_with_a_blank_is_reported_and_both_fixes_render(tmp_path: Path) -> None:
     write_png(tmp_path / "Team Photo.png")
-    source = ('![Team](Team Photo.png "Spring")\n\n`![code](a b.png)` is code.\n\n'
+    source = ('![Team](Team Photo.png "Spring") and ![ok](Team%20Photo.png  "Two blanks")\n\n'
+              '`![code](a b.png)` is code.\n\n'
               '![Team](<Team Photo.png> "Spring")\n\n![Team](Team%20Photo.png)\n')
     article = make_article(source, tmp_path)
     assert [d.format(cwd=tmp_path) for d in check_body(article)] == [
@@ -172,7 +173,7 @@ def test_an_image_path_with_a_blank_is_reported_and_both_fixes_render(tmp_path: 
     assert diags == []
     root = parse_fragment(rendered.fragments[article.slug].html)
     sources = xpath(root, "//h:img/@src")
-    assert len(sources) == 2 and len(set(sources)) == 1
+    assert len(sources) == 3 and len(set(sources)) == 1
     assert sources[0] in rendered.media
 
 

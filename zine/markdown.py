@@ -151,7 +151,7 @@ def make_parser(language: str) -> MarkdownIt:
 _ROW_START = re.compile(r"^[ \t>]*")  # blockquote markers and indentation before a table row
 _NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 # ``![alt](Team Photo.JPG "caption")`` left as text: CommonMark ends a destination at a blank
-_SPACED_IMAGE = re.compile(r'!\[[^\]\n]*\]\(\s*([^()<>"\n]*?[^\s()<>"][ \t]+[^()<>"\n]*?)'
+_SPACED_IMAGE = re.compile(r'!\[[^\]\n]*\]\(\s*([^\s()<>"]+(?:[ \t]+[^\s()<>"]+)+)'
                            r'(?:\s+"[^"\n]*")?\s*\)')
 _CODE_SPAN = re.compile(r"(`+)[^`\n]+?\1")
 def _watch_footnote_definitions(md: MarkdownIt) -> None:
