@@ -2,8 +2,11 @@
 
 Called by the loader only. The token stream is later turned into an HTML fragment by
 ``zine.render``; checks read the extracted facts (images, links, headings, raw HTML). The
-parser is CommonMark with raw HTML *off* (it is escaped), plus tables, strikethrough, footnotes,
-smart punctuation with the quote marks of the article's language, and heading ids.
+parser is CommonMark with raw HTML *off* (it is escaped), plus GFM's tables, strikethrough,
+autolinks and task lists, footnotes, smart punctuation with the quote marks of the article's
+language, and heading ids. What GFM would print differently from what the author meant
+(undefined footnote references, image paths with blanks, table cells beyond the header) is
+recorded for the checks.
 """
 
 from __future__ import annotations
@@ -154,6 +157,8 @@ _NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 _SPACED_IMAGE = re.compile(r'!\[[^\]\n]*\]\(\s*([^\s()<>"]+(?:[ \t]+[^\s()<>"]+)+)'
                            r'(?:\s+"[^"\n]*")?\s*\)')
 _CODE_SPAN = re.compile(r"(`+)[^`\n]+?\1")
+
+
 def _watch_footnote_definitions(md: MarkdownIt) -> None:
     """Record every footnote definition (label, 0-based line) in ``env["footnote_defs"]``.
 
