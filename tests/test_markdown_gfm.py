@@ -57,6 +57,15 @@ def test_an_underscore_in_an_email_address_stays_in_the_link(tmp_path: Path) -> 
     assert links(html) == [("mailto:tech_coop@zine.example", "tech_coop@zine.example")]
 
 
+def test_addresses_in_quotes_or_brackets_are_linked_as_on_github(tmp_path: Path) -> None:
+    _, html = render_one(tmp_path, 'See "https://coop.example/a", [https://coop.example/b] '
+                                   "or 'editors@zine.example'. `\"https://code.example\"`\n")
+    assert links(html) == [("https://coop.example/a", "https://coop.example/a"),
+                           ("https://coop.example/b", "https://coop.example/b"),
+                           ("mailto:editors@zine.example", "editors@zine.example")]
+    assert "“" in html and "”" in html  # the quotes around a link are still typeset
+
+
 @pytest.mark.parametrize("source", ["README.md and notes.txt", "javascript:alert(1)",
                                     "`www.example.org`", "data:text/html,hi there"])
 def test_file_names_code_and_unsafe_schemes_are_not_autolinked(tmp_path: Path,
