@@ -453,12 +453,11 @@ class _Walker:
                     self.spaced_image(block)
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
-                pos = self.link_position(token, block, child.meta.get("offset"))
-                if pos is None and child.info == "auto" and number + 1 < len(children):
-                    pos = self.locate_text(block, children[number + 1].content)  # www.x.org
-                pos = pos or self.locate(
-                    block, (f"]({href}", f"]({unquote(href)}", f"<{href}>"), "[")
-                self.links.append(LinkRef(href, pos))
+                found = self.link_position(token, block, child.meta.get("offset"))
+                if found is None and child.info == "auto" and number + 1 < len(children):
+                    found = self.locate_text(block, children[number + 1].content)  # www.x.org
+                self.links.append(LinkRef(href, found or self.locate(
+                    block, (f"]({href}", f"]({unquote(href)}", f"<{href}>"), "[")))
 
     def link_position(self, inline: Token, block: Token | None,
                       offset: int | None) -> Position | None:
