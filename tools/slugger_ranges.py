@@ -1,12 +1,17 @@
 """Turn github-slugger's generated ``regex.js`` into ``zine/data/github-slugger-strip.txt``.
 
-github-slugger (https://github.com/Flet/github-slugger, ISC licence) strips every character its
+github-slugger (the npm package, ISC licence; ``make test-deps`` installs it in
+``tools/checkers/node_modules``) strips every character its
 ``regex.js`` matches: Unicode 13 general categories No, P* (but ``-``), S*, Cc, Co, Cf, Cn and
 Z* (but the space), less the Alphabetic characters. The JavaScript regex has no ``u`` flag, so
 characters outside the BMP are written as surrogate pairs; this script decodes them into code
 point ranges, one ``XXXX-YYYY`` per line. Run it when github-slugger changes its regex:
 
-    python tools/slugger_ranges.py path/to/regex.js > zine/data/github-slugger-strip.txt
+    python tools/slugger_ranges.py tools/checkers/node_modules/github-slugger/regex.js \
+        > zine/data/github-slugger-strip.txt
+
+``tests/test_heading_ids.py`` checks that the file is what this script makes of the installed
+package, and that the ids equal the ones github-slugger itself makes.
 """
 
 from __future__ import annotations
