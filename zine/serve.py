@@ -5,6 +5,14 @@ else) on 127.0.0.1 by default, watches the content (``issues/``, ``zine.yaml``, 
 ``styles/``) and rebuilds when a file changes. Pages it serves get a small banner with the
 current diagnostics and a script that reloads the page after a rebuild; both exist only in the
 preview, never in a built edition. Reads content only through ``zine.build``.
+
+The preview shows unpublished drafts, so it answers only requests whose ``Host`` header names
+the address it listens on (``allowed_hosts``: 127.0.0.1, localhost and [::1] with the port
+when it listens on loopback, the ``--host`` given with ``--public``); every other request gets
+403. Without that check a web page the contributor visits could point its own name at
+127.0.0.1 (DNS rebinding) and read the preview from the browser (the reason for Vite's
+``server.allowedHosts`` and webpack-dev-server's host check). Prints its address and each
+rebuild's problems on the terminal: it is a command of its own, like ``zine.cli``.
 """
 
 from __future__ import annotations
@@ -111,10 +119,49 @@ def watch(preview: Preview, stop: threading.Event) -> None:
             preview.rebuild()
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+REFUSED = b"zine serve: this preview answers only at the address it listens on\n"
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """The ``Host`` header values the preview bound to ``host``:``port`` answers, lowercase:
+    ``host`` itself, and the loopback names when it listens on loopback (or on every address).
+    Browsers leave the port out of ``Host`` only for port 80."""
+    names = {f"[{host}]" if ":" in host else host}
+    if is_loopback(host) or host in ("", "0.0.0.0", "::"):
+        names.update(LOOPBACK_NAMES)
+    hosts = {f"{name}:{port}" for name in names}
+    if port == 80:
+        hosts |= names
+    return frozenset(name.lower() for name in hosts)
+
+
 class PreviewHandler(SimpleHTTPRequestHandler):
     preview: Preview
+    allowed: frozenset[str] = frozenset()  # set by ``serve`` once the port is known
+
+    def _host_allowed(self) -> bool:
+        given = self.headers.get_all("Host") or []
+        return len(given) == 1 and given[0].strip().lower() in self.allowed
+
+    def _refuse(self) -> None:
+        self.send_response(403)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(REFUSED)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(REFUSED)
+
+    def do_HEAD(self) -> None:
+        if not self._host_allowed():
+            self._refuse()
+            return
+        super().do_HEAD()
 
     def do_GET(self) -> None:
+        if not self._host_allowed():
+            self._refuse()
+            return
         path = self.path.split("?")[0]
         if any(part.startswith(".") for part in path.split("/")):
             self.send_error(404)  # the build cache (.cache/) and temporary files stay private
@@ -179,12 +226,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
     out_dir = Path(tempfile.mkdtemp(prefix="zine-serve-"))
     preview = Preview(root_dir, out_dir)
     preview.rebuild()
-    handler = partial(type("Handler", (PreviewHandler,), {"preview": preview}),
-                      directory=str(out_dir))
+    handler: type[PreviewHandler] = type("Handler", (PreviewHandler,), {"preview": preview})
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = ThreadingHTTPServer((host, port), partial(handler, directory=str(out_dir)))
     except OSError as error:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    handler.allowed = allowed_hosts(host, int(server.server_address[1]))
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()
