@@ -37,8 +37,9 @@ def built(rendered: RenderedIssue, tmp_path_factory: pytest.TempPathFactory) -> 
     """The issue PDF and, in the same run, its booklet."""
     require_tool("pdftotext")
     out = tmp_path_factory.mktemp("booklet")
-    pdf.render(rendered, out)
-    assert booklet.render(rendered, out) == [out / ISSUE / f"{ISSUE}-booklet.pdf"]
+    made = pdf.render(rendered, out)
+    assert booklet.render(rendered, out, made={"pdf": made}) == [
+        out / ISSUE / f"{ISSUE}-booklet.pdf"]
     return out
 
 
@@ -108,18 +109,21 @@ def test_booklet_alone_lays_out_the_issue_without_writing_its_pdf_and_is_determi
     assert written[0].read_bytes() == (built / ISSUE / f"{ISSUE}-booklet.pdf").read_bytes()
 
 
-def test_booklet_reuses_the_issue_pdf_made_in_the_same_run(
+def test_booklet_imposes_the_issue_pdf_the_build_hands_it(
         rendered: RenderedIssue, built: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build passes the PDF edition's paths (``made``): imposed without a second layout."""
     fresh = make_rendered_issue()
-    pdf.render(fresh, tmp_path)
+    made = pdf.render(fresh, tmp_path)
 
     def no_second_layout(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("the issue was laid out twice")
 
     monkeypatch.setattr(pdf, "make_issue_pdf", no_second_layout)
-    path = booklet.render(fresh, tmp_path)[0]
+    path = booklet.render(fresh, tmp_path, made={"pdf": made})[0]
     assert path.read_bytes() == (built / ISSUE / f"{ISSUE}-booklet.pdf").read_bytes()
+    with pytest.raises(AssertionError, match="laid out twice"):  # no PDF handed: laid out
+        booklet.render(fresh, tmp_path / "alone")
 
 
 def test_crop_marks_are_drawn_only_when_asked(built: Path) -> None:

@@ -10,8 +10,11 @@ Speed: a build whose inputs and outputs did not change since the last successful
 skipped whole (``zine.cache``); otherwise EPUB and PDF run in forked worker processes
 (``zine.workers``, the slowest first; the PDF edition forks its own workers for its parts and
 keeps them in the cache too), the booklet after the PDF in the same worker (it imposes the PDF
-just made), and HTML follows once the editions it links to are written. The editions' options
-travel with the work (``Editions``), never through module state.
+just made: it is given the PDF's paths), and HTML follows once the editions it links to are
+written. Which editions exist, what each needs first and which options it takes is read from
+the registry (``zine.editions.EDITIONS``). What a build is asked to do travels as one
+``BuildContext``, the editions' options with the work (``Editions``), never through module
+state.
 """
 
 from __future__ import annotations
@@ -29,17 +32,18 @@ from zine.errors import ContentError, UsageError
 from zine.model import Issue, Position, Zine
 
 if TYPE_CHECKING:
-    from zine.render import MediaCache, RenderedIssue
+    from zine.cache import MediaStore
+    from zine.render import RenderedIssue
 
 log = logging.getLogger(__name__)
 
-# EPUB and PDF come before HTML: the issue page links them with their file sizes.
-EDITION_ORDER = ("epub", "pdf", "booklet", "html")
-LAST = ("html",)  # editions that need the others written first
-SLOWEST_FIRST = ("pdf", "booklet", "epub")  # the order parallel work is handed out
 MAX_WORKERS = 4
 
 Progress = Callable[[str, str], None]
+
+
+def _silent(stage: str, detail: str) -> None:
+    pass
 
 
 @dataclass
@@ -48,6 +52,22 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     built: list[str] = field(default_factory=list)  # issue ids whose editions were all written
     failed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What one build is asked to do and with what: passed down instead of loose parameters."""
+
+    root_dir: Path
+    issue_ids: tuple[str, ...]
+    editions: Editions
+    strict_mode: bool = False
+    report: Progress = _silent
+    media_cache: MediaStore | None = None  # processed images kept under <out>/.cache/
+
+    @property
+    def out_dir(self) -> Path:
+        return self.editions.out_dir
 
 
 def select_issues(zine: Zine, wanted: Sequence[str]) -> list[Issue]:
@@ -95,11 +115,10 @@ def build_project(
     ``edition_options`` are keyword arguments for one edition's renderer, e.g.
     ``{"booklet": {"crop_marks": True}}``.
     """
-    options_by_edition = {name: dict(values) for name, values in (edition_options or {}).items()}
-    report = progress or (lambda stage, detail: None)
     from zine.project import find_root
     from zine.writer import remove_stale_temporaries
 
+    options_by_edition = _edition_options(formats, edition_options or {})
     root_dir = find_root([], root)
     for path in remove_stale_temporaries(out_dir):  # left by a build killed before it ended
         log.info("removed %s, left by a build that was killed", path)
@@ -115,11 +134,20 @@ def build_project(
             log.debug("nothing changed since the last build: skipped")
             return BuildResult(diagnostics=record.diagnostics, outputs=record.outputs,
                                built=record.built)
-    if use_cache:  # laid-out PDF parts are kept under <out>/.cache/ as well
-        for name in ("pdf", "booklet"):
-            options_by_edition[name] = {**options_by_edition.get(name, {}), "use_cache": True}
-    editions = Editions(tuple(formats), out_dir, options_by_edition)
-    result = _build(root_dir, issue_ids, editions, strict_mode, report, use_cache)
+    media_cache = None
+    if use_cache:  # laid-out PDF parts and processed images are kept under <out>/.cache/
+        from zine.cache import MediaStore
+        from zine.editions import BY_NAME
+
+        media_cache = MediaStore(out_dir)
+        for name in formats:
+            if BY_NAME[name].cached:
+                options_by_edition[name] = {**options_by_edition.get(name, {}),
+                                            "use_cache": True}
+    context = BuildContext(root_dir, tuple(issue_ids),
+                           Editions(tuple(formats), out_dir, options_by_edition), strict_mode,
+                           progress or _silent, media_cache)
+    result = _build(context)
     if key is not None and not result.failed:
         from zine.cache import Record, save_record
 
@@ -128,38 +156,52 @@ def build_project(
     return result
 
 
-def _build(root_dir: Path, issue_ids: Sequence[str], editions: Editions, strict_mode: bool,
-           report: Progress, use_cache: bool) -> BuildResult:
+def _edition_options(formats: Sequence[str], given: Mapping[str, Mapping[str, object]]
+                     ) -> dict[str, dict[str, object]]:
+    """``given`` checked against the registry: known editions and the options they take."""
+    from zine.editions import BY_NAME
+
+    for name in formats:
+        if name not in BY_NAME:
+            raise UsageError(f"unknown edition {name!r}; editions: {', '.join(BY_NAME)}")
+    for name, values in given.items():
+        unknown = [key for key in values if name not in BY_NAME
+                   or key not in {option.name for option in BY_NAME[name].options}]
+        if unknown:
+            raise UsageError(f"the {name} edition takes no option {', '.join(unknown)}")
+    return {name: dict(values) for name, values in given.items()}
+
+
+def _build(context: BuildContext) -> BuildResult:
     """Load, check, render every issue asked for, then write their editions."""
-    from zine.cache import MediaStore
     from zine.checks import check_zine
     from zine.loader import load_project
 
-    formats, out_dir = editions.formats, editions.out_dir
-    zine, diags = load_project(root_dir)
-    media_cache = MediaStore(out_dir) if use_cache else None
+    formats, out_dir, media_cache = context.editions.formats, context.out_dir, \
+        context.media_cache
+    zine, diags = load_project(context.root_dir)
     # an image whose processed copy is in the cache was decoded whole by this same code
     diags = diags + check_zine(zine, media_cache.has if media_cache is not None else None)
     result = BuildResult(diagnostics=list(diags))
-    issues = select_issues(zine, issue_ids)
+    issues = select_issues(zine, context.issue_ids)
     issue_dirs = [os.path.abspath(i.path) + os.sep for i in zine.issues]
     global_diags = [d for d in diags
                     if not any(os.path.abspath(d.pos.path).startswith(p) for p in issue_dirs)]
-    if _blocking(global_diags, strict_mode):
+    if _blocking(global_diags, context.strict_mode):
         result.failed = [issue.id for issue in issues]
         return result
     _available(formats)
     ready: list[RenderedIssue] = []
     for issue in issues:
-        report("issue", issue.id)
-        rendered = prepare_issue(zine, issue, strict_mode, diags, result, report, media_cache)
+        context.report("issue", issue.id)
+        rendered = prepare_issue(context, zine, issue, diags, result)
         if rendered is not None:
             ready.append(rendered)
-    rendered_issues = write_editions(ready, editions, result, report)
+    rendered_issues = write_editions(ready, context.editions, result, context.report)
     if "html" in formats and rendered_issues:
         from zine.editions.html import render_site
 
-        report("site", "")
+        context.report("site", "")
         result.outputs += render_site(zine, rendered_issues, out_dir)
     if media_cache is not None and not result.failed:
         media_cache.prune()
@@ -170,16 +212,17 @@ def _available(formats: Sequence[str]) -> None:
     from zine.editions import registry
 
     renderers = registry()
-    for name in EDITION_ORDER:
-        if name in formats and name not in renderers:
+    for name in formats:
+        if name not in renderers:
             raise UsageError(f"the {name} edition is not available yet")
 
 
-def prepare_issue(zine: Zine, issue: Issue, strict_mode: bool, diags: Sequence[Diagnostic],
-                  result: BuildResult, report: Progress,
-                  media_cache: MediaCache | None = None) -> RenderedIssue | None:
+def prepare_issue(context: BuildContext, zine: Zine, issue: Issue, diags: Sequence[Diagnostic],
+                  result: BuildResult) -> RenderedIssue | None:
     """Check and render one issue; None (and the issue in ``result.failed``) if it cannot be."""
     from zine.render import render_issue
+
+    strict_mode = context.strict_mode
 
     own = [d for d in diags if _belongs_to(d, issue)]
     if _blocking(own, strict_mode):
@@ -189,8 +232,8 @@ def prepare_issue(zine: Zine, issue: Issue, strict_mode: bool, diags: Sequence[D
         result.diagnostics.append(make("Z505", issue.where.pos, issue=issue.id))
         result.failed.append(issue.id)
         return None
-    report("render", issue.id)
-    rendered, render_diags = render_issue(zine, issue, media_cache)
+    context.report("render", issue.id)
+    rendered, render_diags = render_issue(zine, issue, context.media_cache)
     result.diagnostics += render_diags
     if _blocking(render_diags, strict_mode):
         result.failed.append(issue.id)
@@ -212,14 +255,22 @@ class Editions:
     options: Mapping[str, Mapping[str, object]]  # edition -> renderer keyword arguments
 
 
-def run_edition(rendered: RenderedIssue, name: str, editions: Editions) -> Outcome:
-    """Write one edition; a content problem comes back as diagnostics, never raised."""
-    from zine.editions import registry
+def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
+                made: Mapping[str, Sequence[Path]] | None = None) -> Outcome:
+    """Write one edition; a content problem comes back as diagnostics, never raised.
+    ``made``: what the editions written before it in this process wrote, by edition; an
+    edition that ``needs`` one of them is given those paths (the booklet the PDF's)."""
+    from zine.editions import BY_NAME, registry
     from zine.workers import WorkerDied
 
+    options = dict(editions.options.get(name, {}))
+    needed = {need: list(made[need]) for need in BY_NAME[name].needs
+              if made is not None and need in made}
+    if needed:
+        options["made"] = needed
     try:
         renderer = registry()[name]
-        return renderer(rendered, editions.out_dir, **editions.options.get(name, {})), [], True
+        return renderer(rendered, editions.out_dir, **options), [], True
     except ContentError as error:
         diags = list(getattr(error, "diagnostics", []))
         if not diags:
@@ -238,21 +289,38 @@ def _died(rendered: RenderedIssue, name: str) -> Diagnostic:
 def _editions_in_turn(rendered: RenderedIssue, names: tuple[str, ...],
                       editions: Editions) -> list[Outcome]:
     """Editions of one issue in order, in one worker; stop at the first that fails."""
-    outcomes = []
+    outcomes: list[Outcome] = []
+    made: dict[str, list[Path]] = {}
     for name in names:
-        outcomes.append(run_edition(rendered, name, editions))
+        outcomes.append(run_edition(rendered, name, editions, made))
+        made[name] = outcomes[-1][0]
         if not outcomes[-1][2]:
             break
     return outcomes
 
 
 def _task_groups(formats: Sequence[str]) -> list[tuple[str, ...]]:
-    """Editions handed to workers, slowest first; the booklet goes with the PDF it imposes."""
-    early = [name for name in SLOWEST_FIRST if name in formats]
-    if "pdf" in early and "booklet" in early:
-        early.remove("booklet")
-        return [("pdf", "booklet") if name == "pdf" else (name,) for name in early]
-    return [(name,) for name in early]
+    """Editions handed to workers, slowest first (``Edition.cost``); an edition goes in the
+    same worker after the one it ``needs`` (the booklet after the PDF it imposes)."""
+    from zine.editions import EDITIONS
+
+    early = sorted((e for e in EDITIONS if e.name in formats and not e.last),
+                   key=lambda e: -e.cost)
+    groups: list[list[str]] = []
+    for edition in early:
+        home = next((group for group in groups for need in edition.needs if need in group),
+                    None)
+        if home is not None:
+            home.append(edition.name)
+        else:
+            groups.append([edition.name])
+    return [tuple(group) for group in groups]
+
+
+def _edition_order(name: str) -> int:
+    from zine.editions import NAMES
+
+    return NAMES.index(name)
 
 
 def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: BuildResult,
@@ -291,7 +359,7 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
                 rendered = ready[next_issue]
                 pairs = [pair for names in groups
                          for pair in zip(names, finished[next_issue, names], strict=False)]
-                pairs.sort(key=lambda pair: EDITION_ORDER.index(pair[0]))
+                pairs.sort(key=lambda pair: _edition_order(pair[0]))
                 if _finish_issue(rendered, pairs, editions, result, report):
                     done.append(rendered)
                 next_issue += 1
@@ -300,12 +368,17 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
 
 def _serial_issue(rendered: RenderedIssue, editions: Editions, result: BuildResult,
                   report: Progress) -> bool:
-    """One issue's editions in this process, in EDITION_ORDER, stopping at the first failure."""
+    """One issue's editions in this process, in the registry's order, stopping at the first
+    failure."""
+    from zine.editions import EDITIONS
+
     outcomes: list[tuple[str, Outcome]] = []
-    for name in EDITION_ORDER:
-        if name in editions.formats and name not in LAST:
-            report("edition", f"{rendered.issue.id} {name}")
-            outcomes.append((name, run_edition(rendered, name, editions)))
+    made: dict[str, list[Path]] = {}
+    for edition in EDITIONS:
+        if edition.name in editions.formats and not edition.last:
+            report("edition", f"{rendered.issue.id} {edition.name}")
+            outcomes.append((edition.name, run_edition(rendered, edition.name, editions, made)))
+            made[edition.name] = outcomes[-1][1][0]
             if not outcomes[-1][1][2]:
                 break
     return _finish_issue(rendered, outcomes, editions, result, report)
@@ -321,7 +394,9 @@ def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome
     if not all(ok for _name, (_w, _d, ok) in outcomes):
         result.failed.append(issue_id)
         return False
-    for name in LAST:
+    from zine.editions import EDITIONS
+
+    for name in (e.name for e in EDITIONS if e.last):
         if name in editions.formats:
             report("edition", f"{issue_id} {name}")
             written, diags, ok = run_edition(rendered, name, editions)

@@ -22,11 +22,11 @@ from typing import TextIO, TypeAlias
 
 from zine import __version__
 from zine.diagnostics import Diagnostic, display_path, has_errors, sort_diagnostics, strict
+from zine.editions import DEFAULT_NAMES as DEFAULT_FORMATS
+from zine.editions import EDITIONS
+from zine.editions import NAMES as FORMATS
 from zine.errors import UsageError, ZineError
 from zine.progress import ProgressLogHandler, ProgressReport
-
-FORMATS = ("epub", "pdf", "html", "booklet")
-DEFAULT_FORMATS = ("epub", "pdf", "html")
 
 log = logging.getLogger("zine")
 
@@ -91,8 +91,9 @@ def _add_build(sub: Subparsers) -> None:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--no-cache", action="store_true",
                        help="rebuild everything: do not use or update DIR/.cache")
-    build.add_argument("--crop-marks", action="store_true",
-                       help="booklet: draw crop marks around each A5 page")
+    for edition in EDITIONS:
+        for option in edition.options:
+            build.add_argument(option.flag, action="store_true", help=option.help)
     loudness = build.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", "-q", action="store_true",
                           help="only report problems: no progress, no list of files written")
@@ -220,8 +221,7 @@ def run_build(args: argparse.Namespace) -> int:
                 result = build_project(args.issues, formats=formats, out_dir=args.out,
                                        root=args.root, strict_mode=args.strict,
                                        progress=report, use_cache=not args.no_cache,
-                                       edition_options={"booklet":
-                                                        {"crop_marks": args.crop_marks}})
+                                       edition_options=_edition_options(args))
             finally:
                 report.finish()
     except (KeyboardInterrupt, Interrupted) as stop:
@@ -241,6 +241,12 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"zine: {issue_id}: not built; its previous editions are left in place",
               file=sys.stderr)
     return 1 if has_errors(result.diagnostics) or result.failed else 0
+
+
+def _edition_options(args: argparse.Namespace) -> dict[str, dict[str, object]]:
+    return {edition.name: {option.name: getattr(args, option.name)
+                           for option in edition.options}
+            for edition in EDITIONS if edition.options}
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -1,30 +1,70 @@
-"""Editions stage: one renderer per edition over the same ``RenderedIssue``.
+"""Editions stage: one renderer per edition over the same ``RenderedIssue``, and the registry.
 
-Each edition module exposes ``render(rendered: RenderedIssue, out_dir: Path) -> list[Path]``,
-writing only through ``zine.writer`` into ``out_dir/<issue-id>/`` and loading resources only
-through ``zine.fetcher``. ``EDITIONS`` is the registry the CLI chooses from (``--format``).
+Each edition module exposes ``render(rendered: RenderedIssue, out_dir: Path, **options) ->
+list[Path]``, writing only through ``zine.writer`` into ``out_dir/<issue-id>/`` and loading
+resources only through ``zine.fetcher``. ``EDITIONS`` is the one list of editions: the CLI's
+``--format`` choices and help, the build's order and the README's list are read from it.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-# render(rendered, out_dir, **options) -> written paths; options only where an edition has
-# some (the booklet's crop_marks, from ``build_project(edition_options=...)``; ``use_cache``
-# for the PDF and the booklet, set by ``build_project`` when the build cache is on).
+# render(rendered, out_dir, **options) -> written paths; the options an edition takes are in
+# its record (``Edition.options``); ``use_cache`` is given by the build to editions whose
+# record says ``cached``, ``made`` (what the editions it ``needs`` wrote) to those that need.
 Renderer = Callable[..., list[Path]]
 
 
-MODULES = {"epub": "zine.editions.epub", "pdf": "zine.editions.pdf",
-           "booklet": "zine.editions.booklet", "html": "zine.editions.html"}
+@dataclass(frozen=True)
+class Option:
+    """A yes/no option of one edition: ``--<name with dashes>`` on the command line, passed
+    to the edition's renderer as the keyword argument ``name``."""
+
+    name: str
+    help: str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition: its name, where it is made, what it needs first and what it takes."""
+
+    name: str
+    module: str
+    summary: str  # what a reader gets, for ``--help`` and the README
+    default: bool = True  # built when ``--format`` is not given
+    needs: tuple[str, ...] = ()  # editions made in the same worker first, whose files it uses
+    last: bool = False  # made once the other editions of the issue are written (links them)
+    cached: bool = False  # keeps work in the build cache (``use_cache``)
+    options: tuple[Option, ...] = ()  # what its renderer takes besides the above
+    cost: int = 0  # how slow it is, for handing out parallel work: slowest first
+
+
+EDITIONS: tuple[Edition, ...] = (
+    Edition("epub", "zine.editions.epub", "EPUB 3 for e-readers", cost=1),
+    Edition("pdf", "zine.editions.pdf", "A5 print PDF and one offprint per article",
+            cached=True, cost=3),
+    Edition("html", "zine.editions.html", "the website", last=True),
+    Edition("booklet", "zine.editions.booklet", "A4 sheets imposed for saddle stitching",
+            default=False, needs=("pdf",), cached=True, cost=2,
+            options=(Option("crop_marks", "booklet: draw crop marks around each A5 page"),)),
+)
+BY_NAME: Mapping[str, Edition] = {edition.name: edition for edition in EDITIONS}
+NAMES = tuple(edition.name for edition in EDITIONS)
+DEFAULT_NAMES = tuple(edition.name for edition in EDITIONS if edition.default)
 
 
 def registry() -> dict[str, Renderer]:
     """Edition name -> renderer. Each edition's module is imported when it is first called,
     so ``zine check`` never loads WeasyPrint and an EPUB build never loads pypdf."""
-    return {name: _lazy(module) for name, module in MODULES.items()}
+    return {edition.name: _lazy(edition.module) for edition in EDITIONS}
 
 
 def _lazy(module: str) -> Renderer:
@@ -33,3 +73,15 @@ def _lazy(module: str) -> Renderer:
         return renderer(*args, **kwargs)
 
     return render
+
+
+def markdown_table() -> str:
+    """The editions as the README lists them (a test keeps the README's copy equal)."""
+    rows = ["| `--format` | what you get | default | made after | options |",
+            "|---|---|---|---|---|"]
+    for edition in EDITIONS:
+        after = ", ".join(edition.needs) or ("the others (links them)" if edition.last else "")
+        options = ", ".join(f"`{option.flag}`" for option in edition.options)
+        rows.append(f"| `{edition.name}` | {edition.summary} | "
+                    f"{'yes' if edition.default else 'no'} | {after} | {options} |")
+    return "\n".join(rows) + "\n"

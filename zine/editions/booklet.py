@@ -7,16 +7,17 @@ Sheet ``k`` (0-based) carries pages ``[n-1-2k, 2k]`` on its front and ``[2k+1, n
 back (0-based, left half first). Optional crop marks: short hairlines outside the A5 trim box and
 at the fold, in the sheet margins.
 
-Reads the ``RenderedIssue`` only: the issue PDF comes from ``zine.editions.pdf`` (the bytes made
-earlier in this process, else laid out anew -- from the build cache when it may -- and not
-written). Imposes with pypdf in memory; writes only through ``zine.writer``. The same issue
-PDF always gives the same booklet bytes.
+Reads the ``RenderedIssue`` and the issue PDF: the file the PDF edition wrote in this build
+(``made``, given by the build), else one laid out anew by ``zine.editions.pdf`` -- from the
+build cache when it may -- and not written. Imposes with pypdf in memory; writes only through
+``zine.writer``. The same issue PDF always gives the same booklet bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
@@ -30,9 +31,23 @@ MARK_LENGTH = 8.0  # points (about 3 mm)
 
 
 def render(rendered: RenderedIssue, out_dir: Path, *, crop_marks: bool = False,
-           use_cache: bool = False) -> list[Path]:
+           use_cache: bool = False, made: Mapping[str, Sequence[Path]] | None = None
+           ) -> list[Path]:
     """Write ``<issue-id>/<issue-id>-booklet.pdf``; the issue PDF itself is not written.
-    ``use_cache``: the PDF edition's laid-out parts may come from ``<out_dir>/.cache/``."""
+    ``made["pdf"]``: the paths the PDF edition wrote for ``rendered`` in this build, whose
+    issue PDF is imposed; without it the issue is laid out here (``use_cache``: its parts may
+    come from ``<out_dir>/.cache/``)."""
+    issue_id = rendered.issue.id
+    data = impose(_issue_pdf(rendered, out_dir, use_cache, made), crop_marks=crop_marks)
+    return [writer.write_bytes(out_dir, f"{issue_id}/{issue_id}-booklet.pdf", data)]
+
+
+def _issue_pdf(rendered: RenderedIssue, out_dir: Path, use_cache: bool,
+               made: Mapping[str, Sequence[Path]] | None) -> bytes:
+    name = f"{rendered.issue.id}.pdf"
+    for path in (made or {}).get("pdf", []):
+        if path.name == name and path.parent.name == rendered.issue.id:
+            return path.read_bytes()
     from zine.editions.pdf import issue_pdf_bytes
 
     store = None
@@ -40,9 +55,7 @@ def render(rendered: RenderedIssue, out_dir: Path, *, crop_marks: bool = False,
         from zine.cache import BlobStore
 
         store = BlobStore(out_dir, "pdf")
-    issue_id = rendered.issue.id
-    data = impose(issue_pdf_bytes(rendered, store), crop_marks=crop_marks)
-    return [writer.write_bytes(out_dir, f"{issue_id}/{issue_id}-booklet.pdf", data)]
+    return issue_pdf_bytes(rendered, store)
 
 
 def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:

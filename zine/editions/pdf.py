@@ -145,17 +145,9 @@ def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -
     return written
 
 
-#: The issue PDF made last, kept so the booklet edition of the same process can impose it
-#: without laying the issue out a second time: (the RenderedIssue it came from, bytes).
-_LAST_ISSUE_PDF: dict[str, tuple[RenderedIssue, bytes]] = {}
-
-
 def issue_pdf_bytes(rendered: RenderedIssue, store: BlobStore | None = None) -> bytes:
-    """The issue PDF of ``rendered``: the one this process already made, else a new one (not
-    written anywhere)."""
-    cached = _LAST_ISSUE_PDF.get(rendered.issue.id)
-    if cached is not None and cached[0] is rendered:
-        return cached[1]
+    """The issue PDF of ``rendered``, laid out anew (from ``store`` where it may) and not
+    written anywhere."""
     return make_issue_pdf(rendered, store).issue
 
 
@@ -191,8 +183,6 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     # an offprint is the part as first laid out (links to other articles as web addresses)
     offprints = {part.name: _offprint(laid[index], own_sheets.get(index, sheets[index]), store)
                  for index, part in enumerate(parts[1:-1], start=1)}
-    _LAST_ISSUE_PDF.clear()
-    _LAST_ISSUE_PDF[rendered.issue.id] = (rendered, issue)
     return IssuePdf(issue, offprints)
 
 
