@@ -27,6 +27,7 @@ from zine.cli import main
 ISSUE = "01-base"
 STARTED = re.compile(r"^zine: (?P<step>.+) \(at (?P<at>\d+\.\d\d) s\)$")
 TOTAL = re.compile(r"^zine: total: (?P<s>\d+\.\d\d) s$")
+WRITTEN = re.compile(r"^(?P<group>\S+): (?P<written>\d+) written, (?P<unchanged>\d+) unchanged$")
 
 
 @pytest.fixture
@@ -49,8 +50,15 @@ def test_progress_is_one_plain_line_per_step_when_not_on_a_terminal(
     assert captured.err.splitlines() == [
         f"zine: {ISSUE}: start", f"zine: {ISSUE}: render", f"zine: {ISSUE}: html",
         "zine: site"]
-    written = [line.removeprefix("wrote ") for line in captured.out.splitlines()]
-    assert f"out/{ISSUE}/01-hello.html" in written
+    lines = captured.out.splitlines()
+    assert not any(line.startswith("wrote ") for line in lines)  # the list is for --verbose
+    matches = [WRITTEN.match(line) for line in lines[:-1]]
+    counts = {m["group"]: (int(m["written"]), int(m["unchanged"])) for m in matches if m}
+    assert len(counts) == len(lines) - 1
+    files = {p for p in (tree / "out").rglob("*") if p.is_file() and ".cache" not in p.parts}
+    in_issue = {p for p in files if p.relative_to(tree / "out").parts[0] == ISSUE}
+    assert counts == {ISSUE: (len(in_issue), 0), "site": (len(files - in_issue), 0)}
+    assert lines[-1] == f"zine: {len(files)} file(s) written, 0 unchanged in out"
     page = lxml_html.parse(str(tree / f"out/{ISSUE}/01-hello.html"))
     assert "Hello, world." in page.getroot().text_content()
 
@@ -93,9 +101,34 @@ def test_an_unchanged_second_build_says_so(tree: Path,
     assert build() == 0
     captured = capsys.readouterr()
     assert captured.err == "zine: nothing changed since the last build\n"
-    assert f"wrote out/{ISSUE}/index.html" in captured.out.splitlines()
+    assert not any(line.startswith("wrote ") for line in captured.out.splitlines())
+    assert f"{ISSUE}: 0 written, " in captured.out
     assert build("-q") == 0
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_second_build_without_the_cache_writes_nothing_and_says_so(
+        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every edition runs again (no cache), but no file gets other bytes: none is rewritten."""
+    assert build("--no-cache", "-v") == 0
+    first = capsys.readouterr().out.splitlines()
+    written = [line.removeprefix("wrote ") for line in first if line.startswith("wrote ")]
+    assert f"out/{ISSUE}/01-hello.html" in written and f"out/{ISSUE}/index.html" in written
+    total = len(written)
+    assert first[-1] == f"zine: {total} file(s) written, 0 unchanged in out"
+    assert build("--no-cache", "-v") == 0
+    again = capsys.readouterr().out.splitlines()
+    assert not any(line.startswith("wrote ") for line in again)
+    assert again[-1] == f"zine: 0 file(s) written, {total} unchanged in out"
+    (tree / f"issues/{ISSUE}/articles/01-hello.md").write_text(
+        article(body="Hello, *everyone*.\n"), "utf-8")
+    assert build("--no-cache", "-v") == 0
+    edited = capsys.readouterr().out.splitlines()
+    rewritten = [line.removeprefix("wrote ") for line in edited if line.startswith("wrote ")]
+    assert f"out/{ISSUE}/01-hello.html" in rewritten
+    assert f"out/{ISSUE}/02-again.html" not in rewritten
+    assert edited[-1] == (f"zine: {len(rewritten)} file(s) written, "
+                          f"{total - len(rewritten)} unchanged in out")
 
 
 def test_the_next_command_without_verbose_logs_at_warning_again(
@@ -145,7 +178,7 @@ def test_on_a_terminal_progress_is_one_line_redrawn_in_place(tree: Path) -> None
         f"zine: {ISSUE}: start", f"zine: {ISSUE}: render", f"zine: {ISSUE}: html",
         "zine: site"]
     assert "\n" not in progress
-    assert f"wrote out/{ISSUE}/index.html" in rest.replace("\r\n", "\n").splitlines()
+    assert f"{ISSUE}: " in rest and " file(s) written, 0 unchanged in out" in rest
 
 
 @pytest.mark.slow
@@ -161,4 +194,4 @@ def test_all_editions_show_progress_and_are_written(tree: Path,
     assert "Hello, world." in " ".join(page.extract_text() for page in pdf.pages)
     with zipfile.ZipFile(tree / f"out/{ISSUE}/{ISSUE}.epub") as epub:
         assert epub.read("mimetype") == b"application/epub+zip"
-    assert f"wrote out/{ISSUE}/{ISSUE}.pdf" in captured.out.splitlines()
+    assert f"wrote out/{ISSUE}/{ISSUE}.pdf" in captured.out.splitlines()  # -v lists them

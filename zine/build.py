@@ -14,11 +14,13 @@ just made: it is given the PDF's paths), and HTML follows once the editions it l
 written. Which editions exist, what each needs first and which options it takes is read from
 the registry (``zine.editions.EDITIONS``). What a build is asked to do travels as one
 ``BuildContext``, the editions' options with the work (``Editions``), never through module
-state.
+state. ``BuildResult.changed`` lists the outputs whose bytes were replaced (``zine.writer``
+leaves a file holding the same bytes alone), so the CLI can say what changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import logging
 import os
@@ -52,6 +54,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     built: list[str] = field(default_factory=list)  # issue ids whose editions were all written
     failed: list[str] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)  # outputs whose bytes this build replaced
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ def build_project(
     root_dir = find_root([], root)
     for path in remove_stale_temporaries(out_dir):  # left by a build killed before it ended
         log.info("removed %s, left by a build that was killed", path)
+    before = _file_identities(out_dir)
     key = None
     if use_cache:
         from zine.cache import build_key, load_record
@@ -148,6 +152,7 @@ def build_project(
                            Editions(tuple(formats), out_dir, options_by_edition), strict_mode,
                            progress or _silent, media_cache)
     result = _build(context)
+    result.changed = _changed(result.outputs, before)
     if key is not None and not result.failed:
         from zine.cache import Record, save_record
 
@@ -170,6 +175,35 @@ def _edition_options(formats: Sequence[str], given: Mapping[str, Mapping[str, ob
         if unknown:
             raise UsageError(f"the {name} edition takes no option {', '.join(unknown)}")
     return {name: dict(values) for name, values in given.items()}
+
+
+FileIdentity = tuple[int, int, int]  # inode, size, modification time (ns)
+
+
+def _file_identities(out_dir: Path) -> dict[str, FileIdentity]:
+    """Every file under ``out_dir`` as it is now. ``zine.writer`` replaces a file by a new one
+    (a new inode) only when its bytes change, so comparing identities tells what was written."""
+    found = {}
+    for folder, dirs, names in os.walk(os.path.realpath(out_dir)):  # as zine.writer names them
+        dirs[:] = [d for d in dirs if not d.startswith(".")]  # the build cache
+        for name in names:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                info = os.lstat(path)
+                found[path] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return found
+
+
+def _changed(outputs: Sequence[Path], before: Mapping[str, FileIdentity]) -> list[Path]:
+    changed = []
+    for path in outputs:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if before.get(os.path.realpath(path)) != (info.st_ino, info.st_size, info.st_mtime_ns):
+            changed.append(path)
+    return changed
 
 
 def _build(context: BuildContext) -> BuildResult:

@@ -18,7 +18,7 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO, TypeAlias
+from typing import TYPE_CHECKING, TextIO, TypeAlias
 
 from zine import __version__
 from zine.diagnostics import Diagnostic, display_path, has_errors, sort_diagnostics, strict
@@ -27,6 +27,9 @@ from zine.editions import EDITIONS
 from zine.editions import NAMES as FORMATS
 from zine.errors import UsageError, ZineError
 from zine.progress import ProgressLogHandler, ProgressReport
+
+if TYPE_CHECKING:
+    from zine.build import BuildResult
 
 log = logging.getLogger("zine")
 
@@ -96,10 +99,10 @@ def _add_build(sub: Subparsers) -> None:
             build.add_argument(option.flag, action="store_true", help=option.help)
     loudness = build.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", "-q", action="store_true",
-                          help="only report problems: no progress, no list of files written")
+                          help="only report problems: no progress, no counts of files written")
     loudness.add_argument("--verbose", "-v", action="store_true",
-                          help="also show when each step started and how long the build took, "
-                               "and log what happens")
+                          help="also list the files written, show when each step started and "
+                               "how long the build took, and log what happens")
 
 
 def _add_new(sub: Subparsers) -> None:
@@ -235,8 +238,7 @@ def run_build(args: argparse.Namespace) -> int:
     print_diagnostics(result.diagnostics)
     summarise(result.diagnostics)
     if not args.quiet:
-        for path in result.outputs:
-            print(f"wrote {display_path(path)}")
+        print_written(result, args.out, verbose=args.verbose)
     for issue_id in result.failed:
         print(f"zine: {issue_id}: not built; its previous editions are left in place",
               file=sys.stderr)
@@ -247,6 +249,35 @@ def _edition_options(args: argparse.Namespace) -> dict[str, dict[str, object]]:
     return {edition.name: {option.name: getattr(args, option.name)
                            for option in edition.options}
             for edition in EDITIONS if edition.options}
+
+
+def print_written(result: BuildResult, out_dir: Path, *, verbose: bool = False) -> None:
+    """What the build changed: with ``verbose`` every file written; then, per issue (and for
+    the site's own pages), how many files were written and how many were already up to date;
+    then one summary line. Files holding the same bytes as before are not rewritten."""
+    changed = set(result.changed)
+    if verbose:
+        for path in result.changed:
+            print(f"wrote {display_path(path)}")
+    groups: dict[str, list[Path]] = {}
+    for path in result.outputs:
+        groups.setdefault(_output_group(path, out_dir, result.built), []).append(path)
+    for name, paths in groups.items():
+        written = sum(1 for path in paths if path in changed)
+        print(f"{name}: {written} written, {len(paths) - written} unchanged")
+    if result.outputs:
+        written = sum(1 for path in result.outputs if path in changed)
+        print(f"zine: {written} file(s) written, {len(result.outputs) - written} unchanged "
+              f"in {display_path(out_dir)}")
+
+
+def _output_group(path: Path, out_dir: Path, issues: Sequence[str]) -> str:
+    """The issue an output belongs to (its folder under ``out_dir``), else "site"."""
+    try:
+        first = path.relative_to(out_dir.resolve()).parts[0]
+    except (ValueError, IndexError):
+        return "site"
+    return first if first in issues else "site"
 
 
 def _is_terminal(stream: TextIO) -> bool:
