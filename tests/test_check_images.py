@@ -79,11 +79,13 @@ def test_images_inspected_in_threads_give_the_same_verdicts_even_with_weasyprint
     alone = [imagecheck.inspect_image(p) for p in paths]
     ImageFile.LOAD_TRUNCATED_IMAGES = True  # what importing WeasyPrint does
     try:
-        with imagecheck.prefetched(paths):
-            together = [imagecheck.inspect_image(p) for p in paths]
+        checks = imagecheck.ImageChecks()
+        checks.prefetch(paths)
+        together = [checks.inspect(p) for p in paths]
         assert ImageFile.LOAD_TRUNCATED_IMAGES  # restored after the block
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = False
     assert together == alone
     assert alone[0] is None and alone[1] is not None and alone[2] is not None
-    assert not imagecheck._PREFETCHED  # nothing kept for a later check
+    good.write_bytes(b"now broken")  # a later check reads the files again
+    assert imagecheck.inspect_image(good) is not None and checks.inspect(good) is None

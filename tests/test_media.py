@@ -11,7 +11,6 @@ import pytest
 from PIL import ExifTags, Image
 
 from tests.render_helpers import png_bytes
-from zine import media
 from zine.media import MAX_SIDE, MediaError, process_bytes, process_image
 
 GPS = ExifTags.IFD.GPSInfo
@@ -81,9 +80,7 @@ def test_names_are_content_hashes_and_output_is_deterministic(tmp_path: Path) ->
     import hashlib
 
     data = jpeg_with_gps_and_orientation()
-    media._cache.clear()
     first = process_bytes(data)
-    media._cache.clear()
     second = process_bytes(data)
     assert first.data == second.data
     assert re.fullmatch(r"media/[0-9a-f]{16}\.jpg", first.name)
@@ -136,7 +133,6 @@ def test_truncated_image_is_refused(weasyprint_loaded: bool,
 
     # Importing WeasyPrint sets LOAD_TRUNCATED_IMAGES = True for the whole process.
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", weasyprint_loaded)
-    media._cache.clear()
     data = jpeg_with_gps_and_orientation(size=(400, 300))
     with pytest.raises(MediaError, match=r"damaged|truncated"):
         process_bytes(data[: len(data) // 2])

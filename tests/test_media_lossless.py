@@ -8,6 +8,7 @@ used (orientation, size, format, ICC: those images are re-encoded as before).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -18,17 +19,13 @@ import pytest
 from PIL import ExifTags, Image, ImageChops, PngImagePlugin
 
 from zine import media
-from zine.imagecheck import inspect_image
+from zine.cache import MediaStore
+from zine.imagecheck import ImageChecks, inspect_image
 from zine.media import MAX_SIDE, MediaError, process_bytes, strip_jpeg, strip_png
 
 GPS = ExifTags.IFD.GPSInfo
 XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
        b'exif:GPSLatitude="52,31.2N" exif:GPSLongitude="13,24.6E"/></rdf:RDF></x:xmpmeta>')
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    media._cache.clear()
 
 
 def photo(size: tuple[int, int] = (64, 48)) -> Image.Image:
@@ -219,7 +216,6 @@ def test_copies_are_deterministic_and_named_by_their_hash(make: object) -> None:
     assert callable(make)
     source = make()
     first = process_bytes(source)
-    media._cache.clear()
     second = process_bytes(source)
     assert first == second
     assert re.fullmatch(r"media/[0-9a-f]{16}\.(jpg|png)", first.name)
@@ -232,12 +228,15 @@ def test_a_checked_image_is_not_decoded_again_for_the_build(
     assert callable(make)
     source = make()
     expected = process_bytes(source)
-    media._cache.clear()
     path = tmp_path / "image.bin"
     path.write_bytes(source)
-    assert inspect_image(path) is None
+    store = MediaStore(tmp_path / "out", persist=False)
+    assert ImageChecks(store.has, store.remember).inspect(path) is None
+    key = hashlib.sha256(source).hexdigest()
     decoded = []
     real = media.open_checked
     monkeypatch.setattr(media, "open_checked", lambda data: decoded.append(1) or real(data))
-    assert process_bytes(source) == expected  # the same item a fresh build makes
+    assert store.get(key) == expected  # the same item a fresh build makes, not decoded again
     assert decoded == []
+    assert inspect_image(path) is None and process_bytes(source) == expected
+    assert decoded == [1]  # without the store, nothing is kept between calls

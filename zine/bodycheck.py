@@ -16,7 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 from zine import codes
 from zine.diagnostics import Diagnostic, make
 from zine.filenames import case_variant
-from zine.imagecheck import inspect_image
+from zine.imagecheck import ImageChecks
 from zine.markdown import MAX_NESTING
 from zine.model import Article, ImageRef, Position
 from zine.schema import did_you_mean
@@ -31,7 +31,7 @@ _CODE_SPAN = re.compile(r"(`+)[^`\n]+?\1")
 _IGNORED_IN_SCHEME = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\ufeff]+")
 
 
-def check_body(article: Article) -> list[Diagnostic]:
+def check_body(article: Article, images: ImageChecks | None = None) -> list[Diagnostic]:
     body = article.body
     diags: list[Diagnostic] = []
     diags += [make(codes.RAW_HTML, pos) for pos in body.raw_html]
@@ -44,7 +44,7 @@ def check_body(article: Article) -> list[Diagnostic]:
     diags += [make(codes.ROW_TOO_LONG, pos, cells=cells, columns=columns)
               for pos, cells, columns in body.long_rows]
     for image in body.images:
-        diags += check_image(article, image)
+        diags += check_image(article, image, images)
     diags += [make(codes.IMAGE_SPACE, pos, src=src, encoded=quote(src, safe="/"))
               for pos, src in body.spaced_images]
     return diags
@@ -132,7 +132,8 @@ def _outside_code(article: Article) -> str:
     return _CODE_SPAN.sub(lambda m: " " * len(m[0]), "\n".join(lines))
 
 
-def check_image(article: Article, image: ImageRef) -> list[Diagnostic]:
+def check_image(article: Article, image: ImageRef,
+                images: ImageChecks | None = None) -> list[Diagnostic]:
     diags = []
     if not image.alt.strip():
         diags.append(make(codes.IMAGE_NO_ALT, image.pos, src=image.src))
@@ -144,7 +145,7 @@ def check_image(article: Article, image: ImageRef) -> list[Diagnostic]:
         return diags  # reported from the source by check_schemes
     if image.path is None:
         return [*diags, _unresolved(article, image)]
-    problem = inspect_image(image.path)
+    problem = (images or ImageChecks()).inspect(image.path)
     if problem is not None:
         diags.append(make(problem.code, image.pos, src=image.src, **problem.values))
     return diags

@@ -66,7 +66,7 @@ class BuildContext:
     editions: Editions
     strict_mode: bool = False
     report: Progress = _silent
-    media_cache: MediaStore | None = None  # processed images kept under <out>/.cache/
+    media_cache: MediaStore | None = None  # processed images (kept under <out>/.cache/)
 
     @property
     def out_dir(self) -> Path:
@@ -138,12 +138,13 @@ def build_project(
             log.debug("nothing changed since the last build: skipped")
             return BuildResult(diagnostics=record.diagnostics, outputs=record.outputs,
                                built=record.built)
-    media_cache = None
-    if use_cache:  # laid-out PDF parts and processed images are kept under <out>/.cache/
-        from zine.cache import MediaStore
+    from zine.cache import MediaStore
+
+    # processed images: under <out>/.cache/ with the cache, else for this build only
+    media_cache = MediaStore(out_dir, persist=use_cache)
+    if use_cache:  # laid-out PDF parts are kept under <out>/.cache/ as well
         from zine.editions import BY_NAME
 
-        media_cache = MediaStore(out_dir)
         for name in formats:
             if BY_NAME[name].cached:
                 options_by_edition[name] = {**options_by_edition.get(name, {}),
@@ -209,13 +210,17 @@ def _changed(outputs: Sequence[Path], before: Mapping[str, FileIdentity]) -> lis
 def _build(context: BuildContext) -> BuildResult:
     """Load, check, render every issue asked for, then write their editions."""
     from zine.checks import check_zine
+    from zine.imagecheck import ImageChecks
     from zine.loader import load_project
 
     formats, out_dir, media_cache = context.editions.formats, context.out_dir, \
         context.media_cache
     zine, diags = load_project(context.root_dir)
-    # an image whose processed copy is in the cache was decoded whole by this same code
-    diags = diags + check_zine(zine, media_cache.has if media_cache is not None else None)
+    # an image whose processed copy is in the cache was decoded whole by this same code; the
+    # check stage hands the copies it made on the way to the render stage through the store
+    images = ImageChecks(media_cache.has, media_cache.remember) if media_cache is not None \
+        else ImageChecks()
+    diags = diags + check_zine(zine, images)
     result = BuildResult(diagnostics=list(diags))
     issues = select_issues(zine, context.issue_ids)
     issue_dirs = [os.path.abspath(i.path) + os.sep for i in zine.issues]

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import stat
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,11 +206,20 @@ def load_record(out_dir: Path, root: Path, key: str) -> Record | None:
 
 
 class MediaStore:
-    """Processed images under ``<out>/.cache/media/``, keyed by the SHA-256 of the source."""
+    """Processed images under ``<out>/.cache/media/``, keyed by the SHA-256 of the source.
 
-    def __init__(self, out_dir: Path) -> None:
+    ``remember`` keeps an item in memory only, for this build (the check stage's lossless
+    copies of the images it decoded anyway); ``get`` finds it there first and then keeps it on
+    disk like any other. With ``persist=False`` (``zine build --no-cache``) nothing is read
+    from or written to disk: the store only carries the check stage's items to the render
+    stage. One store lives as long as one build (``zine.build.BuildContext``)."""
+
+    def __init__(self, out_dir: Path, *, persist: bool = True) -> None:
         self.out_dir = out_dir
+        self.persist = persist
         self.used: set[str] = set()  # keys asked for in this build
+        self.memory: dict[str, MediaItem] = {}
+        self._lock = threading.Lock()  # the check stage inspects images in threads
 
     def _relative(self, key: str) -> str:
         return f"{CACHE_DIR}/media/{code_digest()[:16]}-{key}.bin"
@@ -217,12 +227,26 @@ class MediaStore:
     def has(self, key: str) -> bool:
         """An entry for ``key`` exists: those source bytes were processed, so decoded whole,
         by this same code (``get`` still verifies the entry before it is used)."""
-        return (self.out_dir / self._relative(key)).is_file()
+        return self.persist and (self.out_dir / self._relative(key)).is_file()
+
+    def remember(self, key: str, item: MediaItem) -> None:
+        with self._lock:
+            self.memory[key] = item
 
     def get(self, key: str) -> MediaItem | None:
+        with self._lock:
+            remembered = self.memory.pop(key, None)
+        if remembered is not None:
+            self.put(key, remembered)
+            return remembered
+        self.used.add(key)
+        if not self.persist:
+            return None
+        return self._read(key)
+
+    def _read(self, key: str) -> MediaItem | None:
         from zine.render import MediaItem
 
-        self.used.add(key)
         try:
             blob = (self.out_dir / self._relative(key)).read_bytes()
             header, _, data = blob.partition(b"\n")
@@ -239,6 +263,10 @@ class MediaStore:
         from zine.writer import write_bytes
 
         self.used.add(key)
+        if not self.persist:
+            with self._lock:
+                self.memory[key] = item
+            return
         meta = {"name": item.name, "media_type": item.media_type, "width": item.width,
                 "height": item.height}
         try:
@@ -250,6 +278,8 @@ class MediaStore:
 
     def prune(self) -> None:
         """Remove entries this build did not use, so the cache does not grow without end."""
+        if not self.persist:
+            return
         _prune(self.out_dir / CACHE_DIR / "media",
                {self._relative(key).rsplit("/", 1)[-1] for key in self.used})
 

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +22,7 @@ from zine import codes
 from zine.bodycheck import check_body
 from zine.diagnostics import Diagnostic, make
 from zine.errors import UsageError
+from zine.imagecheck import ImageChecks
 from zine.links import LinkIndex, link_diagnostics
 from zine.model import Article, Author, Coop, Issue, Located, Position, Section, Zine
 from zine.schema import did_you_mean
@@ -82,22 +83,19 @@ def check_project(paths: Sequence[Path], root: Path | None) -> list[Diagnostic]:
     return diags + check_zine(zine)
 
 
-def check_zine(zine: Zine, decoded: Callable[[str], bool] | None = None) -> list[Diagnostic]:
+def check_zine(zine: Zine, images: ImageChecks | None = None) -> list[Diagnostic]:
     """Every problem of the model's values; pure apart from reading image files (decoded
-    two at a time up front: ``zine.imagecheck.prefetched``). ``decoded(sha256 of the file)``:
-    the build cache's word that these exact bytes were decoded whole before (then only their
-    header is read again)."""
-    from zine.imagecheck import prefetched
-
+    two at a time up front, into ``images``: the build's, which knows what the build cache
+    decoded before and keeps what the render stage can reuse; else a fresh one)."""
+    images = images if images is not None else ImageChecks()
     diags: list[Diagnostic] = []
     diags += check_publication(zine)
     diags += check_issue_set(zine.issues)
-    images = [image.path for issue in zine.issues for article in issue.articles
-              for image in article.body.images if image.path is not None]
+    images.prefetch([image.path for issue in zine.issues for article in issue.articles
+                     for image in article.body.images if image.path is not None])
     links = LinkIndex.of(zine)
-    with prefetched(images, decoded):
-        for issue in zine.issues:
-            diags += check_issue(issue, zine.coops, links)
+    for issue in zine.issues:
+        diags += check_issue(issue, zine.coops, links, images)
     return diags
 
 
@@ -146,7 +144,8 @@ def check_id(what: str, value: str, pos: Position, folded: dict[str, str]) -> li
 
 
 def check_issue(issue: Issue, coops: Mapping[str, object],
-                links: LinkIndex | None = None) -> list[Diagnostic]:
+                links: LinkIndex | None = None,
+                images: ImageChecks | None = None) -> list[Diagnostic]:
     known = coops
     links = links if links is not None else LinkIndex([issue])
     where = issue.where
@@ -157,22 +156,23 @@ def check_issue(issue: Issue, coops: Mapping[str, object],
         diags += check_metadata(issue)
         diags += check_authors(issue.editors, known)
         if issue.cover is not None:
-            diags += check_cover(issue.cover)
+            diags += check_cover(issue.cover, images)
     slugs: dict[str, str] = {}
     for article in issue.articles:
         diags += check_id("article slug", article.slug, Position(article.path, 1, 1), slugs)
-        diags += check_article(article, known)
+        diags += check_article(article, known, images)
         diags += link_diagnostics(links, article)
     return diags
 
 
-def check_article(article: Article, coops: Mapping[str, object]) -> list[Diagnostic]:
+def check_article(article: Article, coops: Mapping[str, object],
+                  images: ImageChecks | None = None) -> list[Diagnostic]:
     where = article.where
     diags = list(check_language(where, "language", article.language))
     diags += check_license(where, "license", article.license)
     diags += check_metadata(article)
     diags += check_authors(article.authors, coops)
-    diags += check_body(article)
+    diags += check_body(article, images)
     return diags
 
 
@@ -290,10 +290,8 @@ def _bad_chars(value: str) -> Iterator[str]:
             yield char
 
 
-def check_cover(path: Path) -> list[Diagnostic]:
-    from zine.imagecheck import inspect_image
-
-    problem = inspect_image(path, allow_svg=True)
+def check_cover(path: Path, images: ImageChecks | None = None) -> list[Diagnostic]:
+    problem = (images or ImageChecks()).inspect(path, allow_svg=True)
     if problem is None:
         return []
     return [make(problem.code, Position(path, 1, 1), src=path.name, **problem.values)]

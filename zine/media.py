@@ -28,9 +28,10 @@ How the metadata is dropped depends on what the pixels need:
   copy does not expect (another marker, a bad CRC, a JPEG thumbnail) falls back to
   re-encoding. Both paths decode the whole source once first (``open_checked``).
 
-The check stage (``zine.imagecheck``) decodes every image already; it hands the decoded image
-to ``remember_checked``, which keeps the lossless copy (when it applies) under the hash of the
-source, so a build decodes such an image once, not twice.
+The check stage (``zine.imagecheck``) decodes every image already; ``checked_item`` turns the
+decoded image into the lossless copy (when it applies), which the build keeps for the render
+stage (``zine.cache.MediaStore.remember``), so a build decodes such an image once, not twice.
+This module keeps no state between calls.
 """
 
 from __future__ import annotations
@@ -54,13 +55,10 @@ MAX_FILE_BYTES = 25 * 1024 * 1024  # bigger source files are refused before read
 MAX_PIXELS = 40_000_000  # width x height of the source; a 100 MP PNG is ~1 GB decoded
 MAX_SIDE = 2400  # long side of the output; larger images are scaled down
 JPEG_QUALITY = 88
-CACHE_ENTRIES = 256
 
 _KEEP = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "GIF": ("gif", "image/gif")}
 _PNG = ("png", "image/png")
 
-_cache: dict[str, MediaItem] = {}
-_cache_lock = threading.Lock()
 _flag_lock = threading.Lock()
 _strict_held = False  # True while strict_decoding() holds the flag off for a whole block
 
@@ -118,27 +116,13 @@ def _svg_cover(data: bytes) -> MediaItem:
 
 
 def process_bytes(data: bytes) -> MediaItem:
-    """``process_image`` for bytes already in memory; cached by the hash of ``data``."""
-    key = hashlib.sha256(data).hexdigest()
-    with _cache_lock:
-        cached = _cache.get(key)
-    if cached is not None:
-        return cached
-    item = _process(data)
-    _remember(key, item)
-    return item
+    """``process_image`` for bytes already in memory."""
+    return _process(data)
 
 
-def _remember(key: str, item: MediaItem) -> None:
-    with _cache_lock:
-        if len(_cache) >= CACHE_ENTRIES:  # ``zine serve`` runs for hours: forget the oldest
-            del _cache[next(iter(_cache))]
-        _cache[key] = item
-
-
-def remember_checked(data: bytes, image: Image.Image) -> None:
-    """After a check decoded ``data`` with ``open_checked`` into ``image``: if the lossless
-    copy applies, keep its result so ``process_bytes(data)`` does not decode ``data`` again.
+def checked_item(data: bytes, image: Image.Image) -> MediaItem | None:
+    """After a check decoded ``data`` with ``open_checked`` into ``image``: what
+    ``process_bytes(data)`` returns, when that is the lossless copy (cheap now); else None.
 
     Exactly what ``process_bytes`` would return (the same function of the same bytes); an
     image that needs re-encoding is left for the render stage, so checks stay cheap.
@@ -146,10 +130,10 @@ def remember_checked(data: bytes, image: Image.Image) -> None:
     try:
         copied = _lossless_copy(data, image)
     except Exception:  # the render stage processes it again and reports what is wrong
-        return
-    if copied is not None:
-        _remember(hashlib.sha256(data).hexdigest(),
-                  _item(copied, _KEEP[image.format or ""][0], image.width, image.height))
+        return None
+    if copied is None:
+        return None
+    return _item(copied, _KEEP[image.format or ""][0], image.width, image.height)
 
 
 def _item(out: bytes, ext: str, width: int, height: int) -> MediaItem:
