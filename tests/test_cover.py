@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageDraw
 
 from tests.render_helpers import make_issue, make_zine
 from zine import cover as cover_module
@@ -144,3 +144,23 @@ def test_font_coverage_reader_agrees_with_fonttools() -> None:
         expected = {code for code, glyph in best.items() if glyph != ".notdef"}
         assert cover_module.cmap_codepoints(data) == expected, path.name
     assert cover_module._coverage("truetype/missing/Nothing.ttf") == frozenset()
+
+
+LONG_TITLE = " ".join(["Cooperation, solidarity and the slow work of building shared tools"] * 6)
+
+
+def test_a_long_title_is_set_smaller_and_none_of_it_is_dropped(tmp_path: Path) -> None:
+    """Its last word still reaches the cover (it used to be cut after the seventh line)."""
+    a, _ = cover_image(tmp_path, LONG_TITLE + " together")
+    b, _ = cover_image(tmp_path, LONG_TITLE + " apart")
+    assert a != b
+    draw = ImageDraw.Draw(Image.new("RGB", (WIDTH, HEIGHT)))
+    font, lines = cover_module._fit_title(draw, LONG_TITLE, WIDTH - 2 * cover_module.MARGIN)
+    assert " ".join(lines).split() == LONG_TITLE.split() and len(lines) > 7
+    assert int(font.size * 1.18) * len(lines) <= cover_module.TITLE_HEIGHT  # type: ignore[union-attr]
+
+
+def test_a_short_title_keeps_its_size(tmp_path: Path) -> None:
+    draw = ImageDraw.Draw(Image.new("RGB", (WIDTH, HEIGHT)))
+    font, lines = cover_module._fit_title(draw, "Solidarity", WIDTH - 2 * cover_module.MARGIN)
+    assert lines == ["Solidarity"] and font.size == 150  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import struct
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,8 @@ from zine.fetcher import read_style_resource
 from zine.i18n import format_date, strings
 from zine.model import Issue, Zine, text_direction
 from zine.render import MediaItem
+
+log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 1700
 MARGIN = 110
@@ -191,15 +194,34 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: FontType, width: int) -> l
     return lines
 
 
+TITLE_MIN_SIZE = 56  # px: the smallest size a title is set at before it may take 6-7 lines
+TITLE_HEIGHT = 7 * int(TITLE_MIN_SIZE * 1.18)  # px: what 7 lines at that size take
+TITLE_FLOOR = 16  # px: smaller than this no title is set; what does not fit then is cut
+
+
 def _fit_title(draw: ImageDraw.ImageDraw, text: str, width: int) -> tuple[FontType, list[str]]:
-    """The biggest bold serif size (down to 56 px) that sets ``text`` in at most 5 lines."""
+    """The biggest bold serif size (down to 56 px) that sets ``text`` in at most 5 lines; a
+    title that needs more than 7 lines at 56 px is set smaller still, until its lines fit in
+    the height of those 7, so no word of it is left out (below 16 px the rest is cut, and a
+    warning says so)."""
     size = 150
     while True:
         font = _font("NotoSerif-Bold.ttf", size, text)
         lines = _wrap(draw, text, font, width)
-        if len(lines) <= 5 or size <= 56:
-            return font, lines[:7]
+        if len(lines) <= 5 or size <= TITLE_MIN_SIZE:
+            break
         size -= 8
+    while len(lines) > 7 and int(size * 1.18) * len(lines) > TITLE_HEIGHT:
+        if size - 4 < TITLE_FLOOR:
+            keep = TITLE_HEIGHT // int(size * 1.18)
+            log.warning("the issue title is too long for the generated cover: it shows the "
+                        "first %d of %d lines; shorten the title or add a cover image",
+                        keep, len(lines))
+            return font, lines[:keep]
+        size -= 4
+        font = _font("NotoSerif-Bold.ttf", size, text)
+        lines = _wrap(draw, text, font, width)
+    return font, lines
 
 
 def _accent(issue: _IssueText) -> tuple[int, int, int]:
