@@ -15,7 +15,6 @@ from zine.fetcher import (
     ResourceDenied,
     RestrictedFetcher,
     read_style_resource,
-    shared_style_files,
 )
 from zine.render import MediaItem, render_issue
 
@@ -66,9 +65,10 @@ def test_serves_data_urls_of_raster_images(fetcher: RestrictedFetcher) -> None:
 
 
 def test_read_style_resource_reads_every_shared_file() -> None:
-    names = shared_style_files()
-    assert {"base.css", "fonts.css", "code.css"} <= set(names)
-    assert sum(name.startswith("fonts/") for name in names) >= 6
+    fonts = [f"fonts/{p.name}" for p in (STYLES_DIR / "fonts").iterdir()
+             if p.suffix in (".ttf", ".otf")]
+    names = ["base.css", "fonts.css", "code.css", "code-dark.css", "screen.css", *fonts]
+    assert len(fonts) >= 6
     for name in names:
         assert read_style_resource(name) == (STYLES_DIR / name).read_bytes()
 

@@ -1,8 +1,8 @@
 """The progress report of ``zine build``: what a person watching a long build sees.
 
 Plain lines when stderr is not a terminal, one line redrawn in place when it is, nothing with
---quiet, and with --verbose when each step started, how long the steps reported done took, and
-the total; a fake clock makes the times exact.
+--quiet, and with --verbose when each step started and the total; a fake clock makes the
+times exact.
 """
 
 from __future__ import annotations
@@ -69,33 +69,6 @@ def test_verbose_says_when_each_step_started_and_the_total() -> None:
         "zine: site (at 4.25 s)", "zine: total: 4.38 s"]
 
 
-def test_verbose_times_a_step_whose_end_is_reported() -> None:
-    """Parallel editions: PDFs of two issues start together and end apart."""
-    out, clock = io.StringIO(), FakeClock()
-    report = ProgressReport(out, verbose=True, clock=clock)
-    report("edition", "01-a pdf")
-    report("edition", "02-b pdf")
-    clock.tick(2)
-    report("done", "edition 02-b pdf")
-    clock.tick(3)
-    report("done", "edition 01-a pdf")
-    report("done", "edition 03-c pdf")  # never started: nothing to say
-    report.finish()
-    assert out.getvalue().splitlines() == [
-        "zine: 01-a: pdf (at 0.00 s)", "zine: 02-b: pdf (at 0.00 s)",
-        "zine: 02-b: pdf: 2.00 s", "zine: 01-a: pdf: 5.00 s", "zine: total: 5.00 s"]
-
-
-def test_the_end_of_a_step_is_silent_unless_verbose() -> None:
-    out, clock = io.StringIO(), FakeClock()
-    report = ProgressReport(out, clock=clock)
-    report("render", "01-a")
-    report("done", "render 01-a")
-    report.finish()
-    assert out.getvalue() == "zine: 01-a: render\n"
-    assert report.steps == 1
-
-
 def test_live_mode_redraws_one_line_and_clears_it_at_the_end() -> None:
     out, clock = io.StringIO(), FakeClock()
     a_build(ProgressReport(out, live=True, clock=clock, tick=0), clock)
@@ -157,7 +130,6 @@ def test_calls_from_many_threads_give_whole_lines() -> None:
     def build(issue: str) -> None:
         for _ in range(50):
             report("edition", f"{issue} pdf")
-            report("done", f"edition {issue} pdf")
 
     threads = [threading.Thread(target=build, args=(f"0{n}-i",)) for n in range(1, 9)]
     for thread in threads:
@@ -166,8 +138,8 @@ def test_calls_from_many_threads_give_whole_lines() -> None:
         thread.join()
     report.finish()
     lines = out.getvalue().splitlines()
-    assert len(lines) == 8 * 50 * 2 + 1  # a start and an end line per step, the total
-    assert all(re.fullmatch(r"zine: 0\d-i: pdf( \(at \d+\.\d\d s\)|: \d+\.\d\d s)", line)
+    assert len(lines) == 8 * 50 + 1  # a line per step, the total
+    assert all(re.fullmatch(r"zine: 0\d-i: pdf \(at \d+\.\d\d s\)", line)
                for line in lines[:-1])
 
 
@@ -177,18 +149,3 @@ def test_the_live_line_is_cut_to_the_terminal_width_so_it_never_wraps() -> None:
     report("edition", "01-a-very-long-issue-name pdf")
     report.finish()
     assert out.getvalue() == "\r\x1b[Kzine: 01-a-very-lo…\r\x1b[K"  # 19 columns
-
-
-def test_with_ends_reported_the_live_line_shows_what_still_runs() -> None:
-    out, clock = io.StringIO(), FakeClock()
-    report = ProgressReport(out, live=True, clock=clock, tick=0)
-    report("edition", "01-a pdf")
-    report("edition", "01-a epub")
-    report("done", "edition 01-a epub")  # from now on the report knows ends are reported
-    report("edition", "02-b pdf")
-    report("done", "edition 01-a pdf")
-    report.finish()
-    frames = out.getvalue().split("\r\x1b[K")[1:-1]
-    assert frames == ["zine: 01-a: pdf … 0 s", "zine: 01-a: epub … 0 s",
-                      "zine: 01-a: pdf … 0 s", "zine: 01-a: pdf (and 1 more) … 0 s",
-                      "zine: 02-b: pdf … 0 s"]

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zine import codes
 from zine.diagnostics import Diagnostic, has_errors, make
 from zine.errors import ContentError, UsageError
 from zine.model import Issue, Position, Zine
@@ -268,7 +269,7 @@ def prepare_issue(context: BuildContext, zine: Zine, issue: Issue, diags: Sequen
         result.failed.append(issue.id)
         return None
     if not issue.published:
-        result.diagnostics.append(make("Z505", issue.where.pos, issue=issue.id))
+        result.diagnostics.append(make(codes.NOTHING_PUBLISHED, issue.where.pos, issue=issue.id))
         result.failed.append(issue.id)
         return None
     context.report("render", issue.id)
@@ -313,7 +314,7 @@ def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
     except ContentError as error:
         diags = list(getattr(error, "diagnostics", []))
         if not diags:
-            diags = [make("Z503", Position(rendered.issue.path / "issue.yaml"),
+            diags = [make(codes.RENDERER_LOGGED, Position(rendered.issue.path / "issue.yaml"),
                           edition=name, message=str(error))]
         return [], diags, False
     except WorkerDied:  # one of the edition's own workers (a PDF part's) died
@@ -321,7 +322,7 @@ def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
 
 
 def _died(rendered: RenderedIssue, name: str) -> Diagnostic:
-    return make("Z503", Position(rendered.issue.path / "issue.yaml"), edition=name,
+    return make(codes.RENDERER_LOGGED, Position(rendered.issue.path / "issue.yaml"), edition=name,
                 message="the process writing it stopped unexpectedly")
 
 

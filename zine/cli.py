@@ -1,6 +1,8 @@
-"""Command line: parses arguments and calls the stages; the only place that prints.
+"""Command line: parses arguments and calls the stages, and prints what they return.
 
-(``zine.progress`` writes the build's progress to the stream this module hands it.)
+Besides this module only ``zine.serve`` prints (its address and each rebuild's problems, as a
+command that runs until stopped), and ``zine.progress`` writes the build's progress to the
+stream this module hands it; every other module logs.
 
 ``main(argv=None) -> int`` so tests run it in-process. Exit status: 0 success, 1 content
 errors, 2 usage errors; a build stopped by Ctrl-C exits 130, by SIGTERM 143 (128 + the

@@ -25,7 +25,6 @@ class Severity(StrEnum):
 class Code:
     severity: Severity
     template: str
-    summary: str = ""
 
 
 # The catalogue: code -> (severity, template). Templates use str.format fields.
@@ -34,10 +33,10 @@ class Code:
 CATALOGUE: dict[str, Code] = {}
 
 
-def register(code: str, severity: Severity, template: str, summary: str = "") -> str:
+def register(code: str, severity: Severity, template: str) -> str:
     if code in CATALOGUE:
         raise ValueError(f"diagnostic code {code} registered twice")
-    CATALOGUE[code] = Code(severity, template, summary)
+    CATALOGUE[code] = Code(severity, template)
     return code
 
 

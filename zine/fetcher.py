@@ -126,21 +126,6 @@ def read_style_resource(relative: str, styles_dir: Path | None = None) -> bytes:
     return read_regular_file(root / clean, [root], f"styles/{relative}")
 
 
-BASE_STYLE_FILES = ("base.css", "fonts.css", "code.css", "code-dark.css", "screen.css")
-
-
-def shared_style_files(styles_dir: Path | None = None) -> tuple[str, ...]:
-    """Every file ``base.css`` needs, relative to ``styles/``: its CSS imports and the fonts.
-
-    The EPUB and HTML editions copy exactly these (read with ``read_style_resource``) next to
-    their own sheet, keeping the relative layout (``fonts/<file>``).
-    """
-    root = styles_dir or STYLES_DIR
-    fonts = sorted(f"fonts/{p.name}" for p in (root / "fonts").glob("*")
-                   if p.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2") and p.is_file())
-    return (*BASE_STYLE_FILES, *fonts)
-
-
 def media_type_of(name: str) -> str:
     """Media type of a style or media file by its extension (names here are generated)."""
     return _TYPES.get(Path(name).suffix.lower(), "application/octet-stream")

@@ -4,11 +4,8 @@
 ("render", id), ("edition", "<id> <name>"), ("site", ""). ``ProgressReport`` turns those calls
 into one line redrawn in place when stderr is a terminal, plain ``zine: <id>: <step>`` lines
 otherwise, nothing with ``--quiet``; ``--verbose`` adds when each step started (seconds since
-the build started), how long it took when the build reports its end (a call
-("done", "<stage> <detail>") with the stage and detail of its start), and the total.
-
-Editions are written in parallel, so a step's start does not end the step before it: without
-a "done" call only the start times are known, and that is what is shown.
+the build started) and the total. Editions are written in parallel, so a step's start does not
+end the step before it: only the start times are known, and that is what is shown.
 
 It writes only to the stream it is given (the CLI passes stderr) and reads nothing else. Calls
 may come from several threads, and a terminal line is redrawn every second from a thread of
@@ -56,8 +53,7 @@ class ProgressReport:
     """The ``progress`` callback of ``build_project`` and the lines it shows.
 
     ``live``: redraw one line with carriage returns (a terminal); else one line per step.
-    ``quiet``: show nothing. ``verbose``: also when each step started, how long the steps
-    reported as done took, and the total.
+    ``quiet``: show nothing. ``verbose``: also when each step started, and the total.
     """
 
     stream: TextIO
@@ -69,10 +65,7 @@ class ProgressReport:
     width: int = 0  # the terminal's columns: the live line is cut to fit (0: no limit)
     steps: int = 0  # how many steps have started
     _started: float | None = None
-    _running: dict[str, float] = field(default_factory=dict)  # detail -> when it started
     _label: str = ""  # the step the live line shows
-    _labels: dict[str, str] = field(default_factory=dict)  # running step -> its label
-    _saw_done: bool = False  # the build reports ends: the live line shows what still runs
     _shown: str = ""  # what the live line shows now
     _lock: threading.RLock = field(default=_WRITING)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -81,20 +74,14 @@ class ProgressReport:
     def __call__(self, stage: str, detail: str) -> None:
         with self._lock:
             now = self._now()
-            if stage == "done":
-                self._done(detail, now)
-                return
             self.steps += 1
-            key = f"{stage} {detail}".strip()
             label = describe(stage, detail)
-            self._running[key] = now
-            self._labels[key] = label
             if self.quiet:
                 return
             if self.verbose:
                 self._line(f"zine: {label} (at {self._offset(now)})")
             if self.live:
-                self._label = self._running_label() if self._saw_done else label
+                self._label = label
                 self._redraw(now)
                 self._start_ticker()
             elif not self.verbose:
@@ -123,23 +110,6 @@ class ProgressReport:
 
     def _offset(self, now: float) -> str:
         return f"{now - (self._started or now):.2f} s"
-
-    def _done(self, what: str, now: float) -> None:
-        self._saw_done = True
-        self._labels.pop(what, None)
-        started = self._running.pop(what, None)
-        if self.live and self._labels:
-            self._label = self._running_label()
-            self._redraw(now)
-        if started is None or not self.verbose or self.quiet:
-            return
-        stage, _, detail = what.partition(" ")
-        self._line(f"zine: {describe(stage, detail)}: {now - started:.2f} s")
-
-    def _running_label(self) -> str:
-        """The longest-running step still running, and how many others run with it."""
-        first, *others = self._labels.values()
-        return first + (f" (and {len(others)} more)" if others else "")
 
     def _redraw(self, now: float) -> None:
         if self._label:
