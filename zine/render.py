@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote_to_bytes
@@ -45,21 +45,11 @@ class MediaItem:
 
 
 @dataclass(frozen=True)
-class TocEntry:
-    """A heading of a fragment as an edition's table of contents needs it."""
-
-    level: int
-    text: str
-    id: str  # the id in the fragment: "<slug>--<heading id>"
-
-
-@dataclass(frozen=True)
 class Fragment:
     """One article's body as an XHTML-compatible HTML fragment (no <html>/<body>)."""
 
     article: Article
     html: str
-    toc: tuple[TocEntry, ...] = field(default=())  # its headings, ids as in ``html``
 
 
 @dataclass(frozen=True)
@@ -165,7 +155,7 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
                 media[item.name] = item
             diags += [make(NOTE_DROPPED, pos, label=label, why=why)
                       for pos, label, why in article.body.dropped_notes]
-            fragments[article.slug] = Fragment(article, html, fragment_toc(article))
+            fragments[article.slug] = Fragment(article, html)
         cover = generated.result() if generated else _issue_cover(zine, issue, diags,
                                                                    media_cache)
     rendered = RenderedIssue(zine, issue, fragments, dict(sorted(media.items())), cover)
@@ -253,11 +243,6 @@ def _issue_cover(zine: Zine, issue: Issue, diags: list[Diagnostic],
             diags.append(make(IMAGE_PROCESSING, Position(issue.cover, 1, 1),
                               src=issue.cover.name, reason=error.reason))
     return generated_cover(zine, issue)
-
-
-def fragment_toc(article: Article) -> tuple[TocEntry, ...]:
-    return tuple(TocEntry(h.level, h.text, heading_anchor(article.slug, h.id))
-                 for h in article.body.headings)
 
 
 def article_xrefs(links: LinkIndex, article: Article) -> dict[str, Xref]:
