@@ -126,7 +126,6 @@ def build_project(
     root_dir = find_root([], root)
     for path in remove_stale_temporaries(out_dir):  # left by a build killed before it ended
         log.info("removed %s, left by a build that was killed", path)
-    before = _file_identities(out_dir)
     key = None
     if use_cache:
         from zine.cache import build_key, load_record
@@ -141,6 +140,7 @@ def build_project(
                                built=record.built)
     from zine.cache import MediaStore
 
+    before = _file_identities(out_dir)  # to tell, afterwards, which outputs were rewritten
     # processed images: under <out>/.cache/ with the cache, else for this build only
     media_cache = MediaStore(out_dir, persist=use_cache)
     if use_cache:  # laid-out PDF parts are kept under <out>/.cache/ as well
