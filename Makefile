@@ -20,7 +20,7 @@ setup: $(VENV)/.installed ## create .venv and install the package with its test 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,import]'
 	touch $@
 
 deps: ## install missing Debian packages needed to build (Pango, fonts)

@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_new(sub)
     _add_serve(sub)
     _add_stats(sub)
+    _add_import(sub)
     return parser
 
 
@@ -161,6 +162,43 @@ def _add_stats(sub: Subparsers) -> None:
                        help="issue ids (default: every issue)")
     stats.add_argument("--format", choices=("text", "json"), default="text",
                        dest="output_format", help="text (default) or json")
+
+
+def _add_import(sub: Subparsers) -> None:
+    imp = sub.add_parser(
+        "import", help="an article from a Word or LibreOffice document",
+        description="Convert FILE.docx or FILE.odt into issues/ISSUE/articles/<slug>/index.md "
+                    "with its images, check it, and report what the editor must fix and what "
+                    "the conversion could not keep. Never overwrites. Needs zine[import].")
+    imp.add_argument("document", type=Path, metavar="FILE", help="a .docx or .odt file")
+    imp.add_argument("issue", metavar="ISSUE", help="issue id, e.g. 02-solidarity")
+    imp.add_argument("--slug", default=None, help="default: from the title")
+    imp.add_argument("--title", default=None, help="default: the document's title")
+    imp.add_argument("--author", action="append", default=[],
+                     help="author name (repeatable; default: the document's author)")
+    imp.add_argument("--coop", action="append", default=[],
+                     help="coop id of the author at the same place (repeatable)")
+    imp.add_argument("--language", default=None, help="default: the document's, else the "
+                     "issue's")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from zine.docarchive import ImportFailure
+    from zine.importcmd import import_document
+    from zine.importer import ImportOptions
+
+    options = ImportOptions(slug=args.slug, title=args.title, authors=tuple(args.author),
+                            coops=tuple(args.coop), language=args.language)
+    try:
+        path, diags = import_document(args.document, args.issue, options, args.root)
+    except ImportFailure as failure:
+        print(failure.diagnostic.format(), file=sys.stderr)
+        return 1
+    print_diagnostics(diags)
+    summarise(diags)
+    if path is not None:
+        print(f"created {display_path(path)}")
+    return 1 if has_errors(diags) else 0
 
 
 def github_property(value: str) -> str:
@@ -343,7 +381,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": run_check, "build": run_build, "new": run_new, "serve": run_serve,
-            "stats": run_stats}
+            "stats": run_stats, "import": run_import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,8 +2,9 @@
 
 Z0xx files, encodings and YAML; Z1xx schema (keys, types, values); Z2xx references between
 files (coops, contents, slugs, issue numbers); Z3xx Markdown bodies; Z4xx images and other
-resources; Z5xx rendering and editions. Keep codes stable: tests and users refer to them.
-Each code has one golden test in tests/.
+resources; Z5xx rendering and editions; Z6xx document import (``zine import`` of .docx/.odt:
+what cannot be read, and what the conversion would lose). Keep codes stable: tests and users
+refer to them. Each code has one golden test in tests/.
 """
 
 from __future__ import annotations
@@ -143,3 +144,40 @@ IMAGE_SVG = register("Z408", E, "image {src} is SVG: SVG from contributors is no
                      "can carry scripts and fetch files); convert it to PNG")
 IMAGE_SPACE = register("Z409", E, "image path {src!r} has a blank, so the image is printed as "
                        "Markdown text: write it as <{src}> or {encoded} instead")
+
+# -- Z6xx: document import (zine import FILE.docx|FILE.odt) ------------------------------------
+IMPORT_CORRUPT = register("Z601", E, "cannot read this document: {reason}; save it again as "
+                          ".docx or .odt and import that")
+IMPORT_ENCRYPTED = register("Z602", E, "the document is encrypted or password-protected: "
+                            "save a copy without a password and import that")
+IMPORT_TOO_BIG = register("Z603", E, "{what} is {size} bytes; the limit is {limit} bytes: split "
+                          "the document or make its images smaller")
+IMPORT_BOMB = register("Z604", E, "part {name} unpacks to {ratio} times its packed size; the "
+                       "limit is {limit} (a zip bomb?): the document is not unpacked")
+IMPORT_XML_DTD = register("Z605", E, "part {name} declares a DTD or entities, which are not "
+                          "allowed in an imported document (entity bomb?)")
+IMPORT_NO_PANDOC = register("Z606", E, "cannot convert: {reason}; install the import extra: "
+                            "pip install 'zine[import]'")
+IMPORT_EXISTS = register("Z607", E, "{target} already exists: an import never overwrites; choose "
+                         "another --slug or remove it")
+IMPORT_NO_TITLE = register("Z608", E, "the document has no title (no title in its properties "
+                           "and no Heading 1): pass --title")
+IMPORT_NO_AUTHOR = register("Z609", E, "the document names no author: pass --author NAME "
+                            "(and --coop ID)")
+IMPORT_COMMENT = register("Z610", W, "comment by {author} is not imported: {text!r} (on "
+                          "{where!r}); act on it, then delete it from the document")
+IMPORT_TRACKED = register("Z611", W, "tracked {kind} by {author} not yet accepted or rejected: "
+                          "{text!r}; the article has the text with all changes accepted")
+IMPORT_TEXT_BOX = register("Z612", W, "text box not imported: {text!r}; move its text into the "
+                           "body")
+IMPORT_MERGED_TABLE = register("Z613", W, "table {number} ({first!r}...) has {what}, which a "
+                               "Markdown table cannot hold: its cells are written one per "
+                               "column; check the table or make it a list")
+IMPORT_OBJECT = register("Z614", W, "embedded object ({kind}) not imported (near {where!r}): "
+                         "export it as an image and add it")
+IMPORT_FIELD = register("Z615", W, "field {field!r} is not imported (near {where!r}); only its "
+                        "last shown text is kept")
+IMPORT_IMAGE_FORMAT = register("Z616", W, "image {name} is {found}, which cannot be converted "
+                               "here ({reason}): not imported; export it as PNG and add it")
+IMPORT_LOST_MARKUP = register("Z617", W, "{what} cannot be written in the zine's Markdown "
+                              "(near {where!r}): kept as plain text")

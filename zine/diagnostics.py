@@ -52,8 +52,12 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def format(self, cwd: Path | None = None) -> str:
-        return f"{display_path(self.pos.path, cwd)}:{self.pos.line}:{self.pos.col}: " \
-            f"{self.severity.value}: {self.message} [{self.code}]"
+        """``path:line:col: ...``; line 0 (a whole file without lines, such as a .docx
+        ``zine import`` reads) gives ``path: ...``."""
+        where = display_path(self.pos.path, cwd)
+        if self.pos.line:
+            where += f":{self.pos.line}:{self.pos.col}"
+        return f"{where}: {self.severity.value}: {self.message} [{self.code}]"
 
 
 def make(code: str, pos: Position, **values: object) -> Diagnostic:

@@ -1,0 +1,158 @@
+"""Fixture documents for ``zine import``, built at test time (nothing binary is committed).
+
+``make_docx`` writes a Word document with python-docx (plus the few parts python-docx has no
+API for: footnotes and a tracked change, written as the WordprocessingML Word itself writes);
+``docx_to_odt`` converts it with Pandoc, the only ODF writer on this machine (LibreOffice is
+not installed); ``hostile`` documents are zip files written by hand.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from pathlib import Path
+
+from PIL import Image
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FOOTNOTES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+FOOTNOTES_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:footnotes xmlns:w="{W}">
+<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>
+<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>
+</w:r></w:p></w:footnote>
+<w:footnote w:id="1"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>
+<w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve">
+ The assembly met twice that year.</w:t></w:r></w:p></w:footnote>
+</w:footnotes>"""
+
+
+def png(colour: tuple[int, int, int], size: tuple[int, int] = (40, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def make_docx(path: Path, *, alt_texts: tuple[str, str] = ("A red square", "A blue square"),
+              comment: bool = True, tracked: bool = True) -> Path:
+    """The acceptance document: title, headings, list, link, table, footnote, two captioned
+    images with alt text, code, a quote, a comment and a tracked insertion and deletion."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.core_properties.title = "Sharing the workshop"
+    document.core_properties.author = "Zine editorial collective"
+    document.core_properties.language = "en"
+    document.add_heading("Sharing the workshop", level=1)
+    intro = document.add_paragraph("Our coop shares one ")
+    intro.add_run("workshop").italic = True
+    intro.add_run(" between three trades.")
+    _footnote_reference(intro, qn)
+    document.add_heading("How we started", level=1)
+    document.add_paragraph("We wrote down three rules:")
+    for rule in ("Clean up after yourself", "Book the bench", "Share the tools"):
+        document.add_paragraph(rule, style="List Bullet")
+    linked = document.add_paragraph("Read the ")
+    _hyperlink(document, linked, "https://example.org/charter", "shared charter", qn,
+               RELATIONSHIP_TYPE.HYPERLINK)
+    linked.add_run(" for details.")
+    document.add_paragraph("A shared bench is a shared responsibility.", style="Quote")
+    document.add_heading("Who uses the bench", level=2)
+    table = document.add_table(rows=3, cols=2)
+    for row, (trade, days) in enumerate((("Trade", "Days"), ("Carpentry", "Monday"),
+                                         ("Printing", "Friday"))):
+        table.cell(row, 0).text, table.cell(row, 1).text = trade, days
+    for number, (colour, alt) in enumerate(zip(((200, 30, 30), (30, 30, 200)), alt_texts,
+                                               strict=True), start=1):
+        document.add_picture(io.BytesIO(png(colour)), width=Cm(4))
+        doc_pr = document.paragraphs[-1]._p.xpath(".//wp:docPr")[0]
+        doc_pr.set("descr", alt)
+        document.add_paragraph(f"Figure {number}: the bench plan {number}", style="Caption")
+    code_style = document.styles.add_style("Source Code", WD_STYLE_TYPE.PARAGRAPH)
+    code_style.font.name = "Courier New"
+    document.add_paragraph("make bench BOOK=monday", style="Source Code")
+    closing = document.add_paragraph("We meet every month.")
+    if tracked:
+        _tracked_change(closing, qn)
+    if comment:
+        document.add_comment(closing.runs[0], text="Which day of the month?",
+                             author="Zine editorial collective")
+    part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_CT, FOOTNOTES_XML.encode(),
+                document.part.package)
+    document.part.relate_to(part, FOOTNOTES_TYPE)
+    document.save(str(path))
+    return path
+
+
+def _footnote_reference(paragraph: object, qn: object) -> None:
+    from docx.oxml import OxmlElement
+
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "FootnoteReference")  # type: ignore[operator]
+    props.append(style)
+    run.append(props)
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), "1")  # type: ignore[operator]
+    run.append(ref)
+    paragraph._p.append(run)  # type: ignore[attr-defined]
+
+
+def _hyperlink(document: object, paragraph: object, url: str, text: str, qn: object,
+               rel_type: str) -> None:
+    from docx.oxml import OxmlElement
+
+    rel_id = document.part.relate_to(url, rel_type, is_external=True)  # type: ignore[attr-defined]
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel_id)  # type: ignore[operator]
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)  # type: ignore[attr-defined]
+
+
+def _tracked_change(paragraph: object, qn: object) -> None:
+    """' (on Tuesdays)' inserted and ' or so' deleted, not yet accepted."""
+    from docx.oxml import OxmlElement
+
+    p = paragraph._p  # type: ignore[attr-defined]
+    for tag, text, kind in (("w:ins", " (on Tuesdays)", "w:t"), ("w:del", " or so", "w:delText")):
+        change = OxmlElement(tag)
+        change.set(qn("w:id"), "90" if tag == "w:ins" else "91")  # type: ignore[operator]
+        change.set(qn("w:author"), "Zine editorial collective")  # type: ignore[operator]
+        change.set(qn("w:date"), "2026-01-01T00:00:00Z")  # type: ignore[operator]
+        run = OxmlElement("w:r")
+        t = OxmlElement(kind)
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        t.text = text
+        run.append(t)
+        change.append(run)
+        p.append(copy.deepcopy(change))
+
+
+def docx_to_odt(docx_path: Path, odt_path: Path) -> Path:
+    import pypandoc
+
+    pypandoc.convert_file(str(docx_path), "odt", outputfile=str(odt_path),
+                          extra_args=["--track-changes=accept"])
+    return odt_path
+
+
+def zip_of(path: Path, members: dict[str, bytes], *, compress: bool = True) -> Path:
+    mode = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(path, "w", mode) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path

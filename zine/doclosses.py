@@ -1,0 +1,186 @@
+"""Load stage, ``zine import``: find in a document's own XML what a conversion would lose.
+
+Comments, tracked changes not yet accepted, text boxes, merged table cells, embedded objects
+and fields, for .docx (WordprocessingML) and .odt (OpenDocument), each as a Z6xx warning with
+the text that lets an editor find it. Reads only through ``zine.docarchive`` (capped, no DTDs);
+writes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from zine import codes
+from zine.diagnostics import Diagnostic, make
+from zine.docarchive import Archive, context, iter_tag, text_of
+from zine.model import Position
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+FIELD_WORDS = ("TOC", "PAGEREF", "PAGE", "NUMPAGES", "REF", "SEQ", "DATE", "INDEX", "NOTEREF")
+
+
+def find_losses(archive: Archive) -> list[Diagnostic]:
+    if archive.kind == "docx":
+        return _docx_losses(archive)
+    return _odt_losses(archive)
+
+
+def _warn(archive: Archive, code: str, **values: object) -> Diagnostic:
+    return make(code, Position(archive.path, 0, 0), **values)
+
+
+def _docx_losses(archive: Archive) -> list[Diagnostic]:
+    body = archive.xml("word/document.xml")
+    found: list[Diagnostic] = []
+    comments = archive.xml("word/comments.xml")
+    anchored = _comment_anchors(body)
+    for comment in iter_tag(comments, f"{W}comment"):
+        found.append(_warn(archive, codes.IMPORT_COMMENT,
+                           author=comment.get(f"{W}author") or "someone",
+                           text=context(text_of(comment)),
+                           where=context(anchored.get(comment.get(f"{W}id") or "", ""))))
+    for kind, tag, text_tag in (("insertion", "ins", "t"), ("deletion", "del", "delText")):
+        for change in iter_tag(body, f"{W}{tag}"):
+            text = " ".join("".join(t.text or "" for t in change.iter(f"{W}{text_tag}")).split())
+            if text:
+                found.append(_warn(archive, codes.IMPORT_TRACKED, kind=kind, text=context(text),
+                                   author=change.get(f"{W}author") or "someone"))
+    for box in iter_tag(body, f"{W}txbxContent"):
+        found.append(_warn(archive, codes.IMPORT_TEXT_BOX, text=context(text_of(box))))
+    for number, table in enumerate(iter_tag(body, f"{W}tbl"), start=1):
+        what = _docx_table_problem(table)
+        if what:
+            found.append(_warn(archive, codes.IMPORT_MERGED_TABLE, number=number, what=what,
+                               first=context(text_of(table))[:20]))
+    for paragraph in iter_tag(body, f"{W}p"):
+        found += _docx_paragraph_losses(archive, paragraph)
+    return found
+
+
+def _comment_anchors(body: Any) -> dict[str, str]:
+    """Comment id -> the text of the paragraph where the comment starts."""
+    anchors: dict[str, str] = {}
+    for paragraph in iter_tag(body, f"{W}p"):
+        for start in paragraph.iter(f"{W}commentRangeStart"):
+            anchors[start.get(f"{W}id") or ""] = text_of(paragraph)
+        for ref in paragraph.iter(f"{W}commentReference"):
+            anchors.setdefault(ref.get(f"{W}id") or "", text_of(paragraph))
+    return anchors
+
+
+def _docx_table_problem(table: Any) -> str:
+    if any(cell.find(f".//{W}tbl") is not None for cell in table.iter(f"{W}tc")):
+        return "a table inside a cell"
+    if next(table.iter(f"{W}gridSpan"), None) is not None or \
+            next(table.iter(f"{W}vMerge"), None) is not None:
+        return "merged cells"
+    return ""
+
+
+def _docx_paragraph_losses(archive: Archive, paragraph: Any) -> list[Diagnostic]:
+    where = context(text_of(paragraph))
+    found = []
+    for tag, kind in (("object", "OLE object"), ("control", "form control")):
+        if next(paragraph.iter(f"{W}{tag}"), None) is not None:
+            found.append(_warn(archive, codes.IMPORT_OBJECT, kind=kind, where=where))
+    instructions = [f.get(f"{W}instr") or "" for f in paragraph.iter(f"{W}fldSimple")]
+    instructions += [t.text or "" for t in paragraph.iter(f"{W}instrText")]
+    for instruction in instructions:
+        words = instruction.split()
+        if words and words[0].upper() in FIELD_WORDS:
+            found.append(_warn(archive, codes.IMPORT_FIELD, field=" ".join(words[:2]),
+                               where=where))
+    return found
+
+
+def _odt_losses(archive: Archive) -> list[Diagnostic]:
+    body = archive.xml("content.xml")
+    found: list[Diagnostic] = []
+    parents = {child: parent for parent in body.iter() for child in parent}
+    for note in iter_tag(body, f"{OFFICE}annotation"):
+        author = note.find(f"{DC}creator")
+        text = " ".join(text_of(p) for p in note.iter(f"{TEXT}p"))
+        anchor = parents.get(note)
+        found.append(_warn(archive, codes.IMPORT_COMMENT,
+                           author=(author.text if author is not None else None) or "someone",
+                           text=context(text),
+                           where=context(_outside(anchor, note) if anchor is not None else "")))
+    for region in iter_tag(body, f"{TEXT}changed-region"):
+        for kind in ("insertion", "deletion"):
+            for change in region.iter(f"{TEXT}{kind}"):
+                creator = change.find(f".//{DC}creator")
+                text = " ".join(text_of(p) for p in change.iter(f"{TEXT}p"))
+                found.append(_warn(archive, codes.IMPORT_TRACKED, kind=kind,
+                                   author=(creator.text if creator is not None else None)
+                                   or "someone", text=context(text) or "(text changed)"))
+    for box in iter_tag(body, f"{DRAW}text-box"):
+        found.append(_warn(archive, codes.IMPORT_TEXT_BOX, text=context(text_of(box))))
+    for number, table in enumerate(iter_tag(body, f"{TABLE}table"), start=1):
+        what = "merged cells" if next(table.iter(f"{TABLE}covered-table-cell"), None) \
+            is not None else ""
+        if what:
+            found.append(_warn(archive, codes.IMPORT_MERGED_TABLE, number=number, what=what,
+                               first=context(text_of(table))[:20]))
+    for obj in iter_tag(body, f"{DRAW}object"):
+        found.append(_warn(archive, codes.IMPORT_OBJECT, kind="embedded object",
+                           where=context(text_of(parents.get(obj, obj)))))
+    for tag in ("table-of-content", "page-number", "page-count", "bookmark-ref"):
+        for field in iter_tag(body, f"{TEXT}{tag}"):
+            found.append(_warn(archive, codes.IMPORT_FIELD, field=tag,
+                               where=context(text_of(parents.get(field, field)))))
+    return found
+
+
+def _outside(parent: Any, skip: Any) -> str:
+    """The text of ``parent`` without that of its child ``skip`` (an annotation's own text)."""
+    parts = [parent.text or ""]
+    for child in parent:
+        if child is not skip:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def document_metadata(archive: Archive) -> dict[str, str]:
+    """title, author and language from docProps/core.xml or meta.xml (empty when absent)."""
+    if archive.kind == "docx":
+        root = archive.xml("docProps/core.xml")
+        keys = {"title": f"{DC}title", "author": f"{DC}creator", "language": f"{DC}language"}
+    else:
+        root = archive.xml("meta.xml")
+        keys = {"title": f"{DC}title", "author": "{urn:oasis:names:tc:opendocument:xmlns:"
+                "meta:1.0}initial-creator", "language": f"{DC}language"}
+    found = {}
+    for key, tag in keys.items():
+        element = root.find(f".//{tag}") if root is not None else None
+        if element is not None and (element.text or "").strip():
+            found[key] = " ".join((element.text or "").split())
+    return found
+
+
+def odt_alt_texts(archive: Archive) -> dict[str, tuple[str, str]]:
+    """Image path in the archive -> (description, title) of its frame (Pandoc's odt reader
+    does not read them)."""
+    if archive.kind != "odt":
+        return {}
+    found = {}
+    for frame in iter_tag(archive.xml("content.xml"), f"{DRAW}frame"):
+        image = frame.find(f"{DRAW}image")
+        if image is None:
+            continue
+        href = image.get("{http://www.w3.org/1999/xlink}href") or ""
+        desc = frame.find("{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}desc")
+        title = frame.find("{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}title")
+        found[href] = (text_of(desc) if desc is not None else "",
+                       text_of(title) if title is not None else "")
+    return found
+
+
+def relative(path: Path) -> str:
+    return path.as_posix()

@@ -1,0 +1,78 @@
+"""Command support for ``zine import FILE ISSUE``: convert, build the front matter, check, write.
+
+Called by ``zine.cli`` only. The conversion is ``zine.importer``'s; this module resolves the
+issue and the options (the command's options win over the document's own metadata), writes the
+front matter as ``zine.scaffold`` does, checks the staged article with the loader and
+``zine.checks`` before it is put in place, and returns every diagnostic for the CLI to print.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from zine import codes
+from zine.checks import check_article
+from zine.diagnostics import Diagnostic, has_errors
+from zine.docarchive import ImportFailure, fail
+from zine.errors import UsageError
+from zine.importer import ImportOptions, convert_document, publish, relocate, stage_article
+from zine.loader import load_article, load_issue, load_zine
+from zine.project import find_root
+from zine.scaffold import _author_lines, _check_id, _clean_text, _language, _quote, make_slug
+from zine.schema import did_you_mean
+from zine.sources import ArticleFile
+
+
+def import_document(document: Path, issue_id: str, options: ImportOptions,
+                    root: Path | None) -> tuple[Path | None, list[Diagnostic]]:
+    """The article written (or None) and the diagnostics; ImportFailure when nothing is."""
+    repo = find_root([], root)
+    zine = load_zine(repo, [])
+    issue_dir = repo / "issues" / issue_id
+    if not (issue_dir / "issue.yaml").is_file():
+        known = sorted(p.parent.name for p in (repo / "issues").glob("*/issue.yaml"))
+        raise UsageError(f"zine import: no issue {issue_id!r}{did_you_mean(issue_id, known)}")
+    if document.suffix.lower() not in (".docx", ".odt"):
+        raise UsageError(f"zine import: {document} is not a .docx or .odt file")
+    _archive, converted, meta = convert_document(document)
+    title = _clean_text(options.title or converted.title or "-", "--title")
+    if title == "-":
+        raise fail(codes.IMPORT_NO_TITLE, document)
+    authors = list(options.authors) or ([meta["author"]] if meta.get("author") else [])
+    if not authors:
+        raise fail(codes.IMPORT_NO_AUTHOR, document)
+    slug = options.slug or make_slug(title)
+    _check_id(slug, "slug")
+    articles = issue_dir / "articles"
+    folder = articles / slug
+    for taken in (folder, articles / f"{slug}.md"):
+        if taken.exists():
+            raise fail(codes.IMPORT_EXISTS, document, target=taken)
+    lines = ["---", f"title: {_quote(title)}", "authors:"]
+    lines += _author_lines(authors, list(options.coops), zine)
+    language = options.language or meta.get("language")
+    if language:
+        lines.append(f"language: {_language(language)}")
+    text = "\n".join([*lines, "---", "", converted.markdown.strip(), ""])
+    staging = stage_article(folder, text, converted.images)
+    try:
+        found = _check_staged(staging, slug, issue_dir, zine)
+        if has_errors(d for d in found if d.pos.line <= len(lines)):
+            raise ImportFailure(relocate(found, staging, folder)[0])
+        publish(staging, folder, document)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return folder / "index.md", converted.diags + relocate(found, staging, folder)
+
+
+def _check_staged(staging: Path, slug: str, issue_dir: Path, zine: object) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    issue = load_issue(issue_dir, zine, frozenset(), diags)  # type: ignore[arg-type]
+    found: list[Diagnostic] = []
+    article = load_article(ArticleFile(slug, staging / "index.md", staging), issue.language,
+                           issue.license, found)
+    found += check_article(article, zine.coops)  # type: ignore[attr-defined]
+    return found
+

@@ -1,0 +1,367 @@
+"""Load stage, ``zine import``: one Word/LibreOffice document becomes one article folder.
+
+The document (untrusted: opened through ``zine.docarchive``'s caps) is read by Pandoc (the
+``pypandoc-binary`` wheel, the ``zine[import]`` extra) into its JSON AST; this module rewrites
+that AST into the zine's Markdown dialect (title out of the body, headings from ``##``,
+captioned figures as ``![alt](src "caption")``, code paragraphs as fenced code, no raw HTML,
+spans and attributes dropped) and lets Pandoc write CommonMark with pipe tables and footnotes.
+The article is staged in a hidden folder beside its final place, loaded and checked there with
+the loader and ``zine.checks`` (a front-matter problem means nothing is written), and renamed
+into ``articles/<slug>/`` in one step: never a partial article, never an overwrite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from zine import codes
+from zine.diagnostics import Diagnostic, make
+from zine.docarchive import Archive, context, fail, open_archive
+from zine.doclosses import document_metadata, find_losses, odt_alt_texts
+from zine.model import Position
+
+PANDOC_TIMEOUT = 120
+MAX_IMAGES = 500
+WRITER = ("commonmark_x-raw_html-raw_attribute-attributes-bracketed_spans-fenced_divs"
+          "-implicit_figures-smart-emoji-subscript-superscript-tex_math_dollars-alerts"
+          "-definition_lists-fancy_lists-task_lists-yaml_metadata_block")
+CONVERTIBLE = {"BMP": "PNG", "TIFF": "PNG", "WMF": "PNG", "EMF": "PNG"}
+KEPT = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
+CODE_STYLES = ("code", "preformatted", "verbatim", "source")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    slug: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    coops: tuple[str, ...] = ()
+    language: str | None = None
+
+
+@dataclass
+class Converted:
+    """The result of the conversion before anything is written."""
+
+    title: str
+    markdown: str
+    images: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes
+    diags: list[Diagnostic] = field(default_factory=list)
+
+
+def convert_document(path: Path) -> tuple[Archive, Converted, dict[str, str]]:
+    """Archive, converted body (title taken out) and the document's own metadata."""
+    archive = open_archive(path)
+    diags = find_losses(archive)
+    meta = document_metadata(archive)
+    ast = _run_pandoc(path, ["-f", "docx+styles" if archive.kind == "docx" else "odt",
+                             "--track-changes=accept", "-t", "json", str(path)], b"")
+    try:
+        tree = json.loads(ast)
+    except ValueError as error:
+        raise fail(codes.IMPORT_CORRUPT, path, reason=f"Pandoc gave no AST ({error})") from None
+    rewriter = Rewriter(archive, diags, odt_alt_texts(archive))
+    blocks = rewriter.blocks(tree.get("blocks", []))
+    title = meta.get("title", "")
+    blocks, heading_title = _take_title(blocks)
+    title = title or heading_title
+    tree["blocks"] = _shift_headings(blocks)
+    tree["meta"] = {}
+    markdown = _run_pandoc(path, ["-f", "json", "-t", WRITER, "--wrap=none"],
+                           json.dumps(tree).encode()).decode("utf-8")
+    return archive, Converted(title, markdown, rewriter.images, diags), meta
+
+
+def _run_pandoc(path: Path, args: list[str], data: bytes) -> bytes:
+    try:
+        import pypandoc
+
+        pandoc = pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as error:
+        raise fail(codes.IMPORT_NO_PANDOC, path, reason=str(error) or "no Pandoc") from None
+    try:
+        done = subprocess.run([pandoc, *args, "--sandbox"], input=data, capture_output=True,
+                              timeout=PANDOC_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise fail(codes.IMPORT_CORRUPT, path, reason=f"Pandoc: {error}") from None
+    if done.returncode:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise fail(codes.IMPORT_CORRUPT, path,
+                   reason=f"Pandoc: {message[-1] if message else done.returncode}")
+    return done.stdout
+
+
+def _take_title(blocks: list[Any]) -> tuple[list[Any], str]:
+    for index, block in enumerate(blocks):
+        if block["t"] == "Header" and block["c"][0] == 1:
+            return blocks[:index] + blocks[index + 1:], stringify(block["c"][2])
+    return blocks, ""
+
+
+def _shift_headings(blocks: list[Any]) -> list[Any]:
+    levels = [b["c"][0] for b in blocks if b["t"] == "Header"]
+    shift = 2 - min(levels) if levels else 0
+    for block in blocks:
+        if block["t"] == "Header":
+            block["c"][0] = min(block["c"][0] + shift, 6)
+            block["c"][1] = ["", [], []]
+    return blocks
+
+
+def stringify(inlines: Any) -> str:
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            kind = node.get("t")
+            if kind == "Str":
+                parts.append(node["c"])
+            elif kind in ("Space", "SoftBreak", "LineBreak"):
+                parts.append(" ")
+            elif kind in ("Code", "Math"):
+                parts.append(node["c"][1])
+            else:
+                walk(node.get("c"))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(inlines)
+    return " ".join("".join(parts).split())
+
+
+class Rewriter:
+    """Pandoc AST -> the subset our Markdown holds; images collected with their new names."""
+
+    def __init__(self, archive: Archive, diags: list[Diagnostic],
+                 alt_texts: dict[str, tuple[str, str]]) -> None:
+        self.archive, self.diags, self.alt_texts = archive, diags, alt_texts
+        self.images: dict[str, bytes] = {}
+        self.names: dict[str, str] = {}  # archive member -> file name
+        self.table_number = 0
+
+    def blocks(self, blocks: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for block in blocks:
+            for new in self.block(block):
+                if new["t"] == "CodeBlock" and out and out[-1]["t"] == "CodeBlock" \
+                        and new.get("_merge") and out[-1].get("_merge"):
+                    out[-1]["c"][1] += "\n" + new["c"][1]
+                else:
+                    out.append(new)
+        for block in out:
+            block.pop("_merge", None)
+        return out
+
+    def block(self, block: Any) -> list[Any]:
+        kind, content = block["t"], block.get("c")
+        if kind == "Div":
+            style = dict(content[0][2]).get("custom-style", "")
+            if any(word in style.lower() for word in CODE_STYLES) and \
+                    not any(b["t"] == "CodeBlock" for b in content[1]):
+                return [{"t": "CodeBlock", "c": [["", ["text"], []], stringify(content[1])],
+                         "_merge": True}]
+            return self.blocks(content[1])
+        if kind == "Figure":
+            return self.figure(content)
+        if kind in ("Para", "Plain"):
+            return [{"t": kind, "c": self.inlines(content)}]
+        if kind == "Header":
+            return [{"t": "Header", "c": [content[0], content[1], self.inlines(content[2])]}]
+        if kind == "BlockQuote":
+            return [{"t": kind, "c": self.blocks(content)}]
+        if kind == "BulletList":
+            return [{"t": kind, "c": _tight([self.blocks(item) for item in content])}]
+        if kind == "OrderedList":
+            return [{"t": kind, "c": [content[0], _tight([self.blocks(i) for i in content[1]])]}]
+        if kind == "CodeBlock":
+            # a class makes Pandoc write a fenced block (our dialect), not an indented one
+            classes = content[0][1][:1] or ["text"]
+            return [{"t": kind, "c": [["", classes, []], content[1]], "_merge": True}]
+        if kind == "Table":
+            return [self.table(block)]
+        if kind in ("RawBlock",):
+            return []
+        if kind == "DefinitionList":
+            self.lost("a definition list", stringify(content))
+            return [{"t": "Para", "c": self.inlines(term)} for term, _ in content] + \
+                [b for _, defs in content for d in defs for b in self.blocks(d)]
+        if kind == "LineBlock":
+            return [{"t": "Para", "c": [i for line in content
+                                        for i in [*self.inlines(line), {"t": "LineBreak"}]]}]
+        return [block]
+
+    def table(self, block: Any) -> Any:
+        self.table_number += 1
+        for node in _walk(block["c"][3:]):
+            if isinstance(node, list) and len(node) == 5 and isinstance(node[2], int) \
+                    and (node[2] > 1 or node[3] > 1):
+                node[2] = node[3] = 1
+        for node in _walk(block["c"]):
+            if isinstance(node, dict) and node.get("t") in ("Para", "Plain"):
+                node["c"] = self.inlines(node["c"])
+        block["c"][0] = ["", [], []]
+        return block
+
+    def figure(self, content: Any) -> list[Any]:
+        caption = stringify(content[1][1])
+        images = [n for n in _walk(content[2]) if isinstance(n, dict) and n.get("t") == "Image"]
+        if not images:
+            return self.blocks(content[2])
+        return [{"t": "Para", "c": self.image(images[0]["c"], caption)}]
+
+    def inlines(self, inlines: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for node in inlines:
+            kind, content = node["t"], node.get("c")
+            if kind == "Span":
+                out += self.inlines(content[1])
+            elif kind == "Image":
+                out += self.image(content, "")
+            elif kind == "Link":
+                out.append({"t": "Link", "c": [["", [], []], self.inlines(content[1]),
+                                               content[2]]})
+            elif kind in ("Emph", "Strong", "Strikeout"):
+                out.append({"t": kind, "c": self.inlines(content)})
+            elif kind in ("Underline", "SmallCaps", "Superscript", "Subscript"):
+                self.lost(kind.lower(), stringify(content))
+                out += self.inlines(content)
+            elif kind == "Note":
+                out.append({"t": "Note", "c": self.blocks(content)})
+            elif kind == "Code":
+                out.append({"t": "Code", "c": [["", [], []], content[1]]})
+            elif kind == "RawInline":
+                continue
+            elif kind == "Quoted":
+                out.append({"t": kind, "c": [content[0], self.inlines(content[1])]})
+            else:
+                out.append(node)
+        return out
+
+    def lost(self, what: str, where: str) -> None:
+        self.diags.append(make(codes.IMPORT_LOST_MARKUP, Position(self.archive.path, 0, 0),
+                               what=what, where=context(where)))
+
+    def image(self, content: Any, caption: str) -> list[Any]:
+        _attr, alt, (src, title) = content
+        member = self._member(src)
+        described = self.alt_texts.get(src, ("", ""))
+        name = self._store(member) if member else None
+        if name is None:
+            return []
+        alt_inlines = self.inlines(alt) if stringify(alt) else \
+            [{"t": "Str", "c": described[0]}] if described[0] else []
+        if len(self.images) > MAX_IMAGES:
+            raise fail(codes.IMPORT_TOO_BIG, self.archive.path, what="the number of images",
+                       size=len(self.images), limit=MAX_IMAGES)
+        return [{"t": "Image", "c": [["", [], []], alt_inlines,
+                                     [name, caption or title or described[1]]]}]
+
+    def _member(self, src: str) -> str | None:
+        for candidate in (src, f"word/{src}", src.lstrip("./")):
+            if candidate in self.archive.names:
+                return candidate
+        return None
+
+    def _store(self, member: str) -> str | None:
+        if member in self.names:
+            return self.names[member]
+        data = self.archive.read(member)
+        converted = convert_image(data)
+        if isinstance(converted, str):
+            self.diags.append(make(codes.IMPORT_IMAGE_FORMAT, Position(self.archive.path, 0, 0),
+                                   name=member, found=converted.split(":")[0],
+                                   reason=converted.partition(": ")[2]))
+            return None
+        body, extension = converted
+        name = f"image-{len(self.names) + 1:02d}-{hashlib.sha256(body).hexdigest()[:10]}." \
+            f"{extension}"
+        self.names[member] = name
+        self.images[name] = body
+        return name
+
+
+def convert_image(data: bytes) -> tuple[bytes, str] | str:
+    """(bytes, extension) ready for the article, or 'FORMAT: why not' when it cannot be."""
+    from PIL import Image, UnidentifiedImageError
+
+    from zine.imagecheck import MAX_PIXELS
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format or "unknown"
+            if kind in KEPT:
+                return data, KEPT[kind]
+            if image.width * image.height > MAX_PIXELS:
+                return f"{kind}: {image.width}x{image.height} pixels is too large"
+            image.load()
+            out = io.BytesIO()
+            image.convert("RGBA").save(out, "PNG")
+            return out.getvalue(), "png"
+    except UnidentifiedImageError:
+        return "an unknown format: Pillow cannot read it"
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        return f"{kind if 'kind' in locals() else 'unknown'}: {error}"
+
+
+def _tight(items: list[list[Any]]) -> list[list[Any]]:
+    """Word writes each list item as its own paragraph: one-paragraph items make a tight list."""
+    if all(len(item) == 1 and item[0]["t"] == "Para" for item in items):
+        return [[{"t": "Plain", "c": item[0]["c"]}] for item in items]
+    return items
+
+
+def _walk(node: Any) -> Any:
+    yield node
+    if isinstance(node, dict):
+        yield from _walk(node.get("c"))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+def stage_article(folder: Path, text: str, images: dict[str, bytes]) -> Path:
+    """A hidden staging folder beside ``folder`` holding the article; the caller renames it."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.import-"))
+    os.chmod(staging, 0o755)
+    for name, data in sorted({"index.md": text.encode("utf-8"), **images}.items()):
+        with open(staging / name, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(staging / name, 0o644)
+    return staging
+
+
+def publish(staging: Path, folder: Path, document: Path) -> None:
+    """Rename the staged folder into place; refuses when ``folder`` appeared meanwhile."""
+    if not folder.exists():
+        with contextlib.suppress(OSError):  # it appeared between the test and the rename
+            os.rename(staging, folder)
+    if staging.exists():
+        shutil.rmtree(staging)
+        raise fail(codes.IMPORT_EXISTS, document, target=folder)
+
+
+def relocate(diags: list[Diagnostic], staging: Path, folder: Path) -> list[Diagnostic]:
+    """Diagnostics about staged files, pointed at the files' final paths."""
+    moved = []
+    for diag in diags:
+        try:
+            rest = diag.pos.path.relative_to(staging)
+        except ValueError:
+            moved.append(diag)
+            continue
+        moved.append(replace(diag, pos=replace(diag.pos, path=folder / rest)))
+    return moved
