@@ -21,6 +21,7 @@ TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 FIELD_WORDS = ("TOC", "PAGEREF", "PAGE", "NUMPAGES", "REF", "SEQ", "DATE", "INDEX", "NOTEREF")
 
@@ -170,17 +171,65 @@ def odt_alt_texts(archive: Archive) -> dict[str, tuple[str, str]]:
     if archive.kind != "odt":
         return {}
     found = {}
-    for frame in iter_tag(archive.xml("content.xml"), f"{DRAW}frame"):
+    root = archive.xml("content.xml")
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for frame in iter_tag(root, f"{DRAW}frame"):
         image = frame.find(f"{DRAW}image")
         if image is None:
             continue
         href = image.get("{http://www.w3.org/1999/xlink}href") or ""
-        desc = frame.find("{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}desc")
-        title = frame.find("{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}title")
-        found[href] = (text_of(desc) if desc is not None else "",
-                       text_of(title) if title is not None else "")
+        desc = frame.find(f"{SVG}desc")
+        found[href] = (text_of(desc) if desc is not None else "", _odt_caption(frame, parents))
     return found
+
+
+def _odt_caption(frame: Any, parents: dict[Any, Any]) -> str:
+    """The caption of an image frame: the text of a caption-styled paragraph holding it
+    (LibreOffice) or right after the paragraph holding it (Pandoc and others)."""
+    paragraph = parents.get(frame)
+    while paragraph is not None and paragraph.tag != f"{TEXT}p":
+        paragraph = parents.get(paragraph)
+    if paragraph is None:
+        return ""
+    if _caption_style(paragraph) and _outside(paragraph, frame):
+        return _outside(paragraph, frame)
+    siblings = list(parents.get(paragraph, []))
+    index = siblings.index(paragraph) if paragraph in siblings else -1
+    if 0 <= index < len(siblings) - 1 and _caption_style(siblings[index + 1]):
+        return text_of(siblings[index + 1])
+    return ""
+
+
+def _caption_style(paragraph: Any) -> bool:
+    style = (paragraph.get(f"{TEXT}style-name") or "").lower()
+    return paragraph.tag == f"{TEXT}p" and any(
+        word in style for word in ("caption", "illustration", "figure_20_")) \
+        and "withcaption" not in style
 
 
 def relative(path: Path) -> str:
     return path.as_posix()
+
+
+STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+ROLES = (("title", "title"), ("subtitle", "subtitle"), ("author", "author"),
+         ("preformatted", "code"), ("source", "code"), ("code", "code"))
+
+
+def odt_paragraph_roles(archive: Archive) -> dict[str, str]:
+    """Paragraph text -> "title", "subtitle", "author" or "code", from the paragraph's style
+    (Pandoc's odt reader keeps no styles; an automatic style counts as its parent)."""
+    if archive.kind != "odt":
+        return {}
+    root = archive.xml("content.xml")
+    parents = {s.get(f"{STYLE}name"): s.get(f"{STYLE}parent-style-name") or ""
+               for s in iter_tag(root, f"{STYLE}style")}
+    roles = {}
+    for paragraph in iter_tag(root, f"{TEXT}p"):
+        name = paragraph.get(f"{TEXT}style-name") or ""
+        style = (parents.get(name) or name).replace("_20_", " ").lower()
+        for word, role in ROLES:
+            if style == word or (role == "code" and word in style):
+                roles[text_of(paragraph)] = role
+                break
+    return roles

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from zine import codes
 from zine.checks import check_article
-from zine.diagnostics import Diagnostic, has_errors
+from zine.diagnostics import Diagnostic, display_path, has_errors
 from zine.docarchive import ImportFailure, fail
 from zine.errors import UsageError
 from zine.importer import ImportOptions, convert_document, publish, relocate, stage_article
@@ -48,9 +48,9 @@ def import_document(document: Path, issue_id: str, options: ImportOptions,
     folder = articles / slug
     for taken in (folder, articles / f"{slug}.md"):
         if taken.exists():
-            raise fail(codes.IMPORT_EXISTS, document, target=taken)
+            raise fail(codes.IMPORT_EXISTS, document, target=display_path(taken))
     lines = ["---", f"title: {_quote(title)}", "authors:"]
-    lines += _author_lines(authors, list(options.coops), zine)
+    lines += _author_lines(authors, list(options.coops), zine, "zine import")
     language = options.language or meta.get("language")
     if language:
         lines.append(f"language: {_language(language)}")

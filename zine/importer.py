@@ -25,9 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from zine import codes
-from zine.diagnostics import Diagnostic, make
+from zine.diagnostics import Diagnostic, display_path, make
 from zine.docarchive import Archive, context, fail, open_archive
-from zine.doclosses import document_metadata, find_losses, odt_alt_texts
+from zine.doclosses import (
+    document_metadata,
+    find_losses,
+    odt_alt_texts,
+    odt_paragraph_roles,
+)
 from zine.model import Position
 
 PANDOC_TIMEOUT = 120
@@ -70,11 +75,13 @@ def convert_document(path: Path) -> tuple[Archive, Converted, dict[str, str]]:
         tree = json.loads(ast)
     except ValueError as error:
         raise fail(codes.IMPORT_CORRUPT, path, reason=f"Pandoc gave no AST ({error})") from None
-    rewriter = Rewriter(archive, diags, odt_alt_texts(archive))
+    roles = odt_paragraph_roles(archive)
+    rewriter = Rewriter(archive, diags, odt_alt_texts(archive), roles)
     blocks = rewriter.blocks(tree.get("blocks", []))
-    title = meta.get("title", "")
-    blocks, heading_title = _take_title(blocks)
-    title = title or heading_title
+    for text, role in roles.items():
+        if role in ("title", "author") and role not in meta:
+            meta[role] = text
+    blocks, title = _take_title(blocks, meta.get("title", ""))
     tree["blocks"] = _shift_headings(blocks)
     tree["meta"] = {}
     markdown = _run_pandoc(path, ["-f", "json", "-t", WRITER, "--wrap=none"],
@@ -101,11 +108,16 @@ def _run_pandoc(path: Path, args: list[str], data: bytes) -> bytes:
     return done.stdout
 
 
-def _take_title(blocks: list[Any]) -> tuple[list[Any], str]:
+def _take_title(blocks: list[Any], title: str) -> tuple[list[Any], str]:
+    """The title (the document's, else its first Heading 1) and the body without it: the
+    first Heading 1 leaves the body when it is the title."""
     for index, block in enumerate(blocks):
         if block["t"] == "Header" and block["c"][0] == 1:
-            return blocks[:index] + blocks[index + 1:], stringify(block["c"][2])
-    return blocks, ""
+            text = stringify(block["c"][2])
+            if not title or text == title:
+                return blocks[:index] + blocks[index + 1:], text
+            break
+    return blocks, title
 
 
 def _shift_headings(blocks: list[Any]) -> list[Any]:
@@ -144,8 +156,8 @@ class Rewriter:
     """Pandoc AST -> the subset our Markdown holds; images collected with their new names."""
 
     def __init__(self, archive: Archive, diags: list[Diagnostic],
-                 alt_texts: dict[str, tuple[str, str]]) -> None:
-        self.archive, self.diags, self.alt_texts = archive, diags, alt_texts
+                 alt_texts: dict[str, tuple[str, str]], roles: dict[str, str]) -> None:
+        self.archive, self.diags, self.alt_texts, self.roles = archive, diags, alt_texts, roles
         self.images: dict[str, bytes] = {}
         self.names: dict[str, str] = {}  # archive member -> file name
         self.table_number = 0
@@ -161,7 +173,7 @@ class Rewriter:
                     out.append(new)
         for block in out:
             block.pop("_merge", None)
-        return out
+        return _drop_repeated_captions(out)
 
     def block(self, block: Any) -> list[Any]:
         kind, content = block["t"], block.get("c")
@@ -175,6 +187,12 @@ class Rewriter:
         if kind == "Figure":
             return self.figure(content)
         if kind in ("Para", "Plain"):
+            role = self.roles.get(stringify(content)) if self.roles else None
+            if role == "code":
+                return [{"t": "CodeBlock", "c": [["", ["text"], []], stringify(content)],
+                         "_merge": True}]
+            if role in ("title", "subtitle", "author"):  # the title block: front matter
+                return []
             return [{"t": kind, "c": self.inlines(content)}]
         if kind == "Header":
             return [{"t": "Header", "c": [content[0], content[1], self.inlines(content[2])]}]
@@ -314,6 +332,26 @@ def convert_image(data: bytes) -> tuple[bytes, str] | str:
         return f"{kind if 'kind' in locals() else 'unknown'}: {error}"
 
 
+def _drop_repeated_captions(blocks: list[Any]) -> list[Any]:
+    """An image's caption taken from the .odt XML is in its title: its paragraph goes (the
+    caption written beside the image or in the paragraph right after it)."""
+    out: list[Any] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if previous is not None and previous["t"] == "Para" and block["t"] == "Para":
+            images = [i for i in previous["c"] if i["t"] == "Image"]
+            if len(images) == 1 and images[0]["c"][2][1] and \
+                    stringify(block["c"]) == images[0]["c"][2][1]:
+                continue
+        if block["t"] == "Para":
+            images = [i for i in block["c"] if i["t"] == "Image"]
+            rest = [i for i in block["c"] if i["t"] != "Image"]
+            if len(images) == 1 and rest and stringify(rest) == images[0]["c"][2][1]:
+                block = {"t": "Para", "c": images}
+        out.append(block)
+    return out
+
+
 def _tight(items: list[list[Any]]) -> list[list[Any]]:
     """Word writes each list item as its own paragraph: one-paragraph items make a tight list."""
     if all(len(item) == 1 and item[0]["t"] == "Para" for item in items):
@@ -351,7 +389,7 @@ def publish(staging: Path, folder: Path, document: Path) -> None:
             os.rename(staging, folder)
     if staging.exists():
         shutil.rmtree(staging)
-        raise fail(codes.IMPORT_EXISTS, document, target=folder)
+        raise fail(codes.IMPORT_EXISTS, document, target=display_path(folder))
 
 
 def relocate(diags: list[Diagnostic], staging: Path, folder: Path) -> list[Diagnostic]:

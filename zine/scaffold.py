@@ -120,9 +120,10 @@ def _appended(before: YMap, after: YMap, slug: str) -> bool:
     return same_rest and new.items == [*old.items, slug]
 
 
-def _author_lines(names: list[str], coops: list[str], zine: Zine) -> list[str]:
+def _author_lines(names: list[str], coops: list[str], zine: Zine,
+                  command: str = "zine new article") -> list[str]:
     if len(coops) > len(names):
-        raise UsageError("zine new article: more --coop than --author options; give each "
+        raise UsageError(f"{command}: more --coop than --author options; give each "
                          "coop after its author")
     lines = []
     for index, name in enumerate(names):
@@ -130,7 +131,7 @@ def _author_lines(names: list[str], coops: list[str], zine: Zine) -> list[str]:
         if index < len(coops) and coops[index]:
             coop = coops[index]
             if coop not in zine.coops:
-                raise UsageError(f"zine new article: unknown coop {coop!r}"
+                raise UsageError(f"{command}: unknown coop {coop!r}"
                                  f"{did_you_mean(coop, zine.coops)} (see coops.yaml)")
             lines.append(f"    coop: {coop}")
     return lines
