@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,8 @@ class Archive:
         try:
             with self.zip.open(name) as member:
                 data = member.read(MAX_MEMBER + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as error:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+                RuntimeError) as error:
             raise fail(codes.IMPORT_CORRUPT, self.path, reason=f"{name}: {error}") from None
         if len(data) > MAX_MEMBER:  # the directory lied about the size
             raise fail(codes.IMPORT_TOO_BIG, self.path, what=f"member {name}",

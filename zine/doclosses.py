@@ -57,8 +57,9 @@ def _docx_losses(archive: Archive) -> list[Diagnostic]:
     for number, table in enumerate(iter_tag(body, f"{W}tbl"), start=1):
         what = _docx_table_problem(table)
         if what:
+            cells = " ".join(text_of(cell) for cell in table.iter(f"{W}tc"))
             found.append(_warn(archive, codes.IMPORT_MERGED_TABLE, number=number, what=what,
-                               first=context(text_of(table))[:20]))
+                               first=context(cells)[:20]))
     for paragraph in iter_tag(body, f"{W}p"):
         found += _docx_paragraph_losses(archive, paragraph)
     return found
