@@ -18,7 +18,7 @@ from tests.check_helpers import article, write_tree
 from zine.cli import build_parser, main
 
 COMMANDS = [["check"], ["build"], ["new"], ["new", "issue"], ["new", "article"], ["serve"],
-            ["stats"]]
+            ["stats"], ["import"]]
 
 
 def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -42,7 +42,8 @@ def every_parser() -> dict[str, argparse.ArgumentParser]:
 
 
 def test_the_documented_commands_are_all_there() -> None:
-    assert sorted(every_parser()) == ["zine", "zine build", "zine check", "zine new",
+    assert sorted(every_parser()) == ["zine", "zine build", "zine check", "zine import",
+                                      "zine new",
                                       "zine new article", "zine new issue", "zine serve",
                                       "zine stats"]
 

@@ -39,7 +39,9 @@ def test_a_new_issue_takes_the_given_id_number_date_and_language(tree: Path) -> 
     assert main(["new", "issue", "07-seven", "--title", "Sete", "--number", "7",
                  "--date", "2021-05-01", "--language", "pt-BR"]) == 0
     assert (tree / "issues/07-seven/issue.yaml").read_text("utf-8") == (
-        'number: 7\ntitle: "Sete"\ndate: 2021-05-01\nlanguage: pt-BR\n')
+        'number: 7\ntitle: "Sete"\ndate: 2021-05-01\nlanguage: pt-BR\n'
+        "# An article written in Word or LibreOffice: zine import FILE.docx 07-seven (see "
+        "CONTRIBUTING.md)\n")
     assert main(["check", "--strict", "issues/07-seven"]) == 0
 
 

@@ -19,7 +19,15 @@ from zine.errors import UsageError
 from zine.importer import ImportOptions, convert_document, publish, relocate, stage_article
 from zine.loader import load_article, load_issue, load_zine
 from zine.project import find_root
-from zine.scaffold import _author_lines, _check_id, _clean_text, _language, _quote, make_slug
+from zine.scaffold import (
+    _add_to_contents,
+    _author_lines,
+    _check_id,
+    _clean_text,
+    _language,
+    _quote,
+    make_slug,
+)
 from zine.schema import did_you_mean
 from zine.sources import ArticleFile
 
@@ -61,6 +69,7 @@ def import_document(document: Path, issue_id: str, options: ImportOptions,
         if has_errors(d for d in found if d.pos.line <= len(lines)):
             raise ImportFailure(relocate(found, staging, folder)[0])
         publish(staging, folder, document)
+        _add_to_contents(repo, issue_dir / "issue.yaml", slug)
     finally:
         if staging.exists():
             shutil.rmtree(staging)

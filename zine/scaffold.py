@@ -54,6 +54,8 @@ def new_issue(args: argparse.Namespace, root: Path | None) -> Path:
         f"title: {_quote(title)}",
         f"date: {_issue_date(args.date).isoformat()}",
         f"language: {language}",
+        "# An article written in Word or LibreOffice: zine import FILE.docx "
+        f"{issue_id} (see CONTRIBUTING.md)",
     ]
     path = write_text(repo, Path("issues", issue_id, "issue.yaml"), "\n".join(lines) + "\n")
     (folder / "articles").mkdir(exist_ok=True)
