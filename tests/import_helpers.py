@@ -143,10 +143,12 @@ def _tracked_change(paragraph: object, qn: object) -> None:
 
 
 def docx_to_odt(docx_path: Path, odt_path: Path,
-                alt_texts: tuple[str, ...] = ("A red square", "A blue square")) -> Path:
+                alt_texts: tuple[str, ...] = ("A red square", "A blue square"),
+                review: bool = False) -> Path:
     """The same document as .odt: Pandoc writes it, then the image descriptions Pandoc's
     odt writer leaves out are added as LibreOffice writes them (``svg:desc`` in the frame),
-    with the title and author in meta.xml."""
+    with the title and author in meta.xml; ``review`` adds a comment and a tracked deletion
+    as LibreOffice writes them."""
     import pypandoc
 
     pypandoc.convert_file(str(docx_path), "odt", outputfile=str(odt_path),
@@ -160,6 +162,8 @@ def docx_to_odt(docx_path: Path, odt_path: Path,
         content = content.replace('xlink:actuate="onLoad" /></draw:frame>',
                                   f'xlink:actuate="onLoad" /><svg:desc>{alt}</svg:desc>'
                                   "</draw:frame>", 1)
+    if review:
+        content = _odt_review(content)
     members["content.xml"] = content.encode()
     with zipfile.ZipFile(odt_path, "w") as archive:  # mimetype first and stored, as ODF says
         archive.writestr("mimetype", members.pop("mimetype"), zipfile.ZIP_STORED)
@@ -174,3 +178,19 @@ def zip_of(path: Path, members: dict[str, bytes], *, compress: bool = True) -> P
         for name, data in members.items():
             archive.writestr(name, data)
     return path
+
+
+ODT_DELETION = (
+    '<text:tracked-changes><text:changed-region xml:id="ct1" text:id="ct1"><text:deletion>'
+    "<office:change-info><dc:creator>Zine editorial collective</dc:creator><dc:date>"
+    "2026-01-01T00:00:00</dc:date></office:change-info><text:p>or so</text:p></text:deletion>"
+    "</text:changed-region></text:tracked-changes>")
+ODT_COMMENT = (
+    "<office:annotation><dc:creator>Zine editorial collective</dc:creator><text:p>Which day of "
+    "the month?</text:p></office:annotation>")
+
+
+def _odt_review(content: str) -> str:
+    content = content.replace("<office:text>", "<office:text>" + ODT_DELETION, 1)
+    return content.replace(">We meet every month.", ">" + ODT_COMMENT + "We meet every month."
+                           '<text:change text:change-id="ct1"/>', 1)

@@ -160,3 +160,76 @@ def test_a_front_matter_problem_writes_nothing(tree: Path,
                     "--coop", "no-such-coop")
     assert code == 2 and "unknown coop 'no-such-coop'" in err[-1]
     assert [p.name for p in (tree / ARTICLES).iterdir()] == ["hello.md"]
+
+
+def test_a_cell_with_paragraphs_or_a_list_is_flattened_and_reported(
+        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.author = "Zine editorial collective"
+    document.add_heading("Tables", level=1)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Plan", "Tools"
+    table.cell(1, 0).text = "first part"
+    table.cell(1, 0).add_paragraph("second part")
+    table.cell(1, 1).add_paragraph("saw", style="List Bullet")
+    document.save(str(tree.parent / "t.docx"))
+    code, err = run(capsys, str(tree.parent / "t.docx"), "01-base")
+    assert code == 0, err
+    markdown = body(tree / ARTICLES / "tables" / "index.md")
+    assert "| first part / second part | saw " in markdown and "[TABLE]" not in markdown
+    assert [e for e in err if "[Z613]" in e] == [
+        f"{tree.parent / 't.docx'}: warning: table 1 ('Plan Tools first par'...) has "
+        "paragraphs, lists or tables inside a cell, which a Markdown table cannot hold: its "
+        "cells are written one per column; check the table or make it a list [Z613]"]
+
+
+@pytest.mark.parametrize("kind", ["BMP", "TIFF"])
+def test_bmp_and_tiff_images_become_png(kind: str, tree: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from PIL import Image
+
+    document = make_docx(tree.parent / "w.docx", comment=False, tracked=False)
+    with zipfile.ZipFile(document) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (0, 120, 0)).save(out, kind)
+    members["word/media/image1.png"] = out.getvalue()
+    with zipfile.ZipFile(document, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    code, err = run(capsys, str(document), "01-base")
+    assert code == 0, err
+    folder = tree / ARTICLES / "sharing-the-workshop"
+    first = sorted(folder.glob("image-01-*"))
+    assert len(first) == 1 and first[0].suffix == ".png"
+    with Image.open(first[0]) as image:
+        assert image.format == "PNG" and image.getpixel((5, 5))[:3] == (0, 120, 0)
+
+
+def test_the_article_joins_the_issues_contents(tree: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    issue_yaml = tree / "issues/01-base/issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text("utf-8") + "contents:\n  - hello\n", "utf-8")
+    assert run(capsys, str(make_docx(tree.parent / "w.docx")), "01-base")[0] == 0
+    assert issue_yaml.read_text("utf-8").endswith("contents:\n  - hello\n"
+                                                  "  - sharing-the-workshop\n")
+    assert not [d for d in check_project([], None) if d.code == "Z206"]
+
+
+def test_comments_and_tracked_changes_of_an_odt_are_reported(
+        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = make_docx(tree.parent / "w.docx", comment=False, tracked=False)
+    odt = docx_to_odt(document, tree.parent / "w.odt", review=True)
+    code, err = run(capsys, str(odt), "01-base")
+    assert code == 0, err
+    assert [e.replace(str(odt), "DOC") for e in err if "warning:" in e] == [
+        "DOC: warning: comment by Zine editorial collective is not imported: 'Which day of the "
+        "month?' (on 'We meet every month.'); act on it, then delete it from the document "
+        "[Z610]",
+        "DOC: warning: tracked deletion by Zine editorial collective not yet accepted or "
+        "rejected: 'or so'; the article has the text with all changes accepted [Z611]"]
+    assert "Which day" not in body(tree / ARTICLES / "sharing-the-workshop" / "index.md")

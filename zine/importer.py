@@ -225,10 +225,23 @@ class Rewriter:
             if isinstance(node, list) and len(node) == 5 and isinstance(node[2], int) \
                     and (node[2] > 1 or node[3] > 1):
                 node[2] = node[3] = 1
-        for node in _walk(block["c"]):
-            if isinstance(node, dict) and node.get("t") in ("Para", "Plain"):
-                node["c"] = self.inlines(node["c"])
+        flattened = False
+        texts = []
+        for node in _walk(block["c"][3:]):
+            if isinstance(node, list) and len(node) == 5 and isinstance(node[2], int):
+                texts.append(stringify(node[4]))
+                cell = self.blocks(node[4])
+                if len(cell) > 1 or any(b["t"] not in ("Plain", "Para") for b in cell):
+                    flattened = True
+                    cell = [{"t": "Plain", "c": _joined(cell)}]
+                node[4] = [{"t": "Plain", "c": b["c"]} for b in cell]
+        if flattened:
+            self.diags.append(make(codes.IMPORT_MERGED_TABLE, Position(self.archive.path, 0, 0),
+                                   number=self.table_number,
+                                   first=context(" ".join(texts))[:20],
+                                   what="paragraphs, lists or tables inside a cell"))
         block["c"][0] = ["", [], []]
+        block["c"][1] = [None, []]
         return block
 
     def figure(self, content: Any) -> list[Any]:
@@ -349,6 +362,19 @@ def _drop_repeated_captions(blocks: list[Any]) -> list[Any]:
             if len(images) == 1 and rest and stringify(rest) == images[0]["c"][2][1]:
                 block = {"t": "Para", "c": images}
         out.append(block)
+    return out
+
+
+def _joined(blocks: list[Any]) -> list[Any]:
+    """The blocks of a table cell as one line of inlines, ' / ' between them."""
+    out: list[Any] = []
+    for block in blocks:
+        if out:
+            out += [{"t": "Space"}, {"t": "Str", "c": "/"}, {"t": "Space"}]
+        if block["t"] in ("Plain", "Para"):
+            out += block["c"]
+        else:
+            out.append({"t": "Str", "c": stringify(block.get("c"))})
     return out
 
 
