@@ -239,3 +239,13 @@ def test_a_damaged_member_is_a_clear_error(tree: Path,
                                                 "word/media/image1.png: "), lines
     assert lines[-1].endswith("[Z601]")
     assert sorted(p.name for p in (tree / ARTICLES).iterdir()) == ["hello.md"]
+
+
+def test_a_dtd_in_any_part_is_refused_before_pandoc_reads_it(
+        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Pandoc parses styles.xml itself: the entity bomb must not reach it there either."""
+    document = _minimal(tree.parent / "d.docx", **{"word/styles.xml": ENTITY_BOMB})
+    status, lines = import_lines(document, [], capsys)
+    assert status == 1
+    assert lines == ["DOC: error: part word/styles.xml declares a DTD or entities, which are not "
+                     "allowed in an imported document (entity bomb?) [Z605]"]

@@ -36,6 +36,7 @@ from zine.doclosses import (
 from zine.model import Position
 
 PANDOC_TIMEOUT = 120
+PANDOC_MEMORY = "1g"  # Pandoc's own heap cap (GHC runtime option): it stops, it does not swap
 MAX_IMAGES = 500
 WRITER = ("commonmark_x-raw_html-raw_attribute-attributes-bracketed_spans-fenced_divs"
           "-implicit_figures-smart-emoji-subscript-superscript-tex_math_dollars-alerts"
@@ -67,6 +68,9 @@ class Converted:
 def convert_document(path: Path) -> tuple[Archive, Converted, dict[str, str]]:
     """Archive, converted body (title taken out) and the document's own metadata."""
     archive = open_archive(path)
+    for name in sorted(archive.names):  # Pandoc parses them too: no DTD may reach it
+        if name.endswith((".xml", ".rels")):
+            archive.xml(name)
     diags = find_losses(archive)
     meta = document_metadata(archive)
     ast = _run_pandoc(path, ["-f", "docx+styles" if archive.kind == "docx" else "odt",
@@ -97,7 +101,8 @@ def _run_pandoc(path: Path, args: list[str], data: bytes) -> bytes:
     except (ImportError, OSError) as error:
         raise fail(codes.IMPORT_NO_PANDOC, path, reason=str(error) or "no Pandoc") from None
     try:
-        done = subprocess.run([pandoc, *args, "--sandbox"], input=data, capture_output=True,
+        done = subprocess.run([pandoc, "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", *args,
+                               "--sandbox"], input=data, capture_output=True,
                               timeout=PANDOC_TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise fail(codes.IMPORT_CORRUPT, path, reason=f"Pandoc: {error}") from None
