@@ -101,6 +101,16 @@ def test_the_imported_article_shows_every_part_in_the_html_and_epub_editions(
                                                                                       True]
 
 
+@pytest.mark.slow
+def test_the_epub_with_an_imported_article_passes_epubcheck(
+        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.epub_helpers import epubcheck
+
+    run(capsys, str(make_docx(tree.parent / "workshop.docx")), "01-base")
+    build_project([], formats=("epub",), out_dir=tree / "out", root=tree)
+    assert epubcheck(tree / "out/01-base/01-base.epub") == []
+
+
 def test_the_same_document_as_odt_gives_the_same_markdown(
         tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     document = make_docx(tree.parent / "workshop.docx", comment=False, tracked=False)
@@ -233,3 +243,22 @@ def test_comments_and_tracked_changes_of_an_odt_are_reported(
         "DOC: warning: tracked deletion by Zine editorial collective not yet accepted or "
         "rejected: 'or so'; the article has the text with all changes accepted [Z611]"]
     assert "Which day" not in body(tree / ARTICLES / "sharing-the-workshop" / "index.md")
+
+
+@pytest.mark.slow
+def test_the_imported_article_reads_back_from_the_pdf(
+        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfReader
+
+    run(capsys, str(make_docx(tree.parent / "workshop.docx")), "01-base")
+    result = build_project([], formats=("pdf",), out_dir=tree / "out", root=tree)
+    assert not [d for d in result.diagnostics if d.is_error]
+    reader = PdfReader(tree / "out/01-base/01-base.pdf")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    for part in ("Sharing the workshop", "How we started", "Who uses the bench",
+                 "Clean up after yourself", "shared charter", "shared responsibility",
+                 "Carpentry", "Monday", "bench plan 1", "bench plan 2",
+                 "make bench BOOK=monday", "The assembly met twice that year."):
+        assert part in text, part
+    images = sum(len(page.images) for page in reader.pages)
+    assert images >= 2
