@@ -4,11 +4,18 @@ Called by ``zine.cli`` only. The conversion is ``zine.importer``'s; this module 
 issue and the options (the command's options win over the document's own metadata), writes the
 front matter as ``zine.scaffold`` does, checks the staged article with the loader and
 ``zine.checks`` before it is put in place, and returns every diagnostic for the CLI to print.
+The article is staged in a hidden folder beside its final place (every file fsynced) and
+renamed into ``articles/<slug>/`` in one step: a front-matter problem, a crash or a name that
+appeared meanwhile leaves no partial article, and nothing is ever overwritten.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from zine import codes
@@ -16,7 +23,7 @@ from zine.checks import check_article
 from zine.diagnostics import Diagnostic, display_path, has_errors
 from zine.docarchive import ImportFailure, fail
 from zine.errors import UsageError
-from zine.importer import ImportOptions, convert_document, publish, relocate, stage_article
+from zine.importer import ImportOptions, convert_document
 from zine.loader import load_article, load_issue, load_zine
 from zine.project import find_root
 from zine.scaffold import (
@@ -30,6 +37,7 @@ from zine.scaffold import (
 )
 from zine.schema import did_you_mean
 from zine.sources import ArticleFile
+from zine.writer import write_all
 
 
 def import_document(document: Path, issue_id: str, options: ImportOptions,
@@ -85,3 +93,38 @@ def _check_staged(staging: Path, slug: str, issue_dir: Path, zine: object) -> li
     found += check_article(article, zine.coops)  # type: ignore[attr-defined]
     return found
 
+
+def stage_article(folder: Path, text: str, images: dict[str, bytes]) -> Path:
+    """A hidden staging folder beside ``folder`` holding the article; the caller renames it."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.import-"))
+    os.chmod(staging, 0o755)
+    try:  # zine.writer: each file written, fsynced and renamed in (0644); names are ours
+        write_all(staging, sorted({"index.md": text.encode("utf-8"), **images}.items()))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def publish(staging: Path, folder: Path, document: Path) -> None:
+    """Rename the staged folder into place; refuses when ``folder`` appeared meanwhile."""
+    if not folder.exists():
+        with contextlib.suppress(OSError):  # it appeared between the test and the rename
+            os.rename(staging, folder)
+    if staging.exists():
+        shutil.rmtree(staging)
+        raise fail(codes.IMPORT_EXISTS, document, target=display_path(folder))
+
+
+def relocate(diags: list[Diagnostic], staging: Path, folder: Path) -> list[Diagnostic]:
+    """Diagnostics about staged files, pointed at the files' final paths."""
+    moved = []
+    for diag in diags:
+        try:
+            rest = diag.pos.path.relative_to(staging)
+        except ValueError:
+            moved.append(diag)
+            continue
+        moved.append(replace(diag, pos=replace(diag.pos, path=folder / rest)))
+    return moved

@@ -5,27 +5,22 @@ The document (untrusted: opened through ``zine.docarchive``'s caps) is read by P
 that AST into the zine's Markdown dialect (title out of the body, headings from ``##``,
 captioned figures as ``![alt](src "caption")``, code paragraphs as fenced code, no raw HTML,
 spans and attributes dropped) and lets Pandoc write CommonMark with pipe tables and footnotes.
-The article is staged in a hidden folder beside its final place, loaded and checked there with
-the loader and ``zine.checks`` (a front-matter problem means nothing is written), and renamed
-into ``articles/<slug>/`` in one step: never a partial article, never an overwrite.
+It reads only the document (and runs Pandoc sandboxed on it) and writes nothing: the result
+is a ``Converted`` that ``zine.importcmd`` stages, checks and puts in place.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
-import os
-import shutil
 import subprocess
-import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from zine import codes
-from zine.diagnostics import Diagnostic, display_path, make
+from zine.diagnostics import Diagnostic, make
 from zine.docarchive import Archive, context, fail, open_archive
 from zine.doclosses import (
     document_metadata,
@@ -397,40 +392,3 @@ def _walk(node: Any) -> Any:
     elif isinstance(node, list):
         for item in node:
             yield from _walk(item)
-
-
-def stage_article(folder: Path, text: str, images: dict[str, bytes]) -> Path:
-    """A hidden staging folder beside ``folder`` holding the article; the caller renames it."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.import-"))
-    os.chmod(staging, 0o755)
-    for name, data in sorted({"index.md": text.encode("utf-8"), **images}.items()):
-        with open(staging / name, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(staging / name, 0o644)
-    return staging
-
-
-def publish(staging: Path, folder: Path, document: Path) -> None:
-    """Rename the staged folder into place; refuses when ``folder`` appeared meanwhile."""
-    if not folder.exists():
-        with contextlib.suppress(OSError):  # it appeared between the test and the rename
-            os.rename(staging, folder)
-    if staging.exists():
-        shutil.rmtree(staging)
-        raise fail(codes.IMPORT_EXISTS, document, target=display_path(folder))
-
-
-def relocate(diags: list[Diagnostic], staging: Path, folder: Path) -> list[Diagnostic]:
-    """Diagnostics about staged files, pointed at the files' final paths."""
-    moved = []
-    for diag in diags:
-        try:
-            rest = diag.pos.path.relative_to(staging)
-        except ValueError:
-            moved.append(diag)
-            continue
-        moved.append(replace(diag, pos=replace(diag.pos, path=folder / rest)))
-    return moved
