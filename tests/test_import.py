@@ -262,3 +262,28 @@ def test_the_imported_article_reads_back_from_the_pdf(
         assert part in text, part
     images = sum(len(page.images) for page in reader.pages)
     assert images >= 2
+
+
+def test_an_emf_image_pillow_cannot_draw_here_is_reported_not_dropped(
+        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import struct
+
+    # an EMF header: Pillow identifies it (as "WMF", its plugin for both) but draws it only
+    # on Windows
+    wmf = struct.pack("<LL", 1, 108) + struct.pack("<llll", 0, 0, 100, 100) + \
+        struct.pack("<llll", 0, 0, 2000, 2000) + b" EMF" + bytes(200)
+    document = make_docx(tree.parent / "w.docx", comment=False, tracked=False)
+    with zipfile.ZipFile(document) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    members["word/media/image1.png"] = wmf
+    with zipfile.ZipFile(document, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    code, err = run(capsys, str(document), "01-base")
+    assert code == 0, err
+    assert [e for e in err if "[Z616]" in e] == [
+        f"{document}: warning: image word/media/image1.png is WMF, which cannot be converted "
+        "here (cannot find loader for this WMF file): not imported; export it as PNG and add "
+        "it [Z616]"]
+    folder = tree / ARTICLES / "sharing-the-workshop"
+    assert len(list(folder.glob("image-*"))) == 1
