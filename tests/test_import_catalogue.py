@@ -166,7 +166,10 @@ SCENARIOS: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
         "DOC: warning: image word/media/image1.png is an unknown format, which cannot be "
         "converted here (Pillow cannot read it): not imported; export it as PNG and add it "
         "[Z616]"]),
-    "Z617": (lambda p: _with_xml(p, "", underline=True), [], [
+    "Z617": (lambda p: _with_xml(p, '<w:rPr><w:color w:val="FF0000"/></w:rPr><w:t>red '
+                                 "means mandatory</w:t>", underline=True), [], [
+        "DOC: warning: coloured or highlighted text cannot be written in the zine's Markdown "
+        "(near 'red means mandatory'): kept as plain text [Z617]",
         "DOC: warning: underline cannot be written in the zine's Markdown (near 'underlined "
         "words'): kept as plain text [Z617]"]),
 }

@@ -91,6 +91,13 @@ def _docx_paragraph_losses(archive: Archive, paragraph: Any) -> list[Diagnostic]
     for tag, kind in (("object", "OLE object"), ("control", "form control")):
         if next(paragraph.iter(f"{W}{tag}"), None) is not None:
             found.append(_warn(archive, codes.IMPORT_OBJECT, kind=kind, where=where))
+    coloured = [run for run in paragraph.iter(f"{W}r") if run.find(f"{W}rPr/{W}highlight")
+                is not None or (run.find(f"{W}rPr/{W}color") is not None and
+                                (run.find(f"{W}rPr/{W}color").get(f"{W}val") or "auto")
+                                .lower() not in ("auto", "000000"))]
+    if coloured:  # colour may carry meaning ("the red items are mandatory")
+        found.append(_warn(archive, codes.IMPORT_LOST_MARKUP, what="coloured or highlighted "
+                           "text", where=context(" ".join(text_of(r) for r in coloured))))
     instructions = [f.get(f"{W}instr") or "" for f in paragraph.iter(f"{W}fldSimple")]
     instructions += [t.text or "" for t in paragraph.iter(f"{W}instrText")]
     for instruction in instructions:
