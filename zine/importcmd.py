@@ -52,9 +52,9 @@ def import_document(document: Path, issue_id: str, options: ImportOptions,
     if document.suffix.lower() not in (".docx", ".odt"):
         raise UsageError(f"zine import: {document} is not a .docx or .odt file")
     _archive, converted, meta = convert_document(document)
-    title = _clean_text(options.title or converted.title or "-", "--title")
-    if title == "-":
+    if not (options.title or converted.title).strip():
         raise fail(codes.IMPORT_NO_TITLE, document)
+    title = _clean_text(options.title or converted.title, "--title")
     authors = list(options.authors) or ([meta["author"]] if meta.get("author") else [])
     if not authors:
         raise fail(codes.IMPORT_NO_AUTHOR, document)

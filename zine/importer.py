@@ -328,6 +328,7 @@ def convert_image(data: bytes) -> tuple[bytes, str] | str:
 
     from zine.imagecheck import MAX_PIXELS
 
+    kind = "unknown"
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format or "unknown"
@@ -342,7 +343,7 @@ def convert_image(data: bytes) -> tuple[bytes, str] | str:
     except UnidentifiedImageError:
         return "an unknown format: Pillow cannot read it"
     except (OSError, ValueError, Image.DecompressionBombError) as error:
-        return f"{kind if 'kind' in locals() else 'unknown'}: {error}"
+        return f"{kind}: {error}"
 
 
 def _drop_repeated_captions(blocks: list[Any]) -> list[Any]:
