@@ -252,3 +252,21 @@ def test_a_dtd_in_any_part_is_refused_before_pandoc_reads_it(
     assert status == 1
     assert lines == ["DOC: error: part word/styles.xml declares a DTD or entities, which are not "
                      "allowed in an imported document (entity bomb?) [Z605]"]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_damaged_document_never_gives_a_traceback(seed: int, tree: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import random
+
+    document = make_docx(tree.parent / "d.docx")
+    data = bytearray(document.read_bytes())
+    chance = random.Random(seed)
+    for _ in range(4):  # a few damaged bytes anywhere: directory, XML, images
+        data[chance.randrange(len(data))] ^= 1 << chance.randrange(8)
+    document.write_bytes(bytes(data))
+    status, lines = import_lines(document, ["--slug", f"d{seed}"], capsys)
+    assert status in (0, 1), lines
+    assert not any("Traceback" in line for line in lines)
+    if status == 1 and lines and lines[-1].startswith("DOC: error:"):
+        assert not (tree / ARTICLES / f"d{seed}").exists()
