@@ -25,6 +25,7 @@ from zine.markdown import (
     MAX_TABLE_ROWS,
     markup_count,
     parse_body,
+    smarten,
     table_sizes,
 )
 from zine.model import Article, Body, Coop, Issue, Located, Position, Section, Zine
@@ -142,10 +143,12 @@ def load_article(source: ArticleFile, language: str, license_id: str,
     article_language = fields.text("language") or language
     return Article(
         slug=source.slug, path=path, folder=source.folder,
-        title=fields.required_text("title"), subtitle=fields.text("subtitle"),
+        # the body's smart typography (quotes of the article's language) in every edition
+        title=smarten(fields.required_text("title"), article_language),
+        subtitle=smarten(fields.text("subtitle"), article_language),
         authors=fields.authors("authors", required=True),
         language=article_language, license=fields.text("license") or license_id,
-        summary=fields.text("summary"), tags=fields.texts("tags"),
+        summary=smarten(fields.text("summary"), article_language), tags=fields.texts("tags"),
         draft=fields.boolean("draft"), source=body_text, body_line=body_line,
         body=_parse(body_text, article_language, source, body_line, diags),
         where=fields.located(),

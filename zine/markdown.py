@@ -25,6 +25,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.replacements import replace
+from markdown_it.rules_core.smartquotes import smartquotes
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -59,7 +61,21 @@ QUOTES: dict[str, str] = {
     "zh": "“”‘’",
     "ar": "«»‹›",
     "he": "„”‚’",
+    # regional tags whose marks differ from their primary language's (CLDR delimiters)
+    "pt-br": "“”‘’",
+    "de-ch": "«»‹›",
+    "zh-hant": "「」『』",
+    "zh-tw": "「」『』",
+    "zh-hk": "「」『』",
 }
+# A quote mark between an Arabic-script letter and a letter is in-word for markdown-it's
+# smartquotes rule (``foo"bar"`` stays straight), but Arabic writes its one-letter prefixes
+# (و, ف, ب, ل, ك, الـ) joined to the next word: ``و"نعم"`` opens a quotation. Before the rule
+# runs, a punctuation sentinel goes between such a letter and the quote (so the quote can
+# open); after it, the sentinel is taken out again.
+_QUOTE_SENTINEL = "\u2e3b"
+_ARABIC_BEFORE_QUOTE = re.compile(r"([\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff"
+                                  r"\ufe70-\ufeff])(?=[\"'][^\s\"'])")
 
 MAX_NESTING = 50  # markdown-it's own default is 20 for commonmark; deeper input is reported
 # Table caps, checked before parsing. WeasyPrint lays out every cell; on the (busy) build host
@@ -129,10 +145,49 @@ def primary_language(tag: str) -> str:
     return tag.replace("_", "-").split("-")[0].lower()
 
 
+def quotes_for(language: str) -> str:
+    """The quote marks of ``language``: its full tag first (``pt-BR``), then shorter prefixes
+    (``zh-Hant-TW`` -> ``zh-hant`` -> ``zh``), then English."""
+    parts = language.replace("_", "-").lower().split("-")
+    for end in range(len(parts), 0, -1):
+        found = QUOTES.get("-".join(parts[:end]))
+        if found:
+            return found
+    return QUOTES["en"]
+
+
+def _mark_arabic_quotes(state: StateCore) -> None:
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text" and _QUOTE_SENTINEL not in child.content:
+                child.content = _ARABIC_BEFORE_QUOTE.sub(rf"\1{_QUOTE_SENTINEL}", child.content)
+
+
+def _unmark_arabic_quotes(state: StateCore) -> None:
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text":
+                child.content = child.content.replace(_QUOTE_SENTINEL, "")
+
+
+def smarten(text: str, language: str) -> str:
+    """``text`` (plain, e.g. a front-matter title) with the body's smart typography: the quote
+    marks of ``language``, dashes, ellipses. No Markdown is interpreted."""
+    if not text:
+        return text
+    state = StateCore(text, make_parser(language), {})
+    inline = Token("inline", "", 0, content=text)
+    inline.children = [Token("text", "", 0, content=text)]
+    state.tokens = [inline]
+    for rule in (replace, _mark_arabic_quotes, smartquotes, _unmark_arabic_quotes):
+        rule(state)
+    return "".join(child.content for child in inline.children)
+
+
 @functools.lru_cache(maxsize=64)
 def make_parser(language: str) -> MarkdownIt:
     """The one parser configuration, with the quote marks of ``language``."""
-    quotes = QUOTES.get(primary_language(language), QUOTES["en"])
+    quotes = quotes_for(language)
     md = MarkdownIt(
         "commonmark",
         {"html": False, "typographer": True, "quotes": quotes, "xhtmlOut": True,
@@ -141,6 +196,8 @@ def make_parser(language: str) -> MarkdownIt:
          "tasklists": True, "tasklists_editable": False, "strikethrough_single_tilde": True},
     )
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.core.ruler.before("smartquotes", "arabic_quote_marks", _mark_arabic_quotes)
+    md.core.ruler.after("smartquotes", "arabic_quote_unmarks", _unmark_arabic_quotes)
     md.use(footnote_plugin)
     # GFM autolinks (www., http(s)://, mailto:, xmpp:, bare e-mail addresses), GFM's rules
     use_autolinks(md)
