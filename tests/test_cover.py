@@ -71,6 +71,41 @@ def test_issue_without_number_or_date_still_gets_a_cover(tmp_path: Path) -> None
     assert Image.open(io.BytesIO(item.data)).size == (WIDTH, HEIGHT)
 
 
+@pytest.mark.parametrize("rtl", [False, True])
+@pytest.mark.parametrize("publisher", [
+    "CoTech",
+    "Tech-Coops Network, a federation of worker-owned technology cooperatives",
+])
+def test_the_date_and_the_publisher_never_overlap(publisher: str, rtl: bool) -> None:
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(Image.new("RGB", (WIDTH, HEIGHT)))
+    placed = cover_module.footer_layout(draw, publisher, "December 1, 2026", rtl)
+    assert [text for text, *_ in placed] == ["December 1, 2026", publisher]
+    boxes = [draw.textbbox((x, y), text, font=font, anchor=anchor)
+             for text, x, y, font, anchor in placed]
+    for left, top, right, bottom in boxes:
+        assert cover_module.MARGIN <= left and right <= WIDTH - cover_module.MARGIN
+        assert bottom < HEIGHT - 36  # above the accent band
+    (l1, t1, r1, b1), (l2, t2, r2, b2) = boxes
+    assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1, boxes
+
+
+def test_a_long_publisher_goes_under_the_date_on_the_cover_itself(tmp_path: Path) -> None:
+    """The pixels: the footer strip holds ink on two separate bands of rows."""
+    from dataclasses import replace
+
+    long_name = "Tech-Coops Network, a federation of worker-owned technology cooperatives"
+    zine = replace(make_zine(tmp_path), publisher=long_name)
+    item = generated_cover(zine, make_issue(tmp_path, ()))
+    image = Image.open(io.BytesIO(item.data)).convert("L")
+    top = HEIGHT - cover_module.MARGIN - 100 + 10
+    rows = [any(image.getpixel((x, y)) < 100 for x in range(0, WIDTH, 2))
+            for y in range(top, HEIGHT - 40)]
+    bands = sum(1 for i, inked in enumerate(rows) if inked and (i == 0 or not rows[i - 1]))
+    assert bands == 2
+
+
 # -- an issue's own cover.svg ------------------------------------------------------------------
 
 HOSTILE_SVG = b'''<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"

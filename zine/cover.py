@@ -309,15 +309,40 @@ def _draw_numeral(draw: ImageDraw.ImageDraw, issue: _IssueText, accent: tuple[in
               anchor="ls" if issue.direction == "rtl" else "rs")
 
 
+FOOTER_GAP = 48  # px between the date and the publisher when they share a line
+
+
+def footer_layout(draw: ImageDraw.ImageDraw, publisher: str, when: str,
+                  rtl: bool) -> list[tuple[str, int, int, FontType, str]]:
+    """(text, x, y, font, anchor) of the date and the publisher under the footer rule: on one
+    line (date at the start edge, publisher at the end) when both fit with a gap, else the
+    date above the publisher, each at the start edge, the publisher made smaller until it
+    fits the width (never drawn over each other)."""
+    y = HEIGHT - MARGIN - 100 + 30
+    width = WIDTH - 2 * MARGIN
+    start_x, end_x = (WIDTH - MARGIN, MARGIN) if rtl else (MARGIN, WIDTH - MARGIN)
+    start_anchor, end_anchor = ("ra", "la") if rtl else ("la", "ra")
+    date_font = _font("NotoSans-Regular.ttf", 40, when)
+    used = draw.textlength(when, font=date_font) if when else 0
+    size = 40
+    pub_font = _font("NotoSans-Regular.ttf", size, publisher)
+    if not publisher:
+        return [(when, start_x, y, date_font, start_anchor)] if when else []
+    if not when or used + FOOTER_GAP + draw.textlength(publisher, font=pub_font) <= width:
+        placed = [(publisher, end_x, y, pub_font, end_anchor)]
+        return ([(when, start_x, y, date_font, start_anchor)] if when else []) + placed
+    while size > 20 and draw.textlength(publisher, font=pub_font) > width:
+        size -= 2
+        pub_font = _font("NotoSans-Regular.ttf", size, publisher)
+    return [(when, start_x, y, date_font, start_anchor),
+            (publisher, start_x, y + 54, pub_font, start_anchor)]
+
+
 def _draw_footer(draw: ImageDraw.ImageDraw, zine: _CoverText, issue: _IssueText, rtl: bool) -> None:
-    """A rule, the date at the start edge, the publisher at the end edge."""
+    """A rule, then the date and the publisher (``footer_layout``)."""
     y = HEIGHT - MARGIN - 100
     draw.line((MARGIN, y, WIDTH - MARGIN, y), fill=INK, width=3)
     when = format_date(issue.date, issue.language) if issue.date else ""
-    start, end = (zine.publisher, when) if rtl else (when, zine.publisher)
-    if start:
-        draw.text((MARGIN, y + 30), start, font=_font("NotoSans-Regular.ttf", 40, start),
-                  fill=INK)
-    if end:
-        draw.text((WIDTH - MARGIN, y + 30), end, font=_font("NotoSans-Regular.ttf", 40, end),
-                  fill=INK, anchor="ra")
+    for text, x, top, font, anchor in footer_layout(draw, zine.publisher, when, rtl):
+        draw.text((x, top), text, font=font, fill=INK, anchor=anchor,
+                  direction="rtl" if rtl and anchor == "ra" else None)
