@@ -84,8 +84,8 @@ def test_the_date_and_the_publisher_never_overlap(publisher: str, rtl: bool) -> 
     assert [text for text, *_ in placed] == ["December 1, 2026", publisher]
     boxes = [draw.textbbox((x, y), text, font=font, anchor=anchor)
              for text, x, y, font, anchor in placed]
-    for left, top, right, bottom in boxes:
-        assert cover_module.MARGIN <= left and right <= WIDTH - cover_module.MARGIN
+    for left, _top, right, bottom in boxes:
+        assert left >= cover_module.MARGIN and right <= WIDTH - cover_module.MARGIN
         assert bottom < HEIGHT - 36  # above the accent band
     (l1, t1, r1, b1), (l2, t2, r2, b2) = boxes
     assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1, boxes

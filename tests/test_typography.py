@@ -65,3 +65,81 @@ def test_front_matter_text_gets_the_article_language_quotes(tmp_path: Path) -> N
     assert article.title == "O “jeito” cooperativo"
     assert article.subtitle == "Um relato – de perto"
     assert article.summary == "Como ‘nós’ trabalhamos…"
+
+
+# -- the same rules in a browser (the HTML edition), read as computed styles ---------------
+
+STYLE_PROBE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>probe</title></head><body>
+<iframe id="a" src="{article}"></iframe><iframe id="k" src="{korean}"></iframe>
+<iframe id="i" src="{index}"></iframe><pre id="result">pending</pre>
+<script>
+var left = 3, found = {{}};
+function style(frame, selector, name) {{
+  var doc = document.getElementById(frame).contentDocument, el = doc.querySelector(selector);
+  return el ? getComputedStyle(el)[name] + "|" + (el.getAttribute("lang") || "") : "missing";
+}}
+function done() {{
+  if (--left) return;
+  found.center = style("a", "td.align-center", "textAlign");
+  found.right = style("a", "td.align-right", "textAlign");
+  found.left = style("a", "td.align-left", "textAlign");
+  found.korean = style("k", ".article-body p", "wordBreak");
+  found.label = style("i", ".toc-section[dir=rtl]", "letterSpacing");
+  document.getElementById("result").textContent = "RESULT" + JSON.stringify(found) + "END";
+}}
+["a", "k", "i"].forEach(function (id) {{
+  document.getElementById(id).addEventListener("load", done);
+}});
+</script></body></html>
+"""
+
+
+@pytest.mark.slow
+def test_the_site_honours_column_alignment_korean_words_and_arabic_labels(
+        tmp_path: Path) -> None:
+    import json
+    import re
+
+    from tests.html_helpers import chromium, serve_folder
+    from tests.pipeline_helpers import render_project
+    from tests.test_html_browser import require_chromium
+    from tests.test_pdf_print import write_tree
+    from zine.editions.html import render, render_site
+
+    require_chromium()
+    [rendered] = render_project(write_tree(tmp_path / "tree"))
+    out = tmp_path / "site"
+    render(rendered, out)
+    render_site(rendered.zine, [rendered], out)
+    (out / "probe.html").write_text(STYLE_PROBE.format(
+        article="01-print/wide.html", korean="01-print/hangul.html",
+        index="01-print/index.html"), encoding="utf-8")
+    with serve_folder(out) as base:
+        dom = chromium(["--dump-dom", f"{base}probe.html"], width=1200)
+    match = re.search(r"RESULT(.*?)END", dom, re.S)
+    assert match, dom[:300]
+    found = json.loads(match.group(1).replace("&quot;", '"'))
+    assert found["center"].startswith("center|") and found["right"].startswith("right|")
+    assert found["left"].startswith("left|")
+    assert found["korean"].startswith("keep-all|")
+    assert found["label"] in ("normal|ar", "0px|ar"), found
+
+
+@pytest.mark.slow
+def test_the_epub_gives_labels_their_own_language_and_isolates_licences(tmp_path: Path) -> None:
+    import zipfile
+
+    from tests.epub_helpers import epubcheck
+    from tests.pipeline_helpers import render_project
+    from tests.test_pdf_print import write_tree
+    from zine.editions import epub
+
+    [rendered] = render_project(write_tree(tmp_path / "tree"))
+    [book, *_] = epub.render(rendered, tmp_path / "out")
+    assert epubcheck(book) == []
+    with zipfile.ZipFile(book) as archive:
+        docs = {n: archive.read(n).decode() for n in archive.namelist() if n.endswith("html")}
+    arabic = next(text for text in docs.values() if "نحن تعاونية" in text)
+    assert '<p class="kicker" lang="ar" xml:lang="ar" dir="rtl">من المنطقة العربية</p>' in arabic
+    assert '<bdi dir="ltr">' in arabic  # the licence id in the right-to-left footer

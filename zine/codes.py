@@ -20,6 +20,10 @@ RESOURCE_DENIED = register("Z502", E, "resource refused by the build: {url} ({re
 RENDERER_LOGGED = register("Z503", E, "the {edition} renderer reported: {message}")
 IMAGE_PROCESSING = register("Z504", E, "image {src} could not be processed: {reason}")
 NOTHING_PUBLISHED = register("Z505", E, "issue {issue} has no published article (all drafts?)")
+TABLE_TOO_WIDE_TO_PRINT = register(
+    "Z507", W, "this table has {count} columns and {rows} rows: the A5 print edition cannot "
+    "show it readably ({how}, at most {limit} columns fit); split it into tables of at most "
+    "{limit} columns, repeating the first column in each")
 NOTE_DROPPED = register("Z506", W, "footnote [^{label}] {why}: its text is left out of the "
                         "editions")
 

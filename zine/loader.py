@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from zine import codes
+from zine import codes, typography
 from zine.diagnostics import Diagnostic, make
 from zine.errors import UsageError
 from zine.markdown import (
@@ -182,8 +182,10 @@ def _parse(text: str, language: str, source: ArticleFile, first_line: int,
 def _tables_too_big(text: str, start: Position, diags: list[Diagnostic]) -> bool:
     """Report tables above the size caps (before parsing: the parser and the PDF layout take
     time and memory for every cell); True if there was one. The cell total is reported at the
-    table that goes over it."""
+    table that goes over it. Without such errors, a table too wide for the A5 page even as the
+    PDF fits it (``zine.typography.table_limit``) gets a warning."""
     found = []
+    unprintable = []  # Z507 warnings, reported only when no cap is exceeded
     cells = 0
     for line, columns, rows in table_sizes(text):
         pos = Position(start.path, start.line + line, 1)
@@ -194,7 +196,14 @@ def _tables_too_big(text: str, start: Position, diags: list[Diagnostic]) -> bool
         cells += columns * (rows + 1)
         if cells > MAX_TABLE_CELLS and not found:
             found.append(make(codes.TOO_MANY_CELLS, pos, count=cells, limit=MAX_TABLE_CELLS))
-    diags += found
+        limit = typography.table_limit(columns, rows + 1)
+        if limit is not None:
+            turned = typography.table_fit(columns, rows + 1) == "table-landscape"
+            unprintable.append(make(
+                codes.TABLE_TOO_WIDE_TO_PRINT, pos, count=columns, rows=rows + 1, limit=limit,
+                how="even turned sideways on a page of its own" if turned
+                else "too many rows to turn it sideways"))
+    diags += found or unprintable
     return bool(found)
 
 

@@ -12,13 +12,15 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from zine import typography
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @functools.cache
 def environment(folder: str = "", *, trim_blocks: bool = True) -> Environment:
     """The environment for ``zine/templates/<folder>`` (shared per folder; add filters once)."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES / folder)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -26,3 +28,8 @@ def environment(folder: str = "", *, trim_blocks: bool = True) -> Environment:
         trim_blocks=trim_blocks,
         lstrip_blocks=trim_blocks,
     )
+    # bidi isolation and break points of URLs and LTR tokens; labels in their own language
+    env.filters["url_text"] = typography.url
+    env.filters["ltr"] = typography.ltr
+    env.globals["label_attrs"] = typography.label_attrs
+    return env

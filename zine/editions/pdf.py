@@ -289,12 +289,11 @@ def _anchor_pages(plan: Plan, docs: Sequence[pikepdf.Pdf],
     """The 1-based page each contents entry lands on: each article's first page, and the
     back matter's anchors where they are in its part."""
     from zine.editions.pdf_merge import anchor_pages
-    from zine.editions.pdf_parts import BACK_ANCHORS
 
     pages = {part.entry.anchor: starts[i] + 1
              for i, part in enumerate(plan.articles, start=1) if part.entry}
     inside = anchor_pages(docs[-1])
-    for anchor in BACK_ANCHORS:
+    for anchor in plan.back_anchors:
         pages[anchor] = starts[-1] + inside.get(anchor, 0) + 1
     return pages
 
@@ -315,8 +314,7 @@ def _outline(rendered: RenderedIssue, plan: Plan, docs: Sequence[pikepdf.Pdf],
             marks.extend(items)
     ui = ui_strings(rendered.issue.number, rendered.issue.language)
     pages = _anchor_pages(plan, docs, starts)
-    marks += [Bookmark(ui["coops"], pages["coops"] - 1),
-              Bookmark(ui["colophon"], pages["colophon"] - 1)]
+    marks += [Bookmark(ui[anchor], pages[anchor] - 1) for anchor in plan.back_anchors]
     return marks
 
 

@@ -22,7 +22,7 @@ import lxml.html
 from lxml.html import HtmlElement
 from markupsafe import Markup
 
-from zine import i18n, templating
+from zine import i18n, templating, typography
 from zine.model import Article, Author, Zine
 from zine.render import RenderedIssue, Xref
 
@@ -113,9 +113,38 @@ def prepare_fragment(html: str, slug: str, resolve: XrefResolver | None = None) 
             else:
                 _fix_link(el, ids)
     move_footnotes(root)
+    print_typography(root)
     return Markup("".join(lxml.html.tostring(child, encoding="unicode", method="html")
                           for child in root)
                   if len(root) else lxml.html.tostring(root, encoding="unicode"))
+
+
+def print_typography(root: HtmlElement) -> None:
+    """What CSS cannot do in WeasyPrint 70 (``zine.typography``): a link whose text is a URL
+    gets break points (U+200B, what ``<wbr>`` is in WeasyPrint), class ``url`` and
+    ``dir=ltr`` (no ``unicode-bidi``); Hangul syllables are joined (no ``word-break:
+    keep-all``); a wide table gets the class that fits it to the page."""
+    for link in root.iter("a"):
+        text = link.text or ""
+        if len(link) == 0 and typography.LOOKS_LIKE_URL.match(text):
+            link.text = typography.ZERO_WIDTH_SPACE.join(typography.url_pieces(text))
+            link.set("class", f"{link.get('class') or ''} url".strip())
+            link.set("dir", "ltr")
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            el.text = typography.join_hangul(el.text) if el.text else el.text
+        el.tail = typography.join_hangul(el.tail) if el.tail else el.tail
+    for wrap in root.xpath(".//div[contains(concat(' ', @class, ' '), ' table-wrap ')]"):
+        size = table_fit(wrap)
+        if size:
+            wrap.set("class", f"{wrap.get('class')} {size}")
+
+
+def table_fit(wrap: HtmlElement) -> str:
+    """The class that fits a ``div.table-wrap`` to the A5 type area (``zine.typography``)."""
+    rows = wrap.xpath(".//tr")
+    columns = max((len(row.xpath("./th|./td")) for row in rows), default=0)
+    return typography.table_fit(columns, len(rows))
 
 
 def _visible_text(root: HtmlElement) -> str:

@@ -32,7 +32,7 @@ from zine.editions.pdf_html import (
     ui_strings,
     web_resolver,
 )
-from zine.model import Article
+from zine.model import Article, Coop
 from zine.render import RenderedIssue, Xref
 from zine.timestamps import build_timestamp
 
@@ -64,11 +64,12 @@ class Plan:
     groups: tuple[Group, ...]
     articles: tuple[Part, ...]
     back: Part
+    back_anchors: tuple[str, ...] = BACK_ANCHORS  # no "coops" when no article names a coop
 
     @property
     def anchors(self) -> list[str]:
         """Every anchor the contents page links to, in reading order."""
-        return [p.entry.anchor for p in self.articles if p.entry] + list(BACK_ANCHORS)
+        return [p.entry.anchor for p in self.articles if p.entry] + list(self.back_anchors)
 
 
 def masthead(rendered: RenderedIssue) -> str:
@@ -168,7 +169,15 @@ def plan_parts(rendered: RenderedIssue) -> Plan:
             parts.append(Part(entry.slug, html, article, entry, kicker=kicker,
                               in_section=bool(group.title),
                               xrefs=same_pdf_xrefs(rendered, article)))
-    return Plan(groups, tuple(parts), Part("back", back_document(rendered, groups)))
+    back = tuple(a for a in BACK_ANCHORS if a != "coops" or issue_coops(rendered))
+    return Plan(groups, tuple(parts), Part("back", back_document(rendered, groups)), back)
+
+
+def issue_coops(rendered: RenderedIssue) -> list[Coop]:
+    """The directory at the end: the coops named by the issue's articles (may be none; then
+    the PDF, like the EPUB, has no directory page and no contents entry for it)."""
+    zine = rendered.zine
+    return [zine.coops[c] for c in rendered.issue.coop_ids() if c in zine.coops]
 
 
 _XREF = re.compile(r'data-xref="([^"]*)"')
@@ -224,7 +233,7 @@ def article_document(rendered: RenderedIssue, article: Article, entry: Entry,
 
 def back_document(rendered: RenderedIssue, groups: Sequence[Group]) -> str:
     issue, zine = rendered.issue, rendered.zine
-    coops = [zine.coops[c] for c in issue.coop_ids() if c in zine.coops]
+    coops = issue_coops(rendered)
     return _environment().get_template("pdf/back.html.j2").render(
         zine=zine, issue=issue, ui=ui_strings(issue.number, issue.language),
         meta=_issue_meta(rendered), part_css=part_css(rendered), masthead=masthead(rendered),
