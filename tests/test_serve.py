@@ -58,10 +58,24 @@ def test_serve_answers_on_loopback_and_rebuilds_on_change(tmp_path: Path) -> Non
             "title:", "titel:", 1), encoding="utf-8")
         changed = wait_for(lambda: json.loads(get(base + "__zine__/status"))["problems"])
         assert any("did you mean" in problem for problem in changed)
-        assert "zine check" in get(base + f"{issue}/")
+        shown = get(base + f"{issue}/")
+        assert "zine check" in shown
+        # the problem list is at the top of the page, before the masthead and the footer
+        assert shown.index("<strong>zine check</strong>") < shown.index("<header")
+        assert shown.index("<strong>zine check</strong>") < shown.index("<footer")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_problem_list_goes_right_after_the_opening_body_tag() -> None:
+    from zine.serve import inject_at_top
+
+    page = '<html><body class="page-issue" data-x="1"><header>h</header><footer>f</footer></body>'
+    assert inject_at_top(page, "<aside>P</aside>") == (
+        '<html><body class="page-issue" data-x="1"><aside>P</aside><header>h</header>'
+        "<footer>f</footer></body>")
+    assert inject_at_top("<p>x</p></body>", "E") == "<p>x</p>E</body>"
 
 
 def test_serve_refuses_a_public_address_without_public_flag(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import html
 import ipaddress
 import json
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -136,6 +137,20 @@ def allowed_hosts(host: str, port: int) -> frozenset[str]:
     return frozenset(name.lower() for name in hosts)
 
 
+_BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+def inject_at_top(page: str, extra: str) -> str:
+    """``extra`` (the problem list and the reload script) right after the opening ``<body>``
+    tag, whatever its attributes (the site's pages have a class), so the problems show at the
+    top of the page; at the end of a page without one."""
+    match = _BODY_TAG.search(page)
+    if match is None:
+        return page.replace("</body>", extra + "</body>", 1) if "</body>" in page \
+            else page + extra
+    return page[:match.end()] + extra + page[match.end():]
+
+
 class PreviewHandler(SimpleHTTPRequestHandler):
     preview: Preview
     allowed: frozenset[str] = frozenset()  # set by ``serve`` once the port is known
@@ -189,8 +204,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return
         page = path.read_text(encoding="utf-8")
         extra = self.preview.banner() + RELOAD_SCRIPT % (self.preview.generation, STATUS_PATH)
-        page = page.replace("<body>", "<body>" + extra, 1) if "<body>" in page \
-            else page.replace("</body>", extra + "</body>", 1)
+        page = inject_at_top(page, extra)
         self._send(page.encode("utf-8"), "text/html; charset=utf-8")
 
     def _send(self, body: bytes, content_type: str) -> None:
