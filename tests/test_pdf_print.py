@@ -98,6 +98,8 @@ FILES = {
         ---
 
         {ARABIC} {ARABIC}
+
+        تجدون تقريرنا السنوي على <https://coops.example.org/ar/report/> منذ هذا الأسبوع.
         """,
 }
 
@@ -232,6 +234,8 @@ def test_the_url_in_an_arabic_footer_keeps_its_slash_at_the_end(texts: list[str]
     footer = [line for line in page.splitlines() if "zine.test" in line]
     assert footer and all("https://zine.test/" in line for line in footer), footer
     assert not any("/https://zine.test" in line for line in footer)
+    body = [line for line in page.splitlines() if "coops.example.org" in line]
+    assert body and "https://coops.example.org/ar/report/" in body[0], body
 
 
 def test_no_empty_coop_directory_when_no_article_names_a_coop(built: Path,

@@ -52,6 +52,15 @@ def highlight_code(code: str, language: str) -> tuple[str, str]:
     return "", escapeHtml(code)
 
 
+def _shows_a_url(tokens: Sequence[Token], idx: int) -> bool:
+    """The link at ``idx`` has a URL as its only text (an autolink, for instance)."""
+    from zine.typography import LOOKS_LIKE_URL
+
+    parts = tokens[idx + 1:idx + 3]
+    return len(parts) == 2 and parts[0].type == "text" and parts[1].type == "link_close" \
+        and LOOKS_LIKE_URL.match(parts[0].content) is not None
+
+
 class FragmentRenderer(RendererHTML):
     """markdown-it's HTML renderer with the zine's rules; one instance per article."""
 
@@ -160,6 +169,8 @@ class FragmentRenderer(RendererHTML):
         self.dropped_links.append(href is None)
         if href is None:
             return '<span class="link-text">'
+        if _shows_a_url(tokens, idx):  # keeps its order in a right-to-left line (EPUB CSS
+            title_attr += ' dir="ltr"'  # may not use unicode-bidi, so it is markup)
         return f'<a href="{escapeHtml(href)}"{title_attr}>'
 
     def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
