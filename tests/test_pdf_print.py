@@ -143,9 +143,14 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> RenderedIssue:
 
 
 @pytest.fixture(scope="module")
-def built(rendered: RenderedIssue, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def written(rendered: RenderedIssue, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     require_tool("pdftotext")
-    return pdf.render(rendered, tmp_path_factory.mktemp("out"))[0]
+    return pdf.render(rendered, tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(scope="module")
+def built(written: list[Path]) -> Path:
+    return written[0]
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +195,12 @@ def test_wide_tables_keep_every_column_on_the_page(built: Path, texts: list[str]
     assert missing == []
     assert squash("it-kollektiv.example") in everything  # the last column's cells too
     assert words_outside(built, 0, A5[0]) == []
+
+
+def test_the_laid_out_tables_are_inside_the_type_area(written: list[Path]) -> None:
+    """The layout check (Z508) finds every table of the fixture within its page, the turned
+    one included (its height across the page)."""
+    assert [d.format() for d in getattr(written, "warnings", [])] == []
 
 
 def test_tables_that_fit_in_print_get_no_warning(tmp_path: Path) -> None:
@@ -257,3 +268,26 @@ def test_a_section_label_gets_the_language_and_direction_of_its_text(
     assert re.search(r'<p class="section-kicker" lang="ar" dir="rtl">من المنطقة', arabic.html)
     [wide] = [p for p in plan.articles if p.name == "wide"]
     assert '<p class="section-kicker" lang="en" dir="ltr">Numbers' in wide.html
+
+
+HASHES = ["3f8a9c0d2e4b6a8c1e3f5a7b9c0d2e4f", "9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a"]
+
+
+def test_a_table_that_still_runs_off_the_page_is_a_warning_not_silence(tmp_path: Path) -> None:
+    """Commit hashes do not break: eight columns of them cannot fit, and Z508 says so, also
+    when the part comes from the cache on the next build."""
+    root = write_tree(tmp_path / "tree")
+    (root / "issues/01-print/articles/wide.md").write_text(
+        '---\ntitle: "Releases"\nauthors:\n  - name: "Zine editorial collective"\n---\n\n'
+        "The commits each coop deployed last month:\n\n"
+        + _table([f"Coop{n}" for n in range(1, 9)], [[HASHES[n % 2] for n in range(8)]] * 2)
+        + "\n", encoding="utf-8")
+    [rendered] = render_project(root)
+    for _round in range(2):
+        written = pdf.render(rendered, tmp_path / "out", use_cache=True)
+        lines = [d.format(cwd=root) for d in getattr(written, "warnings", [])]
+        assert len(lines) == 1 and lines[0].startswith(
+            "issues/01-print/articles/wide.md:6:1: warning: a table on page 1 of this article "
+            "is "), lines
+        assert lines[0].endswith("cut off in the PDF: shorten what cannot break in its cells "
+                                 "(long code, URLs, images) or give it fewer columns [Z508]")

@@ -310,7 +310,9 @@ def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
         options["made"] = needed
     try:
         renderer = registry()[name]
-        return renderer(rendered, editions.out_dir, **options), [], True
+        written = renderer(rendered, editions.out_dir, **options)
+        # an edition may return its warnings with its files (zine.editions.pdf.Written)
+        return list(written), list(getattr(written, "warnings", [])), True
     except ContentError as error:
         diags = list(getattr(error, "diagnostics", []))
         if not diags:

@@ -24,6 +24,10 @@ TABLE_TOO_WIDE_TO_PRINT = register(
     "Z507", W, "this table has {count} columns and {rows} rows: the A5 print edition cannot "
     "show it readably ({how}, at most {limit} columns fit); split it into tables of at most "
     "{limit} columns, repeating the first column in each")
+TABLE_RUNS_OFF_PAGE = register(
+    "Z508", W, "a table on page {page} of this article is {excess} mm wider than the A5 "
+    "page's type area, so its right part is cut off in the PDF: shorten what cannot break in "
+    "its cells (long code, URLs, images) or give it fewer columns")
 NOTE_DROPPED = register("Z506", W, "footnote [^{label}] {why}: its text is left out of the "
                         "editions")
 

@@ -28,6 +28,8 @@ and raises ``PdfBuildError`` (a ``zine.errors.ContentError``) whose ``diagnostic
 went wrong, for every part at once: Z502 for a resource the fetcher refused, Z503 for an error
 WeasyPrint logged, Z501 for an exception during layout (RecursionError on deeply nested input,
 for instance); each names the article whose part failed, else the issue's ``issue.yaml``.
+On success it returns ``Written`` (the paths, with ``warnings``: Z508 for a table that still
+runs off its page, ``zine.editions.pdf_fit``).
 
 Verified on WeasyPrint 70 with ``pdf_variant="pdf/ua-1"`` (tests/test_pdf_*.py read it back):
 the catalog has ``/StructTreeRoot``, ``/MarkInfo << /Marked true >>`` and ``/Lang``; headings are
@@ -124,6 +126,16 @@ class IssuePdf:
 
     issue: bytes
     offprints: dict[str, bytes]
+    warnings: tuple[Diagnostic, ...] = ()  # Z508: tables that run off the page
+
+
+class Written(list[Path]):
+    """The files an edition wrote, with the warnings it found while making them (the build
+    reports them; a plain list of paths means none)."""
+
+    def __init__(self, paths: Sequence[Path], warnings: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(paths)
+        self.warnings = list(warnings)
 
 
 def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -> list[Path]:
@@ -142,7 +154,7 @@ def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -
     written = writer.write_all(out_dir, files)
     if store is not None:
         store.prune()
-    return written
+    return Written(written, made.warnings)
 
 
 def issue_pdf_bytes(rendered: RenderedIssue, store: BlobStore | None = None) -> bytes:
@@ -183,7 +195,7 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     # an offprint is the part as first laid out (links to other articles as web addresses)
     offprints = {part.name: _offprint(laid[index], own_sheets.get(index, sheets[index]), store)
                  for index, part in enumerate(parts[1:-1], start=1)}
-    return IssuePdf(issue, offprints)
+    return IssuePdf(issue, offprints, tuple(sorted(set(setter.warnings))))
 
 
 @dataclass(frozen=True)
@@ -330,6 +342,7 @@ class Typesetter:
         self.fetcher = RestrictedFetcher.for_issue(rendered, base_url=BASE_URL)
         self.font_config = FontConfiguration()
         self._stylesheets: list[Any] | None = None
+        self.warnings: list[Diagnostic] = []  # of every part laid out or found in the cache
 
     def stylesheets(self) -> list[Any]:
         from weasyprint import CSS
@@ -352,10 +365,16 @@ class Typesetter:
         first = typeset_all(self, [warm_up], store)
         return typeset_all(self, parts, store) + first
 
-    def typeset(self, part: Part) -> bytes:
-        """One part's HTML laid out as PDF bytes, or ``PdfBuildError`` with Z501/Z502/Z503."""
+    def position(self, part: Part) -> Position:
+        """Where a problem of ``part`` is reported: its article, else the issue."""
+        return _article_pos(part.article) if part.article else _issue_pos(self.rendered)
+
+    def typeset(self, part: Part) -> tuple[bytes, list[Diagnostic]]:
+        """One part's HTML laid out as PDF bytes with its warnings (Z508), or
+        ``PdfBuildError`` with Z501/Z502/Z503."""
         from weasyprint import HTML
 
+        from zine.editions.pdf_fit import table_warnings
         from zine.editions.pdf_tags import tag_structure
 
         tag_structure()
@@ -363,23 +382,25 @@ class Typesetter:
         self.fetcher.denied.clear()
         data: bytes | None = None
         failure: BaseException | None = None
+        where = self.position(part)
+        warnings: list[Diagnostic] = []
         with capture_weasyprint_log() as collector:
             try:
                 document = HTML(string=part.html, base_url=BASE_URL,
                                 url_fetcher=self.fetcher).render(
                     stylesheets=self.stylesheets(), font_config=self.font_config,
                     pdf_variant=variant, custom_metadata=True)
+                warnings = table_warnings(document, where) if part.article else []
                 data = document.write_pdf(pdf_variant=variant, custom_metadata=True)
                 del document
             except (RecursionError, MemoryError, Exception) as error:
                 failure = error
-        where = _article_pos(part.article) if part.article else _issue_pos(self.rendered)
         diags = collect_diagnostics(self.rendered, self.fetcher.denied, collector.records,
                                     failure, where)
         if diags or data is None:
             raise PdfBuildError(diags or [make("Z501", where,
                                                reason="WeasyPrint returned no PDF")])
-        return data
+        return data, warnings
 
 
 def collect_diagnostics(rendered: RenderedIssue, denied: list[tuple[str, str]],

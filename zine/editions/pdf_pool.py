@@ -7,10 +7,13 @@ out by worker processes forked (``zine.workers``) from the process that holds th
 first, as many at once as there are CPUs. A worker sends back bytes or the diagnostics of its
 part, never an exception, so the problems of every failing part are reported together; a worker
 that dies raises ``zine.workers.WorkerDied``, which the build reports as the edition's failure.
+Warnings of a part that laid out (Z508, a table wider than the page) go to
+``Typesetter.warnings`` and are kept in the cache with it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -35,14 +38,37 @@ def typeset_all(setter: Typesetter, parts: Sequence[Part],
     todo = sorted((i for i, data in enumerate(found) if data is None),
                   key=lambda i: -len(parts[i].html))
     diags: list[Diagnostic] = []
+    warnings = [w for i, data in enumerate(found) if data is not None and store is not None
+                for w in _cached_warnings(store, keys[i], setter, parts[i])]
     for index, (data, problems) in zip(todo, _run(setter, parts, todo), strict=True):
-        diags += problems
         found[index] = data
+        diags += [d for d in problems if d.is_error]
+        warnings += [d for d in problems if not d.is_error]
         if data is not None and store is not None:
             store.put(keys[index], data)
+            store.put(_warnings_key(keys[index]), json.dumps(
+                [[d.code, d.message] for d in problems if not d.is_error]).encode())
     if diags or any(data is None for data in found):
-        raise PdfBuildError(diags)
+        raise PdfBuildError(diags + warnings)
+    setter.warnings += warnings
     return [data for data in found if data is not None]
+
+
+def _warnings_key(key: str) -> str:
+    from zine.cache import BlobStore
+
+    return BlobStore.key("pdf-part-warnings", key)
+
+
+def _cached_warnings(store: BlobStore, key: str, setter: Typesetter,
+                     part: Part) -> list[Diagnostic]:
+    """The warnings the layout of a cached part gave (Z508), at its article again."""
+    from zine.diagnostics import CATALOGUE
+
+    data = store.get(_warnings_key(key))
+    where = setter.position(part)
+    return [Diagnostic(where, CATALOGUE[code].severity, message, code)
+            for code, message in (json.loads(data) if data else [])]
 
 
 def _key(part: Part) -> str:
@@ -80,6 +106,6 @@ def _typeset_one(setter: Typesetter, part: Part) -> Outcome:
     from zine.editions.pdf import PdfBuildError
 
     try:
-        return setter.typeset(part), []
+        return setter.typeset(part)
     except PdfBuildError as error:
         return None, list(error.diagnostics)
