@@ -235,6 +235,8 @@ def test_korean_lines_break_between_words_only(texts: list[str]) -> None:
              for line in text.splitlines() if re.search("[\uac00-\ud7a3]{2}", line)]
     body = [line for line in lines if any(w in line for w in ("우리는", "처음에는", "기술"))]
     assert body
+    # the joiners that keep words whole (titles too) never reach the extracted text
+    assert "\u2060" not in "".join(texts) and "협동조합의 하루" in "".join(texts)
     for line in body:
         broken = [w for w in line.split() if w not in words]
         assert broken == [], line

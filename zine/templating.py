@@ -31,5 +31,6 @@ def environment(folder: str = "", *, trim_blocks: bool = True) -> Environment:
     # bidi isolation and break points of URLs and LTR tokens; labels in their own language
     env.filters["url_text"] = typography.url
     env.filters["ltr"] = typography.ltr
+    env.filters["keep_words"] = typography.join_hangul  # Korean: PDF lines break at spaces
     env.globals["label_attrs"] = typography.label_attrs
     return env
