@@ -47,6 +47,8 @@ def check_body(article: Article, images: ImageChecks | None = None) -> list[Diag
         diags += check_image(article, image, images)
     diags += [make(codes.IMAGE_SPACE, pos, src=src, encoded=quote(src, safe="/"))
               for pos, src in body.spaced_images]
+    diags += [make(codes.LINK_SPACE, pos, href=href, encoded=quote(href, safe="/#"))
+              for pos, href in body.spaced_links]
     return diags
 
 

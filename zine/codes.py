@@ -125,6 +125,8 @@ LINK_TO_HASH = register("Z313", E, "a link to '#' leads nowhere; write instead '
 EMPTY_LINK = register("Z314", E, "empty link: it leads nowhere; write instead where it "
                       "leads between ( and ) (an http(s) URL or an article's .md file), or "
                       "remove the brackets")
+LINK_SPACE = register("Z315", W, "link path {href!r} has a blank, so the link is printed as "
+                      "Markdown text: write it as <{href}> or {encoded} instead")
 TOO_MUCH_MARKUP = register("Z312", E, "the body has {count} lines and markup characters "
                            "(* _ ` [ ! < ~); the limit is {limit} (each makes work for the "
                            "parser and the page layout); split the article")

@@ -210,9 +210,10 @@ def make_parser(language: str) -> MarkdownIt:
 
 _ROW_START = re.compile(r"^[ \t>]*")  # blockquote markers and indentation before a table row
 _NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
-# ``![alt](Team Photo.JPG "caption")`` left as text: CommonMark ends a destination at a blank
-_SPACED_IMAGE = re.compile(r'!\[[^\]\n]*\]\(\s*([^\s()<>"]+(?:[ \t]+[^\s()<>"]+)+)'
-                           r'(?:\s+"[^"\n]*")?\s*\)')
+# ``![alt](Team Photo.JPG "caption")`` or ``[see](Annual Report.md)`` left as text: CommonMark
+# ends a destination at a blank. Group 1 is ``!`` for an image.
+_SPACED_TARGET = re.compile(r'(!?)\[[^\]\n]*\]\(\s*([^\s()<>"]+(?:[ \t]+[^\s()<>"]+)+)'
+                            r'(?:\s+"[^"\n]*")?\s*\)')
 _CODE_SPAN = re.compile(r"(`+)[^`\n]+?\1")
 
 
@@ -395,6 +396,7 @@ class _Walker:
         self.ids = HeadingIds()
         self.undefined_notes: list[tuple[Position, str]] = []
         self.spaced_images: list[tuple[Position, str]] = []
+        self.spaced_links: list[tuple[Position, str]] = []
         self.spaced_blocks: set[int] = set()
         self.long_rows: list[tuple[Position, int, int]] = []
         self.taken: set[Position] = set()  # places locate_text has given out
@@ -416,18 +418,18 @@ class _Walker:
                                     (start if start >= 0 else col) + 1)
         return Position(self.path, self.first_line + first, 1)
 
-    def spaced_image(self, block: Token | None) -> None:
-        """Record ``![alt](a b.png)`` written in ``block`` (read from the source: the text
-        tokens have smart quotes already). Once per block."""
+    def spaced_target(self, block: Token | None) -> None:
+        """Record ``![alt](a b.png)`` and ``[text](a b.md)`` written in ``block`` (read from
+        the source: the text tokens have smart quotes already). Once per block."""
         if block is None or not block.map or block.map[0] in self.spaced_blocks:
             return
         self.spaced_blocks.add(block.map[0])
         for number in range(block.map[0], min(block.map[1], len(self.lines))):
             line = _CODE_SPAN.sub(lambda m: " " * len(m[0]), self.lines[number])
-            for match in _SPACED_IMAGE.finditer(line):
-                self.spaced_images.append(
-                    (Position(self.path, self.first_line + number, match.start() + 1),
-                     match[1].strip()))
+            for match in _SPACED_TARGET.finditer(line):
+                found = self.spaced_images if match[1] else self.spaced_links
+                found.append((Position(self.path, self.first_line + number, match.start() + 1),
+                              match[2].strip()))
 
     def note_references(self, block: Token | None,
                         text: str) -> list[tuple[Position, str]]:
@@ -506,8 +508,8 @@ class _Walker:
             elif child.type == "text":
                 if "[^" in child.content:
                     self.undefined_notes += self.note_references(block, child.content)
-                if "![" in child.content and "](" in child.content:
-                    self.spaced_image(block)
+                if "[" in child.content and "](" in child.content:
+                    self.spaced_target(block)
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 found = self.link_position(token, block, child.meta.get("offset"))
@@ -571,6 +573,7 @@ def parse_body(text: str, *, language: str, path: Path, first_line: int, folder:
                                     tuple(label for _, label in walker.undefined_notes)),
         undefined_notes=tuple(walker.undefined_notes),
         spaced_images=tuple(walker.spaced_images),
+        spaced_links=tuple(walker.spaced_links),
         long_rows=tuple(walker.long_rows),
         note_labels=tuple(dict.fromkeys(label for label, _ in env.get("footnote_defs", []))),
         footnotes=footnotes,

@@ -121,6 +121,8 @@ class Body:
     note_labels: tuple[str, ...] = ()  # the labels of the footnote definitions
     # ``![alt](a b.png)``: an image whose path has a blank, printed as text: (where, path)
     spaced_images: tuple[tuple[Position, str], ...] = ()
+    # ``[text](a b.md)``: a link whose path has a blank, printed as text: (where, path)
+    spaced_links: tuple[tuple[Position, str], ...] = ()
     # table rows with more cells than the header, whose extra cells GFM leaves out:
     # (where, cells, columns)
     long_rows: tuple[tuple[Position, int, int], ...] = ()
