@@ -8,11 +8,9 @@ injected into each page) checks all of them; every axe rule counts, of any impac
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,7 @@ from tests.html_helpers import serve_folder
 from zine.build import build_project
 from zine.diagnostics import Diagnostic, Severity
 from zine.model import Position
-from zine.serve import Preview, PreviewHandler
+from zine.serve import Preview, preview_server
 
 pytestmark = pytest.mark.slow
 
@@ -46,9 +44,7 @@ def preview_with_problems(out: Path) -> Iterator[str]:
         Diagnostic(Position(article, 12, 5), Severity.WARNING, "image has no alt text: write "
                    "![what it shows](file.png)", "Z405"),
     ]
-    handler = functools.partial(type("Handler", (PreviewHandler,), {"preview": preview}),
-                                directory=str(out))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = preview_server(preview, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

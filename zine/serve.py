@@ -228,6 +228,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def preview_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
+    """An HTTP server for ``preview`` on ``host``:``port`` (0: any free port) that answers
+    only requests addressed to it (``allowed_hosts``); not started."""
+    handler: type[PreviewHandler] = type("Handler", (PreviewHandler,), {"preview": preview})
+    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(preview.out_dir)))
+    handler.allowed = allowed_hosts(host, int(server.server_address[1]))
+    return server
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
           public: bool = False) -> int:
     """Serve the preview until interrupted; port 0 picks a free port."""
@@ -240,12 +249,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
     out_dir = Path(tempfile.mkdtemp(prefix="zine-serve-"))
     preview = Preview(root_dir, out_dir)
     preview.rebuild()
-    handler: type[PreviewHandler] = type("Handler", (PreviewHandler,), {"preview": preview})
     try:
-        server = ThreadingHTTPServer((host, port), partial(handler, directory=str(out_dir)))
+        server = preview_server(preview, host, port)
     except OSError as error:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    handler.allowed = allowed_hosts(host, int(server.server_address[1]))
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()
