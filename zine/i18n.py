@@ -51,6 +51,16 @@ _EN = {
     "figure": "Figure",
     "home": "Home",
     "feed": "Atom feed",
+    "search": "Search",
+    "search_title": "Search the zine",
+    "search_needs_js": "Search runs in your browser and needs JavaScript. "
+                       "Every article is also listed on the issue pages.",
+    "coops_label": "Cooperatives",
+    "tags_label": "Tags",
+    "all_coops": "All cooperatives",
+    "all_tags": "All tags",
+    "coop_articles": "Articles naming this cooperative",
+    "tag_articles": "Articles tagged “{tag}”",
 }
 
 _DE = {
@@ -161,6 +171,7 @@ _JA = {
     "back_to_top": "ページの先頭へ", "skip_to_content": "本文へ移動", "all_issues": "すべての号",
     "pages": "ページ", "words": "{count}語", "footnote_back": "注{number}の参照箇所に戻る",
     "footnote": "注{number}", "home": "ホーム", "figure": "図",
+    "search": "検索", "search_title": "ジンを検索", "coops_label": "協同組合", "tags_label": "タグ",
 }
 
 _TABLES: dict[str, dict[str, str]] = {

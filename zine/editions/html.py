@@ -29,6 +29,7 @@ from zine.editions.html_assets import (
     ui_strings,
 )
 from zine.editions.site import issue_authors, render_site
+from zine.editions.site_archive import article_coop_ids, article_record, tag_file
 from zine.errors import ContentError
 from zine.model import Article, Coop, Issue
 from zine.render import MediaItem, RenderedIssue
@@ -177,6 +178,8 @@ def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entr
         "license_url": license_url,
         "web_url": web_url,
         "fill": fill,
+        "article_coop_ids": lambda a: [c for c in article_coop_ids(a) if c in zine.coops],
+        "tag_file": tag_file,
     }
 
 
@@ -216,5 +219,6 @@ def issue_manifest(rendered: RenderedIssue) -> str:
         "description": issue.description,
         "cover": {"src": cover.name, "width": cover.width, "height": cover.height},
         "authors": list(issue_authors(rendered)),
+        "articles": [article_record(a) for a in issue.published if a.slug in rendered.fragments],
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

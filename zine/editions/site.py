@@ -26,6 +26,13 @@ from zine.editions.html_assets import (
     ui_strings,
 )
 from zine.editions.opds import write_catalog
+from zine.editions.site_archive import (
+    ArchiveArticle,
+    article_record,
+    parse_articles,
+    render_archive,
+)
+from zine.editions.site_search import index_site, indexed_languages, render_search_page
 from zine.model import Zine, text_direction
 from zine.render import RenderedIssue
 from zine.timestamps import build_timestamp
@@ -51,6 +58,7 @@ class SiteIssue:
     cover_width: int
     cover_height: int
     authors: tuple[str, ...] = ()  # every author of the issue's published articles, in order
+    articles: tuple[ArchiveArticle, ...] = ()  # its published articles, in reading order
 
     @property
     def sort_key(self) -> tuple[str, int, str]:
@@ -58,8 +66,9 @@ class SiteIssue:
 
 
 def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> list[Path]:
-    """Write ``out_dir/index.html``, ``out_dir/feed.xml`` and the OPDS catalog
-    ``out_dir/opds.xml`` listing every built issue."""
+    """Write ``out_dir/index.html``, ``out_dir/feed.xml``, the OPDS catalog
+    ``out_dir/opds.xml`` listing every built issue, the coop and tag pages, the search page,
+    and then the search index over the whole folder."""
     listed = collect_issues(issues, out_dir)
     written, stylesheets = copy_styles(out_dir, PurePosixPath("styles"))
     ui = ui_strings(zine.language)
@@ -79,6 +88,9 @@ def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> l
     written.append(write_text(out_dir, "feed.xml", feed))
     written.append(write_catalog(zine, listed, out_dir, rfc3339(build_timestamp(newest)),
                                  [str(c["updated"]) for c in cards]))
+    written += render_archive(zine, listed, out_dir, stylesheets)
+    written += index_site(out_dir)
+    written += render_search_page(zine, out_dir, stylesheets, indexed_languages(out_dir))
     return written
 
 
@@ -117,6 +129,8 @@ def from_rendered(rendered: RenderedIssue) -> SiteIssue:
         cover=f"{issue.id}/{rendered.cover.name}", cover_width=rendered.cover.width,
         cover_height=rendered.cover.height,
         authors=issue_authors(rendered),
+        articles=parse_articles([article_record(a) for a in issue.published
+                                 if a.slug in rendered.fragments]),
     )
 
 
@@ -160,6 +174,7 @@ def parse_manifest(issue_id: str, path: Path) -> SiteIssue | None:
             cover_width=int(cover["width"]),
             cover_height=int(cover["height"]),
             authors=tuple(str(name) for name in data.get("authors") or ()),
+            articles=parse_articles(data.get("articles")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
