@@ -28,10 +28,17 @@ def first_article(content: Path) -> Path:
 
 
 def snapshot(out: Path) -> dict[str, tuple[str, int]]:
-    """Every file under ``out`` (the cache too): its SHA-256 and its mtime in nanoseconds."""
-    return {str(p.relative_to(out)): (hashlib.sha256(p.read_bytes()).hexdigest(),
-                                      p.stat().st_mtime_ns)
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    """Every file under ``out`` and of its cache (``zine.cache.cache_home``, named
+    ``.cache/...``): its SHA-256 and its mtime in nanoseconds."""
+    from zine.cache import cache_home
+
+    found = {}
+    for base, prefix in ((out, ""), (cache_home(out), ".cache/")):
+        for p in sorted(base.rglob("*")):
+            if p.is_file():
+                found[prefix + str(p.relative_to(base))] = (
+                    hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+    return found
 
 
 def fake_edition(name: str, calls: list[str] | None = None) -> Renderer:

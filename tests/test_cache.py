@@ -93,7 +93,7 @@ def test_a_corrupted_build_record_is_ignored(tmp_path: Path, calls: list[str],
     content, out = copy_content(tmp_path / "content"), tmp_path / "out"
     build(content, out)
     clean = {k: v[0] for k, v in snapshot(out).items()}
-    (out / cache.CACHE_DIR / "build.json").write_bytes(damage)
+    (cache.cache_home(out) / "build.json").write_bytes(damage)
     calls.clear()
     build(content, out)
     assert sorted(calls) == sorted(FORMATS)
@@ -104,7 +104,7 @@ def test_a_record_pointing_outside_the_output_folder_is_ignored(
         tmp_path: Path, calls: list[str]) -> None:
     content, out = copy_content(tmp_path / "content"), tmp_path / "out"
     build(content, out)
-    record = out / cache.CACHE_DIR / "build.json"
+    record = cache.cache_home(out) / "build.json"
     data = json.loads(record.read_text())
     data["outputs"].append({"path": "../../etc/passwd", "sha256": "0" * 64})
     record.write_text(json.dumps(data))
@@ -118,13 +118,13 @@ def test_a_corrupted_media_entry_is_ignored_and_replaced(tmp_path: Path,
     content, out = copy_content(tmp_path / "content"), tmp_path / "out"
     issue = build(content, out)[0]
     good = (out / issue / f"{issue}.epub").read_bytes()
-    entries = sorted((out / cache.CACHE_DIR / "media").glob("*.bin"))
+    entries = sorted((cache.cache_home(out) / "media").glob("*.bin"))
     assert entries, "the sample issue has images: they are cached"
     for entry in entries:
         blob = bytearray(entry.read_bytes())
         blob[-1] ^= 0xFF
         entry.write_bytes(bytes(blob))
-    (out / cache.CACHE_DIR / "build.json").unlink()
+    (cache.cache_home(out) / "build.json").unlink()
     build(content, out)
     assert (out / issue / f"{issue}.epub").read_bytes() == good
     fresh = tmp_path / "fresh"
@@ -135,7 +135,7 @@ def test_a_corrupted_media_entry_is_ignored_and_replaced(tmp_path: Path,
 def test_the_cache_holds_no_absolute_path(tmp_path: Path, calls: list[str]) -> None:
     content, out = copy_content(tmp_path / "content"), tmp_path / "out"
     build(content, out)
-    record = (out / cache.CACHE_DIR / "build.json").read_text()
+    record = (cache.cache_home(out) / "build.json").read_text()
     assert str(tmp_path) not in record
 
 
@@ -144,7 +144,7 @@ def test_a_failed_build_writes_no_cache_record(tmp_path: Path, calls: list[str])
     first_article(content).write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
     result = build_project([], formats=FORMATS, out_dir=out, root=content)
     assert result.failed
-    assert not (out / cache.CACHE_DIR / "build.json").exists()
+    assert not (cache.cache_home(out) / "build.json").exists()
 
 
 def test_changing_the_options_is_not_a_no_op(tmp_path: Path, calls: list[str]) -> None:
@@ -211,3 +211,17 @@ def test_a_rebuild_does_not_decode_again_an_image_the_cache_has_processed(
     build_project([], formats=FORMATS, out_dir=tmp_path / "fresh", root=content,
                   use_cache=True)
     assert decoded  # a fresh output folder has no cache: every image is decoded again
+
+
+def test_nothing_under_the_output_folder_is_a_cache_file(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What gets published is the output folder: the cache lives beside it, keyed by it."""
+    use_editions(monkeypatch, **{name: fake_edition(name) for name in ("epub", "pdf", "html")})
+    content = copy_content(tmp_path / "c")
+    out = tmp_path / "site" / "build"
+    build_project([], formats=("epub", "pdf", "html"), out_dir=out, root=content)
+    home = cache.cache_home(out)
+    assert home.parent == tmp_path / "site" / cache.CACHE_DIR
+    assert (home / "build.json").is_file() and list((home / "media").glob("*.bin"))
+    assert not [p for p in out.rglob("*") if ".cache" in p.parts or p.suffix == ".bin"]
+    assert cache.cache_home(tmp_path / "site" / "other") != home

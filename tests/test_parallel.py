@@ -22,6 +22,7 @@ from tests.cache_helpers import (
     use_editions,
 )
 from zine.build import build_project
+from zine.cache import cache_home
 
 FORMATS = ("epub", "pdf", "html")
 
@@ -75,7 +76,7 @@ def test_a_failing_edition_in_a_worker_comes_back_as_a_diagnostic(
     messages = [d.format() for d in result.diagnostics if d.code == "Z503"]
     assert any("out of ink" in m and "issue.yaml" in m for m in messages), messages
     assert not list(out.rglob("index.html")) and not list(out.rglob("*.html"))
-    assert not (out / ".cache" / "build.json").exists()
+    assert not (cache_home(out) / "build.json").exists()
 
 
 def test_a_worker_that_dies_fails_its_issue_without_a_traceback(

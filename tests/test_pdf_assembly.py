@@ -16,6 +16,7 @@ import pikepdf
 import pytest
 
 from tests.pdf_helpers import make_rendered_issue, page_texts
+from zine.cache import cache_home
 from zine.editions import pdf, pdf_folio
 from zine.editions.pdf_merge import placement
 from zine.render import Fragment, RenderedIssue
@@ -174,6 +175,6 @@ def test_a_rebuild_after_one_edit_lays_out_only_that_article_again(
 def test_a_damaged_cache_entry_is_laid_out_again(tmp_path: Path) -> None:
     rendered: RenderedIssue = make_rendered_issue()
     first = pdf.render(rendered, tmp_path, use_cache=True)[0].read_bytes()
-    for entry in (tmp_path / ".cache" / "pdf").iterdir():
+    for entry in (cache_home(tmp_path) / "pdf").iterdir():
         entry.write_bytes(entry.read_bytes()[:-10])
     assert pdf.render(rendered, tmp_path, use_cache=True)[0].read_bytes() == first

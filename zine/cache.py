@@ -1,4 +1,5 @@
-"""Build stage helper: the content-hash cache under ``<out>/.cache/`` that makes rebuilds cheap.
+"""Build stage helper: the content-hash cache that makes rebuilds cheap, kept beside the output
+folder (``cache_home``: ``<parent of out>/.cache/<out name>-<key>/``), never inside it.
 
 Three kinds of entries, all plain files a build can lose at any time (a missing, unreadable or
 corrupted entry is a cache miss, never an error):
@@ -16,7 +17,7 @@ corrupted entry is a cache miss, never an error):
 Entries hold no absolute paths and no times, so two builds of the same content in two folders
 write the same bytes. This module reads content and output files only to hash them (regular
 files only, FIFOs and devices are never opened for reading) and writes only under
-``<out>/.cache/`` through ``zine.writer``. It never unpickles anything.
+``cache_home(out)`` through ``zine.writer``. It never unpickles anything.
 """
 
 from __future__ import annotations
@@ -68,6 +69,16 @@ def _file_digest(path: Path) -> bytes:
         return b"unreadable"
     finally:
         os.close(fd)
+
+
+def cache_home(out_dir: Path) -> Path:
+    """Where the cache of output folder ``out_dir`` lives: ``.cache/<name>-<key>/`` beside it
+    (for the default ``build/`` that is the zine root's ``.cache/``), keyed by the real path
+    of ``out_dir``, so nothing under the folder that gets published is a cache file and two
+    output folders never share (or prune) each other's entries."""
+    real = os.path.realpath(out_dir)
+    key = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return Path(real).parent / CACHE_DIR / f"{Path(real).name or 'root'}-{key}"
 
 
 def tree_digest(digest: Any, base: Path, skip: Sequence[Path] = ()) -> None:
@@ -177,14 +188,14 @@ def save_record(out_dir: Path, root: Path, record: Record) -> None:
     data = {"format": FORMAT, "key": record.key, "outputs": outputs, "built": record.built,
             "diagnostics": [_diag_to_json(d, root) for d in record.diagnostics]}
     try:
-        write_text(out_dir, f"{CACHE_DIR}/build.json", json.dumps(data, indent=1) + "\n")
+        write_text(cache_home(out_dir), "build.json", json.dumps(data, indent=1) + "\n")
     except OSError as error:  # a cache that cannot be written only makes the next build slower
         LOG.debug("cannot write the build cache: %s", error)
 
 
 def load_record(out_dir: Path, root: Path, key: str) -> Record | None:
     """The recorded build if its key is ``key`` and every output still has its hash."""
-    path = out_dir / CACHE_DIR / "build.json"
+    path = cache_home(out_dir) / "build.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or data.get("key") != key:
@@ -206,7 +217,7 @@ def load_record(out_dir: Path, root: Path, key: str) -> Record | None:
 
 
 class MediaStore:
-    """Processed images under ``<out>/.cache/media/``, keyed by the SHA-256 of the source.
+    """Processed images under ``cache_home(out)/media/``, keyed by the SHA-256 of the source.
 
     ``remember`` keeps an item in memory only, for this build (the check stage's lossless
     copies of the images it decoded anyway); ``get`` finds it there first and then keeps it on
@@ -215,19 +226,19 @@ class MediaStore:
     stage. One store lives as long as one build (``zine.build.BuildContext``)."""
 
     def __init__(self, out_dir: Path, *, persist: bool = True) -> None:
-        self.out_dir = out_dir
+        self.base = cache_home(out_dir)
         self.persist = persist
         self.used: set[str] = set()  # keys asked for in this build
         self.memory: dict[str, MediaItem] = {}
         self._lock = threading.Lock()  # the check stage inspects images in threads
 
     def _relative(self, key: str) -> str:
-        return f"{CACHE_DIR}/media/{code_digest()[:16]}-{key}.bin"
+        return f"media/{code_digest()[:16]}-{key}.bin"
 
     def has(self, key: str) -> bool:
         """An entry for ``key`` exists: those source bytes were processed, so decoded whole,
         by this same code (``get`` still verifies the entry before it is used)."""
-        return self.persist and (self.out_dir / self._relative(key)).is_file()
+        return self.persist and (self.base / self._relative(key)).is_file()
 
     def remember(self, key: str, item: MediaItem) -> None:
         with self._lock:
@@ -248,7 +259,7 @@ class MediaStore:
         from zine.render import MediaItem
 
         try:
-            blob = (self.out_dir / self._relative(key)).read_bytes()
+            blob = (self.base / self._relative(key)).read_bytes()
             header, _, data = blob.partition(b"\n")
             meta = json.loads(header)
             ext = str(meta["name"]).rsplit(".", 1)[-1]
@@ -270,7 +281,7 @@ class MediaStore:
         meta = {"name": item.name, "media_type": item.media_type, "width": item.width,
                 "height": item.height}
         try:
-            write_bytes(self.out_dir, self._relative(key),
+            write_bytes(self.base, self._relative(key),
                         json.dumps(meta, sort_keys=True).encode() + b"\n" + item.data,
                         durable=False)
         except OSError as error:
@@ -280,7 +291,7 @@ class MediaStore:
         """Remove entries this build did not use, so the cache does not grow without end."""
         if not self.persist:
             return
-        _prune(self.out_dir / CACHE_DIR / "media",
+        _prune(self.base / "media",
                {self._relative(key).rsplit("/", 1)[-1] for key in self.used})
 
 
@@ -295,17 +306,17 @@ def _prune(folder: Path, wanted: set[str]) -> None:
 
 
 class BlobStore:
-    """Finished bytes under ``<out>/.cache/<kind>/`` (laid-out PDF parts), keyed by the digest
+    """Finished bytes under ``cache_home(out)/<kind>/`` (laid-out PDF parts), keyed by the digest
     of everything they depend on; each entry starts with the SHA-256 of its data, so a damaged
     entry is a miss."""
 
     def __init__(self, out_dir: Path, kind: str) -> None:
-        self.out_dir = out_dir
+        self.base = cache_home(out_dir)
         self.kind = kind
         self.used: set[str] = set()
 
     def _relative(self, key: str) -> str:
-        return f"{CACHE_DIR}/{self.kind}/{key}.bin"
+        return f"{self.kind}/{key}.bin"
 
     @staticmethod
     def key(*inputs: str) -> str:
@@ -318,7 +329,7 @@ class BlobStore:
     def get(self, key: str) -> bytes | None:
         self.used.add(key)
         try:
-            blob = (self.out_dir / self._relative(key)).read_bytes()
+            blob = (self.base / self._relative(key)).read_bytes()
         except OSError:
             return None
         check, _, data = blob.partition(b"\n")
@@ -329,7 +340,7 @@ class BlobStore:
 
         self.used.add(key)
         try:
-            write_bytes(self.out_dir, self._relative(key),
+            write_bytes(self.base, self._relative(key),
                         hashlib.sha256(data).hexdigest().encode() + b"\n" + data,
                         durable=False)
         except OSError as error:
@@ -337,4 +348,4 @@ class BlobStore:
 
     def prune(self) -> None:
         """Remove entries this build did not use."""
-        _prune(self.out_dir / CACHE_DIR / self.kind, {f"{key}.bin" for key in self.used})
+        _prune(self.base / self.kind, {f"{key}.bin" for key in self.used})

@@ -96,7 +96,7 @@ def _add_build(sub: Subparsers) -> None:
                        help="output folder (default: build)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--no-cache", action="store_true",
-                       help="rebuild everything: do not use or update DIR/.cache")
+                       help="rebuild everything: do not use or update the build cache")
     for edition in EDITIONS:
         for option in edition.options:
             build.add_argument(option.flag, action="store_true", help=option.help)

@@ -246,7 +246,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
         raise UsageError(f"zine serve binds to loopback only; to serve on {host}, "
                          "add --public (anyone on that network can then read the preview)")
     root_dir = find_root([], root)
-    out_dir = Path(tempfile.mkdtemp(prefix="zine-serve-"))
+    private = Path(tempfile.mkdtemp(prefix="zine-serve-"))
+    out_dir = private / "site"  # its build cache goes beside it, in private/.cache/
+    out_dir.mkdir()
     preview = Preview(root_dir, out_dir)
     preview.rebuild()
     try:
@@ -267,5 +269,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
         stop.set()
         server.server_close()
         time.sleep(0)
-        shutil.rmtree(out_dir, ignore_errors=True)
+        shutil.rmtree(private, ignore_errors=True)
     return 0

@@ -36,7 +36,7 @@ def render(rendered: RenderedIssue, out_dir: Path, *, crop_marks: bool = False,
     """Write ``<issue-id>/<issue-id>-booklet.pdf``; the issue PDF itself is not written.
     ``made["pdf"]``: the paths the PDF edition wrote for ``rendered`` in this build, whose
     issue PDF is imposed; without it the issue is laid out here (``use_cache``: its parts may
-    come from ``<out_dir>/.cache/``)."""
+    come from the build cache, ``zine.cache.cache_home``)."""
     issue_id = rendered.issue.id
     data = impose(_issue_pdf(rendered, out_dir, use_cache, made), crop_marks=crop_marks)
     return [writer.write_bytes(out_dir, f"{issue_id}/{issue_id}-booklet.pdf", data)]

@@ -7,7 +7,7 @@ Editions stage, the orchestrator of three steps:
    separate HTML documents, laid out by WeasyPrint independently -- in parallel worker
    processes (``zine.editions.pdf_pool``: forked after the stylesheets, fonts and hyphenation
    dictionaries are loaded once, so a worker costs its own layout only), and each looked up
-   first in the build cache (``<out>/.cache/pdf/``) by the digest of its HTML and the code, so
+   first in the build cache (``cache_home(out)/pdf/``) by the digest of its HTML and the code, so
    a rebuild after one edit lays out one article;
 2. *assembly*: the page count of each part places the parts (each on a right-hand page); the
    front matter is laid out with the real page numbers in its contents (again if that changed
@@ -141,7 +141,7 @@ class Written(list[Path]):
 def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -> list[Path]:
     """Write ``<out_dir>/<issue-id>/<issue-id>.pdf`` and one ``offprints/<slug>.pdf`` per
     published article; raise ``PdfBuildError`` on any problem (then nothing is written).
-    ``use_cache``: look laid-out parts up in (and add them to) ``<out_dir>/.cache/pdf/``."""
+    ``use_cache``: look laid-out parts up in (and add them to) ``cache_home(out_dir)/pdf/``."""
     store = None
     if use_cache:
         from zine.cache import BlobStore
