@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -136,6 +138,20 @@ def vnu_errors(files: Sequence[Path], *, css: bool = False) -> list[dict[str, ob
                           timeout=300, check=False)
     report = json.loads(proc.stderr or proc.stdout or '{"messages": []}')
     return [m for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+
+
+# -- reproducibility ---------------------------------------------------------------------------
+
+# Pagefind writes its filter and metadata indexes and its entry file in hash-map order
+# (upstream Pagefind/pagefind#638: fragments are stable since 1.3, those are not).
+PAGEFIND_UNSTABLE = re.compile(r"^pagefind/(filter/.*|pagefind-entry\.json|pagefind\..*\.pf_meta)$")
+
+
+def site_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` but Pagefind's unstable index files."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and not PAGEFIND_UNSTABLE.match(p.relative_to(folder).as_posix())}
 
 
 # -- headless Chromium ----------------------------------------------------------------------

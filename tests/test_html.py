@@ -5,9 +5,7 @@ zones."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from tests.html_helpers import FIGURE, ROOT, handmade_issue, vnu_errors
+from tests.html_helpers import FIGURE, ROOT, handmade_issue, site_digest, vnu_errors
 from zine.editions.html import render, render_site
 from zine.render import RenderedIssue
 
@@ -182,17 +180,6 @@ def test_stylesheet_keeps_wide_content_inside_small_screens() -> None:
     assert "img, svg, video { max-width: 100%; height: auto; }" in css
 
 
-# Pagefind writes its filter and metadata indexes in hash-map order (upstream
-# Pagefind/pagefind#638: fragments are stable since 1.3, those are not); the rest is compared.
-PAGEFIND_UNSTABLE = re.compile(r"^pagefind/(filter/.*|pagefind-entry\.json|pagefind\..*\.pf_meta)$")
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and not PAGEFIND_UNSTABLE.match(p.relative_to(folder).as_posix())}
-
-
 BUILD_SCRIPT = """
 import sys
 from pathlib import Path
@@ -216,7 +203,7 @@ def test_same_input_gives_byte_identical_output_across_folders_and_time_zones(
         env.pop("SOURCE_DATE_EPOCH", None)
         subprocess.run([sys.executable, "-c", BUILD_SCRIPT, str(out)], cwd=tmp_path / name,
                        env=env, check=True)
-        outputs.append(_digest(out))
+        outputs.append(site_digest(out))
     assert outputs[0] == outputs[1]
     assert "01-handmade/index.html" in outputs[0]
 

@@ -2,7 +2,7 @@
 
 This module decides *what* is built, in which order and in which process; it reads no content
 files itself (the loader does) and writes nothing itself (editions write through
-``zine.writer``, the cache under ``<out>/.cache/`` through ``zine.cache``). An issue with
+``zine.writer``, the cache beside ``<out>`` through ``zine.cache``). An issue with
 errors (or, with ``--strict``, warnings) is not rendered at all, so its previous editions stay
 in place. Problems in ``zine.yaml`` or ``coops.yaml`` stop every issue.
 
@@ -67,7 +67,7 @@ class BuildContext:
     editions: Editions
     strict_mode: bool = False
     report: Progress = _silent
-    media_cache: MediaStore | None = None  # processed images (kept under <out>/.cache/)
+    media_cache: MediaStore | None = None  # processed images (kept in the build cache)
 
     @property
     def out_dir(self) -> Path:
@@ -141,9 +141,9 @@ def build_project(
     from zine.cache import MediaStore
 
     before = _file_identities(out_dir)  # to tell, afterwards, which outputs were rewritten
-    # processed images: under <out>/.cache/ with the cache, else for this build only
+    # processed images: in the build cache (zine.cache.cache_home), else for this build only
     media_cache = MediaStore(out_dir, persist=use_cache)
-    if use_cache:  # laid-out PDF parts are kept under <out>/.cache/ as well
+    if use_cache:  # laid-out PDF parts and link-preview cards are kept in the cache as well
         from zine.editions import BY_NAME
 
         for name in formats:

@@ -110,6 +110,7 @@ def check_publication(zine: Zine) -> list[Diagnostic]:
         diags += check_id("coop id", coop.id, coop.where.pos, coop_ids)
         diags += check_metadata(coop)
         diags += check_url(coop.where, "url", coop.url)
+        diags += check_fediverse(coop.where, coop.fediverse)
         if "country" in coop.where.fields and coop.country not in ISO_3166_ALPHA2:
             diags.append(make(codes.BAD_COUNTRY, coop.where.at("country"), found=coop.country))
     return diags
@@ -234,6 +235,25 @@ def check_url(where: Located, key: str, value: str) -> list[Diagnostic]:
     if parts.scheme in ("http", "https") and parts.netloc:
         return []
     return [make(codes.BAD_URL, where.at(key), key=key, found=value)]
+
+
+FEDIVERSE = re.compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}@"
+                       r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+
+
+def check_fediverse(where: Located, value: str) -> list[Diagnostic]:
+    """coops.yaml ``fediverse``: ``@account@server`` (a profile URL gets a suggestion)."""
+    if "fediverse" not in where.fields or not value or FEDIVERSE.match(value):
+        return []
+    hint = ""
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc and parts.path.startswith("/@"):
+        account = parts.path[2:].strip("/")
+        if "/" not in account and "@" not in account:
+            hint = f"; did you mean '@{account}@{parts.netloc}'?"
+    elif value.count("@") == 1 and not value.startswith("@"):
+        hint = f"; did you mean '@{value}'?"
+    return [make(codes.BAD_FEDIVERSE, where.at("fediverse"), found=value, hint=hint)]
 
 
 def check_metadata(part: Zine | Coop | Issue | Article) -> list[Diagnostic]:

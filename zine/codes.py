@@ -72,6 +72,8 @@ CONTROL_CHAR = register("Z114", E, "{key}: contains {char} ({name}); control and
 BAD_ID = register("Z115", E, "{what} {found!r} is not allowed: expected lowercase letters, "
                   "digits and hyphens, starting with a letter or digit (^[a-z0-9][a-z0-9-]*$)")
 BAD_URL = register("Z116", E, "{key}: expected an http(s) URL, found {found!r}")
+BAD_FEDIVERSE = register("Z120", E, "fediverse: expected a handle like "
+                         "'@account@server.example', found {found!r}{hint}")
 
 # -- Z2xx: references between files -------------------------------------------------------
 UNKNOWN_COOP = register("Z201", E, "unknown coop {coop!r}: expected an id from coops.yaml{hint}")

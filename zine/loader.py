@@ -280,6 +280,7 @@ def load_coops(path: Path, diags: list[Diagnostic]) -> dict[str, Coop]:
             id=coop_id, name=fields.required_text("name"), country=fields.text("country"),
             url=fields.text("url"), description=fields.text("description"),
             where=Located(directory.map.keys[coop_id], dict(fields.map.values)),
+            fediverse=fields.text("fediverse"),
         )
     return coops
 

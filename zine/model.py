@@ -54,6 +54,7 @@ class Coop:
     url: str
     description: str
     where: Located
+    fediverse: str = ""  # "@account@server", for <meta name="fediverse:creator">
 
 
 @dataclass(frozen=True)

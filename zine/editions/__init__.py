@@ -51,7 +51,8 @@ EDITIONS: tuple[Edition, ...] = (
     Edition("epub", "zine.editions.epub", "EPUB 3 for e-readers", cost=1),
     Edition("pdf", "zine.editions.pdf", "A5 print PDF and one offprint per article",
             cached=True, cost=3),
-    Edition("html", "zine.editions.html", "the website", last=True),
+    Edition("html", "zine.editions.html", "the website", last=True,
+            cached=True),  # its link-preview cards
     Edition("booklet", "zine.editions.booklet", "A4 sheets imposed for saddle stitching",
             default=False, needs=("pdf",), cached=True, cost=2,
             options=(Option("crop_marks", "booklet: draw crop marks around each A5 page"),)),

@@ -63,14 +63,16 @@ class Entry:
     offprints: tuple[Download, ...] = ()
 
 
-def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
-    """Write the HTML edition of ``rendered`` into ``out_dir/<issue-id>/``."""
+def render(rendered: RenderedIssue, out_dir: Path, use_cache: bool = False) -> list[Path]:
+    """Write the HTML edition of ``rendered`` into ``out_dir/<issue-id>/``; ``use_cache``:
+    link-preview cards come from (and go to) the build cache."""
     issue = rendered.issue
     base = PurePosixPath(issue.id)
     written, stylesheets = copy_styles(out_dir, base / "styles")
     written += write_media(rendered, out_dir, base)
     entries = article_entries(rendered, out_dir)
     context = issue_context(rendered, out_dir, entries, stylesheets)
+    written += write_cards(rendered, out_dir, entries, str(context["issue_label"]), use_cache)
     env = template_env()
     article_page = env.get_template("article.html")
     pages: list[tuple[str, bytes]] = []
@@ -86,6 +88,27 @@ def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
     pages.append((str(base / "index.html"), index_page.encode("utf-8")))
     pages.append((str(base / MANIFEST), issue_manifest(rendered).encode("utf-8")))
     return written + write_all(out_dir, pages)
+
+
+def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
+                label: str, use_cache: bool) -> list[Path]:
+    """``<issue-id>/cards/<slug>.png`` per article and ``cards/index.png`` for the issue."""
+    from zine.cache import BlobStore
+    from zine.editions.cards import CardText, card_png
+
+    issue, zine = rendered.issue, rendered.zine
+    store = BlobStore(out_dir, "cards") if use_cache else None
+    heading = label if issue.number is None else f"{label} · {issue.title}"
+    texts = {"index": CardText(issue.title, zine.publisher, label if issue.number else "",
+                               zine.title, issue.language, issue.direction, zine.language)}
+    for entry in entries:
+        article = entry.article
+        names = ", ".join(a.name for a in article.authors if a.name)
+        texts[article.slug] = CardText(article.title, names, heading, zine.title,
+                                       article.language, article.direction, zine.language)
+    files = [(f"{issue.id}/cards/{name}.png", card_png(text, store))
+             for name, text in texts.items()]
+    return write_all(out_dir, files)
 
 
 def write_media(rendered: RenderedIssue, out_dir: Path, base: PurePosixPath) -> list[Path]:
@@ -178,9 +201,31 @@ def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entr
         "license_url": license_url,
         "web_url": web_url,
         "fill": fill,
+        "site_url": site_url(zine.url),
+        "og_locale": og_locale,
+        "fediverse_creators": lambda a: fediverse_creators(a, zine.coops),
         "article_coop_ids": lambda a: [c for c in article_coop_ids(a) if c in zine.coops],
         "tag_file": tag_file,
     }
+
+
+def fediverse_creators(article: Article, coops: Mapping[str, Coop]) -> list[str]:
+    """The fediverse handles (coops.yaml ``fediverse``) of the coops signing ``article``."""
+    handles = [coops[cid].fediverse for cid in article_coop_ids(article) if cid in coops]
+    return list(dict.fromkeys(h for h in handles if h))
+
+
+def site_url(url: str) -> str:
+    """zine.yaml's ``url`` ending in ``/``, for absolute links (canonical, Open Graph)."""
+    return url if url.endswith("/") else url + "/"
+
+
+def og_locale(language: str) -> str:
+    """A BCP 47 tag as Open Graph writes locales: ``pt-BR`` -> ``pt_BR``, ``ja`` -> ``ja``."""
+    parts = language.split("-")
+    if len(parts) > 1 and len(parts[1]) == 2:
+        return f"{parts[0].lower()}_{parts[1].upper()}"
+    return parts[0].lower()
 
 
 def issue_label(issue: Issue, ui: Mapping[str, str]) -> str:
