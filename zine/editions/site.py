@@ -32,6 +32,7 @@ from zine.editions.site_archive import (
     parse_articles,
     render_archive,
 )
+from zine.editions.site_discovery import render_discovery
 from zine.editions.site_search import index_site, indexed_languages, render_search_page
 from zine.model import Zine, text_direction
 from zine.render import RenderedIssue
@@ -88,7 +89,12 @@ def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> l
     written.append(write_text(out_dir, "feed.xml", feed))
     written.append(write_catalog(zine, listed, out_dir, rfc3339(build_timestamp(newest)),
                                  [str(c["updated"]) for c in cards]))
-    written += render_archive(zine, listed, out_dir, stylesheets)
+    archive = render_archive(zine, listed, out_dir, stylesheets)
+    written += archive
+    site_pages = ["", "search.html"] + [
+        p.resolve().relative_to(out_dir.resolve()).as_posix().removesuffix("index.html")
+        for p in archive]
+    written += render_discovery(zine, listed, out_dir, site_pages)
     written += index_site(out_dir)
     written += render_search_page(zine, out_dir, stylesheets, indexed_languages(out_dir))
     return written
