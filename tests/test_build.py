@@ -6,7 +6,6 @@ editor runs it, and compare what lands in ``--out``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.html_helpers import site_digest
 from tests.pipeline_helpers import copy_content
 from tests.process_helpers import assert_none_left, descendants
 
@@ -31,8 +31,8 @@ def zine(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess
 
 
 def checksums(out: Path) -> dict[str, str]:
-    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    """Every file's SHA-256 but Pagefind's filter/metadata files (see ``site_digest``)."""
+    return site_digest(out)
 
 
 def first_issue() -> str:

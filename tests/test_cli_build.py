@@ -174,7 +174,8 @@ def test_on_a_terminal_progress_is_one_line_redrawn_in_place(tree: Path) -> None
     if not rest:  # the final clear leaves the cursor where the list then starts
         progress, _, rest = shown.rpartition("\r\x1b[K")
     frames = [frame for frame in progress.split("\r\x1b[K") if frame]
-    assert [frame.split(" … ")[0] for frame in frames] == [
+    # a step that takes more than a second is redrawn with its time: one label per step
+    assert list(dict.fromkeys(frame.split(" … ")[0] for frame in frames)) == [
         f"zine: {ISSUE}: start", f"zine: {ISSUE}: render", f"zine: {ISSUE}: html",
         "zine: site"]
     assert "\n" not in progress

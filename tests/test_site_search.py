@@ -181,3 +181,21 @@ def test_a_japanese_word_finds_the_japanese_article(site: Path) -> None:
 def test_a_word_in_no_article_finds_nothing(site: Path) -> None:
     require_chromium()
     assert search(site, "zeppelin", merge="ar ja") == []
+
+
+def test_the_index_is_kept_when_no_page_changed_and_rebuilt_when_one_did(
+        site: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from zine.editions.site_search import STAMP, index_site
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    before = {p: p.stat().st_mtime_ns for p in (copy / "pagefind").rglob("*") if p.is_file()}
+    assert sorted(index_site(copy)) == sorted(before)
+    assert {p: p.stat().st_mtime_ns for p in before} == before  # nothing rewritten
+    stamp = (copy / "pagefind" / STAMP).read_text("utf-8")
+    page = copy / "02-multi" / "kyodo.html"
+    page.write_text(page.read_text("utf-8").replace("共に働く", "共に学ぶ"), encoding="utf-8")
+    index_site(copy)
+    assert (copy / "pagefind" / STAMP).read_text("utf-8") != stamp

@@ -16,6 +16,7 @@ a plain form pointing here, so without JavaScript it leads to a page that says s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -48,10 +49,36 @@ def pagefind_binary() -> Path:
     return Path(get_executable())
 
 
+STAMP = "zine-pages.sha256"  # the digest of the pages the index was built from
+
+
+def pages_digest(out_dir: Path) -> str:
+    """SHA-256 over the names and bytes of the pages Pagefind reads (``*/*.html``)."""
+    digest = hashlib.sha256()
+    for page in sorted(out_dir.glob("*/*.html")):
+        digest.update(page.relative_to(out_dir).as_posix().encode("utf-8", "surrogateescape"))
+        digest.update(b"\0" + hashlib.sha256(page.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def bundle_files(target: Path) -> list[Path]:
+    return sorted(p for p in target.rglob("*") if p.is_file())
+
+
 def index_site(out_dir: Path) -> list[Path]:
-    """Index every article page under ``out_dir`` into ``out_dir/pagefind/``."""
-    binary = pagefind_binary()
+    """Index every article page under ``out_dir`` into ``out_dir/pagefind/``. When no page
+    changed since the index was built (its ``zine-pages.sha256`` says), the index is kept as
+    it is: Pagefind writes its filter and metadata files in hash-map order (upstream
+    Pagefind/pagefind#638), so running it again would rewrite them with other bytes."""
     target = out_dir / BUNDLE
+    digest = pages_digest(out_dir)
+    try:
+        if (target / STAMP).read_text("utf-8").strip() == digest and \
+                (target / "pagefind-entry.json").is_file():
+            return bundle_files(target)
+    except OSError:
+        pass
+    binary = pagefind_binary()
     staging = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=out_dir))
     try:
         result = subprocess.run(
@@ -65,12 +92,13 @@ def index_site(out_dir: Path) -> list[Path]:
         old = staging / "old"
         if target.exists():
             os.replace(target, old)
+        (staging / BUNDLE / STAMP).write_text(digest + "\n", encoding="utf-8")
         os.replace(staging / BUNDLE, target)
     except (OSError, subprocess.SubprocessError) as exc:
         raise SearchIndexError(f"search: could not run Pagefind: {exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return [target / "pagefind-entry.json"]
+    return bundle_files(target)
 
 
 def indexed_languages(out_dir: Path) -> list[str]:
