@@ -17,6 +17,16 @@
       return {bundlePath: bundle, baseUrl: base, language: lang};
     })
   });
+  // Pagefind's box has only a title; give it the page's visible label (axe: label-title-only).
+  function label() {
+    var input = box.querySelector("input");
+    if (!input) { window.requestAnimationFrame(label); return; }
+    input.id = "search-query";
+    var text = document.getElementById("search-label");
+    text.htmlFor = input.id;  // set here: the input exists only once Pagefind drew it
+    text.hidden = false;
+  }
+  label();
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) { ui.triggerSearch(query); }
 })();
