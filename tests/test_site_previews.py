@@ -15,7 +15,7 @@ from PIL import Image
 
 from tests.html_helpers import write_multilang_project
 from zine.cli import main
-from zine.editions.cards import CardText, card_html, card_pdf, card_png
+from zine.editions.cards import CardText, card_html, card_pdf, card_png, card_pngs
 
 pytestmark = pytest.mark.slow
 SITE = "https://zine.example.org/"
@@ -105,3 +105,7 @@ def test_cards_are_reproducible() -> None:
     text = CardText("Owning our tools", "Zine editorial collective", "Issue 2",
                     "Tech-Coops Zine", "en", "ltr")
     assert card_png(text) == card_png(text)
+    other = CardText("تحقّق من المشروع", "Zine editorial collective", "Issue 2",
+                     "Tech-Coops Zine", "ar", "rtl")
+    together = card_pngs([text, other])
+    assert together[0] == card_png(text) and together[1] == card_png(other)

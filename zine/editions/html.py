@@ -94,7 +94,7 @@ def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry]
                 label: str, use_cache: bool) -> list[Path]:
     """``<issue-id>/cards/<slug>.png`` per article and ``cards/index.png`` for the issue."""
     from zine.cache import BlobStore
-    from zine.editions.cards import CardText, card_png
+    from zine.editions.cards import CardText, card_pngs
 
     issue, zine = rendered.issue, rendered.zine
     store = BlobStore(out_dir, "cards") if use_cache else None
@@ -106,8 +106,9 @@ def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry]
         names = ", ".join(a.name for a in article.authors if a.name)
         texts[article.slug] = CardText(article.title, names, heading, zine.title,
                                        article.language, article.direction, zine.language)
-    files = [(f"{issue.id}/cards/{name}.png", card_png(text, store))
-             for name, text in texts.items()]
+    pngs = card_pngs(list(texts.values()), store)
+    files = [(f"{issue.id}/cards/{name}.png", png)
+             for name, png in zip(texts, pngs, strict=True)]
     return write_all(out_dir, files)
 
 
