@@ -16,6 +16,7 @@ from PIL import Image
 from tests.html_helpers import write_multilang_project
 from zine.cli import main
 from zine.editions.cards import CardText, card_html, card_pdf, card_png, card_pngs
+from zine.editions.html import og_locale
 
 pytestmark = pytest.mark.slow
 SITE = "https://zine.example.org/"
@@ -42,10 +43,10 @@ def meta(doc: lxml_html.HtmlElement, prop: str) -> list[str]:
 
 
 @pytest.mark.parametrize("page,title,locale", [
-    ("02-multi/tools.html", "Owning our tools", "en"),
-    ("02-multi/taawun.html", "التعاون التقني", "ar"),
-    ("02-multi/kyodo.html", "技術協同組合", "ja"),
-    ("02-multi/index.html", "Issue 2: Across borders", "en"),
+    ("02-multi/tools.html", "Owning our tools", "en_US"),
+    ("02-multi/taawun.html", "التعاون التقني", "ar_EG"),
+    ("02-multi/kyodo.html", "技術協同組合", "ja_JP"),
+    ("02-multi/index.html", "Issue 2: Across borders", "en_US"),
 ])
 def test_every_page_has_open_graph_tags_and_its_card(site: Path, page: str, title: str,
                                                      locale: str) -> None:
@@ -99,6 +100,13 @@ def test_the_card_text_layer_holds_the_shaped_title(tmp_path: Path, title: str, 
                            check=True).stdout
     script_font = {"en": "Serif", "ar": "Arabic", "ja": "CJK", "hi": "Devanagari"}[language]
     assert script_font in fonts, fonts
+
+
+@pytest.mark.parametrize("language,locale", [
+    ("pt-BR", "pt_BR"), ("de", "de_DE"), ("fa", "fa_IR"), ("zh-Hant", "zh_TW"),
+    ("sr-Latn", "sr_RS"), ("en-GB", "en_GB")])
+def test_open_graph_locales_are_language_and_territory(language: str, locale: str) -> None:
+    assert og_locale(language) == locale
 
 
 def test_cards_are_reproducible() -> None:

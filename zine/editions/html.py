@@ -222,11 +222,18 @@ def site_url(url: str) -> str:
 
 
 def og_locale(language: str) -> str:
-    """A BCP 47 tag as Open Graph writes locales: ``pt-BR`` -> ``pt_BR``, ``ja`` -> ``ja``."""
-    parts = language.split("-")
-    if len(parts) > 1 and len(parts[1]) == 2:
-        return f"{parts[0].lower()}_{parts[1].upper()}"
-    return parts[0].lower()
+    """A BCP 47 tag as Open Graph writes locales, language_TERRITORY: ``pt-BR`` -> ``pt_BR``;
+    a tag without a region takes its likeliest one (CLDR likely subtags, through langcodes):
+    ``ja`` -> ``ja_JP``, ``en`` -> ``en_US``."""
+    import langcodes
+
+    try:
+        tag = langcodes.Language.get(language).maximize()
+    except (ValueError, LookupError):
+        return language.split("-")[0].lower()
+    if tag.language and tag.territory and len(tag.territory) == 2:
+        return f"{tag.language}_{tag.territory}"
+    return (tag.language or language.split("-")[0]).lower()
 
 
 def issue_label(issue: Issue, ui: Mapping[str, str]) -> str:
