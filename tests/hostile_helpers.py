@@ -342,12 +342,14 @@ def run_zine(args: list[str], cwd: Path, timeout: float) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-def snapshot(folder: Path, skip: Path) -> dict[str, tuple[str, int, int]]:
-    """Every entry under ``folder`` except ``skip``: kind, size, mtime (symlinks not followed)."""
+def snapshot(folder: Path, skip: Path | tuple[Path, ...]) -> dict[str, tuple[str, int, int]]:
+    """Every entry under ``folder`` except the folders ``skip``: kind, size, mtime (symlinks
+    not followed)."""
+    skipped = (skip,) if isinstance(skip, Path) else skip
     found: dict[str, tuple[str, int, int]] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
-        dirnames[:] = [d for d in dirnames if here / d != skip]
+        dirnames[:] = [d for d in dirnames if here / d not in skipped]
         for name in dirnames + filenames:
             info = (here / name).lstat()
             kind = "l" if os.path.islink(here / name) else ("d" if name in dirnames else "f")

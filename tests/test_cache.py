@@ -225,3 +225,28 @@ def test_nothing_under_the_output_folder_is_a_cache_file(tmp_path: Path,
     assert (home / "build.json").is_file() and list((home / "media").glob("*.bin"))
     assert not [p for p in out.rglob("*") if ".cache" in p.parts or p.suffix == ".bin"]
     assert cache.cache_home(tmp_path / "site" / "other") != home
+
+
+@pytest.mark.parametrize("plant", ["symlink", "file"])
+def test_a_cache_folder_beside_the_output_that_is_not_ours_is_not_used(
+        tmp_path: Path, calls: list[str], plant: str, caplog: pytest.LogCaptureFixture) -> None:
+    """``--out /tmp/x`` puts the cache in ``/tmp/.cache/``: where that is a symbolic link
+    (anyone can make one in /tmp) or not a folder, the build runs without the cache and
+    writes nothing through it."""
+    content, shared = copy_content(tmp_path / "content"), tmp_path / "shared"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shared.mkdir()
+    if plant == "symlink":
+        (shared / cache.CACHE_DIR).symlink_to(elsewhere)
+    else:
+        (shared / cache.CACHE_DIR).write_text("not a folder")
+    out = shared / "out"
+    assert cache.cache_refused(out)
+    build(content, out)
+    calls.clear()
+    build(content, out)
+    assert sorted(calls) == sorted(FORMATS)  # no record was kept: built again
+    assert list(elsewhere.iterdir()) == []
+    assert "building without the cache" in caplog.text
+    assert cache.cache_refused(tmp_path / "fine" / "out") == ""

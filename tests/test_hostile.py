@@ -39,6 +39,7 @@ from tests.test_hostile_outputs import (
     symlinks_in,
     token_leaks,
 )
+from zine.cache import CACHE_DIR, cache_home
 
 CASES = case_names()
 ISSUE = "01-h"
@@ -97,14 +98,18 @@ def test_zine_build_of_the_hostile_case_leaks_nothing(name: str, tmp_path: Path)
         root, out = tmp_path / "zine", tmp_path / "out"
         expect = copy_case(name, root, canary, server.port)
         previous = _seed_previous(out)
-        before = snapshot(tmp_path, skip=out)
+        # the build may write its cache beside --out, in .cache/<out>-<key>/, and nowhere else
+        caches = tmp_path / CACHE_DIR
+        before = snapshot(tmp_path, skip=(out, caches))
         timeout = float(expect.get("timeout", 60))
         check = run_zine(["check"], root, timeout)
         formats = expect.get("formats", FORMATS)
         run = run_zine(["build", "--format", formats, "--out", str(out)], root,
                        max(3 * timeout, 240))
-        after = snapshot(tmp_path, skip=out)
+        after = snapshot(tmp_path, skip=(out, caches))
     assert_exit(run, expected_build(expect, check), "zine build")
+    made = sorted(p.name for p in caches.iterdir()) if caches.exists() else []
+    assert made in ([], [cache_home(out).name]), f"cache folders beside --out: {made}"
     if run.returncode == 1 or expect.get("build") == 0:
         assert_reported(run, expect, "zine build")
     assert server.requests == [], f"zine build made HTTP requests: {server.requests}"

@@ -128,6 +128,12 @@ def build_project(
         log.info("removed %s, left by a build that was killed", path)
     key = None
     if use_cache:
+        from zine.cache import cache_refused
+
+        if refused := cache_refused(out_dir):
+            log.warning("building without the cache: %s", refused)
+            use_cache = False
+    if use_cache:
         from zine.cache import build_key, load_record
 
         options = {"issues": list(issue_ids), "formats": list(formats), "strict": strict_mode,

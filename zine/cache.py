@@ -81,6 +81,26 @@ def cache_home(out_dir: Path) -> Path:
     return Path(real).parent / CACHE_DIR / f"{Path(real).name or 'root'}-{key}"
 
 
+def cache_refused(out_dir: Path) -> str:
+    """Why the cache beside ``out_dir`` must not be used ("" when it may): a ``.cache`` there
+    that is a symbolic link, not a folder, or another user's (``--out /tmp/x`` puts the cache
+    in ``/tmp/.cache/``, where anyone could have made it lead elsewhere)."""
+    folder = Path(os.path.realpath(out_dir)).parent / CACHE_DIR
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return ""
+    except OSError as error:
+        return f"{folder} cannot be read ({error.strerror})"
+    if stat.S_ISLNK(info.st_mode):
+        return f"{folder} is a symbolic link"
+    if not stat.S_ISDIR(info.st_mode):
+        return f"{folder} is not a folder"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return f"{folder} belongs to another user"
+    return ""
+
+
 def tree_digest(digest: Any, base: Path, skip: Sequence[Path] = ()) -> None:
     """Feed every file under ``base`` (names relative to it, sorted) into ``digest``."""
     seen = {os.path.realpath(p) for p in skip}  # symbolic links are followed, loops are not
