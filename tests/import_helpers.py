@@ -2,8 +2,8 @@
 
 ``make_docx`` writes a Word document with python-docx (plus the few parts python-docx has no
 API for: footnotes and a tracked change, written as the WordprocessingML Word itself writes);
-``docx_to_odt`` converts it with Pandoc, the only ODF writer on this machine (LibreOffice is
-not installed); ``hostile`` documents are zip files written by hand.
+``docx_to_odt`` converts it with Pandoc (LibreOffice's own conversions of it are in
+tests/test_import_libreoffice.py); ``hostile`` documents are zip files written by hand.
 """
 
 from __future__ import annotations

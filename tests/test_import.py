@@ -1,8 +1,9 @@
 """``zine import``: Word and LibreOffice documents become articles that pass ``zine check``.
 
 The documents are built at test time (tests/import_helpers.py): python-docx for .docx, Pandoc
-for .odt. The article is read back as Markdown, through ``zine check``, and in the HTML and
-EPUB editions of a real build.
+for .odt (LibreOffice's own .odt and .docx: tests/test_import_libreoffice.py). The article is
+read back as Markdown, through ``zine check``, and in the HTML and EPUB editions of a real
+build.
 """
 
 from __future__ import annotations

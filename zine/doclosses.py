@@ -120,11 +120,13 @@ def _odt_losses(archive: Archive) -> list[Diagnostic]:
                            author=(author.text if author is not None else None) or "someone",
                            text=context(text),
                            where=context(_outside(anchor, note) if anchor is not None else "")))
+    inserted = _odt_inserted_texts(body)
     for region in iter_tag(body, f"{TEXT}changed-region"):
         for kind in ("insertion", "deletion"):
             for change in region.iter(f"{TEXT}{kind}"):
                 creator = change.find(f".//{DC}creator")
-                text = " ".join(text_of(p) for p in change.iter(f"{TEXT}p"))
+                text = " ".join(text_of(p) for p in change.iter(f"{TEXT}p")) or \
+                    inserted.get(region.get(f"{TEXT}id") or "", "")
                 found.append(_warn(archive, codes.IMPORT_TRACKED, kind=kind,
                                    author=(creator.text if creator is not None else None)
                                    or "someone", text=context(text) or "(text changed)"))
@@ -144,6 +146,33 @@ def _odt_losses(archive: Archive) -> list[Diagnostic]:
             found.append(_warn(archive, codes.IMPORT_FIELD, field=tag,
                                where=context(text_of(parents.get(field, field)))))
     return found
+
+
+def _odt_inserted_texts(body: Any) -> dict[str, str]:
+    """Change id -> the text between its ``text:change-start`` and ``text:change-end`` (an
+    insertion's text is in the body, not in ``text:tracked-changes``). Walks with a stack, not
+    recursion, so a deeply nested document cannot exhaust Python's stack."""
+    open_ids: dict[str, list[str]] = {}
+    done: dict[str, str] = {}
+    skipped = (f"{OFFICE}annotation", f"{TEXT}tracked-changes")  # not inserted text
+    stack: list[tuple[Any, bool]] = [(body, False)] if body is not None else []
+    while stack:
+        element, closing = stack.pop()
+        if closing:  # the element's tail follows it
+            for parts in open_ids.values():
+                parts.append(element.tail or "")
+            continue
+        stack.append((element, True))
+        ident = element.get(f"{TEXT}change-id") or ""
+        if element.tag == f"{TEXT}change-start":
+            open_ids[ident] = []
+        elif element.tag == f"{TEXT}change-end":
+            done[ident] = " ".join("".join(open_ids.pop(ident, [])).split())
+        elif element.tag not in skipped:
+            for parts in open_ids.values():
+                parts.append(element.text or "")
+            stack.extend((child, False) for child in reversed(list(element)))
+    return done
 
 
 def _outside(parent: Any, skip: Any) -> str:
@@ -221,11 +250,12 @@ def relative(path: Path) -> str:
 
 STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 ROLES = (("title", "title"), ("subtitle", "subtitle"), ("author", "author"),
+         ("quotations", "quote"), ("quote", "quote"),
          ("preformatted", "code"), ("source", "code"), ("code", "code"))
 
 
 def odt_paragraph_roles(archive: Archive) -> dict[str, str]:
-    """Paragraph text -> "title", "subtitle", "author" or "code", from the paragraph's style
+    """Paragraph text -> "title", "subtitle", "author", "quote" or "code", from its style
     (Pandoc's odt reader keeps no styles; an automatic style counts as its parent)."""
     if archive.kind != "odt":
         return {}

@@ -161,6 +161,7 @@ class Rewriter:
         self.images: dict[str, bytes] = {}
         self.names: dict[str, str] = {}  # archive member -> file name
         self.table_number = 0
+        self.quote_depth = 0  # inside a BlockQuote Pandoc found
 
     def blocks(self, blocks: list[Any]) -> list[Any]:
         out: list[Any] = []
@@ -169,6 +170,9 @@ class Rewriter:
                 if new["t"] == "CodeBlock" and out and out[-1]["t"] == "CodeBlock" \
                         and new.get("_merge") and out[-1].get("_merge"):
                     out[-1]["c"][1] += "\n" + new["c"][1]
+                elif new["t"] == "BlockQuote" and out and out[-1]["t"] == "BlockQuote" \
+                        and new.get("_merge") and out[-1].get("_merge"):
+                    out[-1]["c"] += new["c"]  # consecutive quote-styled paragraphs: one quote
                 else:
                     out.append(new)
         for block in out:
@@ -193,11 +197,18 @@ class Rewriter:
                          "_merge": True}]
             if role in ("title", "subtitle", "author"):  # the title block: front matter
                 return []
-            return [{"t": kind, "c": self.inlines(content)}]
+            if role == "quote" and not self.quote_depth:  # Quotations/Quote, ignored by Pandoc
+                return [{"t": "BlockQuote", "c": [{"t": "Para", "c": _trim(
+                    self.inlines(content))}], "_merge": True}]
+            return [{"t": kind, "c": _trim(self.inlines(content))}]
         if kind == "Header":
             return [{"t": "Header", "c": [content[0], content[1], self.inlines(content[2])]}]
-        if kind == "BlockQuote":
-            return [{"t": kind, "c": self.blocks(content)}]
+        if kind == "BlockQuote":  # a quote-styled paragraph inside is not quoted twice
+            self.quote_depth += 1
+            try:
+                return [{"t": kind, "c": self.blocks(content)}]
+            finally:
+                self.quote_depth -= 1
         if kind == "BulletList":
             return [{"t": kind, "c": _tight([self.blocks(item) for item in content])}]
         if kind == "OrderedList":
@@ -242,6 +253,12 @@ class Rewriter:
                                    what="paragraphs, lists or tables inside a cell"))
         block["c"][0] = ["", [], []]
         block["c"][1] = [None, []]
+        head, bodies = block["c"][3], block["c"][4]
+        if not head[1] and bodies and len(bodies[0][3]) > 1:
+            # No header row (LibreOffice's .odt has none unless "Repeat heading" is set): a
+            # Markdown table needs one, and an empty one would be an empty row of headers, so
+            # the first row is the header, as Word's "Header Row" table look makes it.
+            head[1] = [bodies[0][3].pop(0)]
         return block
 
     def figure(self, content: Any) -> list[Any]:
@@ -376,6 +393,19 @@ def _joined(blocks: list[Any]) -> list[Any]:
             out += block["c"]
         else:
             out.append({"t": "Str", "c": stringify(block.get("c"))})
+    return out
+
+
+def _trim(inlines: list[Any]) -> list[Any]:
+    """No space at the start or end of a paragraph, none twice in a row (LibreOffice writes a
+    footnote's leading spaces as ``text:s``)."""
+    out: list[Any] = []
+    for node in inlines:
+        if node["t"] == "Space" and (not out or out[-1]["t"] == "Space"):
+            continue
+        out.append(node)
+    while out and out[-1]["t"] == "Space":
+        out.pop()
     return out
 
 
