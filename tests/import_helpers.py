@@ -194,3 +194,50 @@ def _odt_review(content: str) -> str:
     content = content.replace("<office:text>", "<office:text>" + ODT_DELETION, 1)
     return content.replace(">We meet every month.", ">" + ODT_COMMENT + "We meet every month."
                            '<text:change text:change-id="ct1"/>', 1)
+
+
+FODT_NAMESPACES = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in (
+    ("office", "urn:oasis:names:tc:opendocument:xmlns:office:1.0"),
+    ("style", "urn:oasis:names:tc:opendocument:xmlns:style:1.0"),
+    ("text", "urn:oasis:names:tc:opendocument:xmlns:text:1.0"),
+    ("draw", "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"),
+    ("fo", "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"),
+    ("xlink", "http://www.w3.org/1999/xlink"), ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("meta", "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"),
+    ("svg", "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0")))
+CAPTIONS = (("A red square", "the morning bench"), ("A blue square", "the evening bench"))
+
+
+def make_captioned_fodt(path: Path) -> Path:
+    """A flat ODF text document with two pictures captioned the way LibreOffice's *Insert >
+    Caption* writes them: a frame holding a text box whose "Figure" paragraph holds the image
+    frame, a line break, "Figure", a number field and the caption text."""
+    import base64
+
+    frames = []
+    for number, ((alt, caption), colour) in enumerate(
+            zip(CAPTIONS, ((200, 30, 30), (30, 30, 200)), strict=True), start=1):
+        data = base64.b64encode(png(colour)).decode()
+        frames.append(
+            f'<text:p text:style-name="Standard"><draw:frame draw:name="Frame{number}" '
+            f'text:anchor-type="as-char" svg:width="4cm" draw:z-index="{2 * number}">'
+            f'<draw:text-box fo:min-height="3cm"><text:p text:style-name="Figure">'
+            f'<draw:frame draw:name="Image{number}" text:anchor-type="as-char" svg:width="4cm" '
+            f'svg:height="3cm" draw:z-index="{2 * number + 1}"><draw:image '
+            f'draw:mime-type="image/png"><office:binary-data>{data}</office:binary-data>'
+            f"</draw:image><svg:desc>{alt}</svg:desc></draw:frame><text:line-break/>Figure "
+            f'<text:sequence text:ref-name="refFigure{number - 1}" text:name="Figure" '
+            f'text:formula="ooow:Figure+1" style:num-format="1">{number}</text:sequence>: '
+            f"{caption}</text:p></draw:text-box></draw:frame></text:p>")
+    path.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {FODT_NAMESPACES} '
+        'office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">'
+        "<office:meta><dc:title>Two bench plans</dc:title><meta:initial-creator>Zine "
+        "editorial collective</meta:initial-creator><dc:language>en</dc:language></office:meta>"
+        "<office:body><office:text><text:sequence-decls><text:sequence-decl "
+        'text:display-outline-level="0" text:name="Figure"/></text:sequence-decls>'
+        '<text:h text:outline-level="1">Two bench plans</text:h>'
+        "<text:p>The plans hang by the door.</text:p>" + "".join(frames) +
+        "<text:p>Both plans are drawn to scale.</text:p></office:text></office:body>"
+        "</office:document>", "utf-8")
+    return path

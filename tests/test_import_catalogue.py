@@ -160,8 +160,8 @@ SCENARIOS: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
         "thing.'): export it as an image and add it [Z614]"]),
     "Z615": (lambda p: _with_xml(p, '<w:instrText xml:space="preserve"> PAGEREF _Ref1 \\h '
                                  "</w:instrText>"), [], [
-        "DOC: warning: field 'PAGEREF _Ref1' is not imported (near 'Text near the thing. "
-        "PAGEREF _Ref1 \\\\h'); only its last shown text is kept [Z615]"]),
+        "DOC: warning: field 'PAGEREF _Ref1' is not imported (near 'Text near the "
+        "thing.'); only its last shown text is kept [Z615]"]),
     "Z616": (_bad_image, [], [
         "DOC: warning: image word/media/image1.png is an unknown format, which cannot be "
         "converted here (Pillow cannot read it): not imported; export it as PNG and add it "

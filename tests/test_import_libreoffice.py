@@ -4,6 +4,8 @@ installed by ``tools/system-deps test``).
 The python-docx acceptance document (tests/import_helpers.py) is converted once per module by
 ``soffice --headless --convert-to odt`` and ``--convert-to docx``, with a private user profile
 that is removed afterwards; both LibreOffice files are then imported, checked and rendered.
+So is a flat ODF document with LibreOffice's own caption frames (*Insert > Caption*), which
+LibreOffice writes as .odt and .docx.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from tests.import_helpers import make_docx
+from tests.import_helpers import CAPTIONS, make_captioned_fodt, make_docx
 from zine.checks import check_project
 from zine.cli import main
 from zine.loader import load_project
@@ -37,8 +39,8 @@ def soffice_convert(source: Path, out_dir: Path, profile: Path) -> dict[str, Pat
     assert soffice is not None
     made = {}
     for extension, target in FORMATS.items():
-        folder = out_dir / extension
-        folder.mkdir()
+        folder = out_dir / source.stem / extension
+        folder.mkdir(parents=True)
         done = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}",
                                "--headless", "--norestore", "--convert-to", target,
                                "--outdir", str(folder), str(source)],
@@ -54,9 +56,15 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed: run `make test-deps`")
     out = tmp_path_factory.mktemp("libreoffice")
-    source = make_docx(out / "workshop.docx")
+    made = {}
     with tempfile.TemporaryDirectory(prefix="zine-lo-profile-") as profile:
-        return soffice_convert(source, out, Path(profile))
+        for kind, path in soffice_convert(make_docx(out / "workshop.docx"), out,
+                                          Path(profile)).items():
+            made[kind] = path
+        for kind, path in soffice_convert(make_captioned_fodt(out / "plans.fodt"), out,
+                                          Path(profile)).items():
+            made[f"captioned-{kind}"] = path
+    return made
 
 
 @pytest.fixture
@@ -147,3 +155,41 @@ def test_libreoffices_odt_and_docx_give_the_same_markdown(
     assert body(odt) == body(docx)
     assert sorted(p.name for p in odt.parent.iterdir()) == \
         sorted(p.name for p in docx.parent.iterdir())
+
+
+def test_libreoffice_writes_its_caption_frames_as_it_does_from_insert_caption(
+        libreoffice: dict[str, Path]) -> None:
+    with zipfile.ZipFile(libreoffice["captioned-odt"]) as odt:
+        content = odt.read("content.xml").decode()
+    assert content.count("<draw:text-box") == 2
+    assert content.count('<text:p text:style-name="Figure"><draw:frame') == 2
+    with zipfile.ZipFile(libreoffice["captioned-docx"]) as docx:
+        document = docx.read("word/document.xml").decode()
+    assert document.count("<w:txbxContent>") >= 2 and "SEQ Figure" in document
+
+
+@pytest.mark.parametrize("kind", ["captioned-odt", "captioned-docx"])
+def test_pictures_in_libreoffices_caption_frames_keep_alt_text_and_caption(
+        kind: str, libreoffice: dict[str, Path], tree: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(capsys, str(libreoffice[kind]), "01-base")
+    assert code == 0, err
+    assert [line for line in err if "warning:" in line] == []  # no text box, no field lost
+    assert check_project([], None) == []
+    article = tree / ARTICLES / "two-bench-plans" / "index.md"
+    markdown = body(article)
+    images = sorted(p.name for p in article.parent.glob("*.png"))
+    assert len(images) == 2
+    for number, (image, (alt, caption)) in enumerate(zip(images, CAPTIONS, strict=True), 1):
+        assert f'![{alt}]({image} "Figure {number}: {caption}")' in markdown
+    assert "\\" not in markdown and markdown.count("Figure") == 2  # no caption left behind
+    assert "The plans hang by the door." in markdown and "drawn to scale" in markdown
+
+
+def test_libreoffices_caption_frames_give_the_same_markdown_from_odt_and_docx(
+        libreoffice: dict[str, Path], tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for kind in ("odt", "docx"):
+        assert run(capsys, str(libreoffice[f"captioned-{kind}"]), "01-base",
+                   "--slug", kind)[0] == 0
+    assert body(tree / ARTICLES / "odt" / "index.md") == \
+        body(tree / ARTICLES / "docx" / "index.md")

@@ -53,7 +53,8 @@ def _docx_losses(archive: Archive) -> list[Diagnostic]:
                 found.append(_warn(archive, codes.IMPORT_TRACKED, kind=kind, text=context(text),
                                    author=change.get(f"{W}author") or "someone"))
     for box in iter_tag(body, f"{W}txbxContent"):
-        found.append(_warn(archive, codes.IMPORT_TEXT_BOX, text=context(text_of(box))))
+        if not _docx_caption_frame(box):
+            found.append(_warn(archive, codes.IMPORT_TEXT_BOX, text=context(text_of(box))))
     for number, table in enumerate(iter_tag(body, f"{W}tbl"), start=1):
         what = _docx_table_problem(table)
         if what:
@@ -85,23 +86,40 @@ def _docx_table_problem(table: Any) -> str:
     return ""
 
 
+def _own(paragraph: Any, tag: str) -> list[Any]:
+    """The ``tag`` elements of ``paragraph`` outside the paragraphs nested in it (a text box's
+    paragraphs are checked on their own). Walks with a stack, not recursion."""
+    found, stack = [], list(paragraph)
+    while stack:
+        element = stack.pop()
+        if element.tag == f"{W}p":
+            continue
+        if element.tag == tag:
+            found.append(element)
+        stack.extend(element)
+    return found
+
+
 def _docx_paragraph_losses(archive: Archive, paragraph: Any) -> list[Diagnostic]:
-    where = context(text_of(paragraph))
+    where = context(" ".join("".join(t.text or "" for t in _own(paragraph, f"{W}t")).split()))
     found = []
     for tag, kind in (("object", "OLE object"), ("control", "form control")):
-        if next(paragraph.iter(f"{W}{tag}"), None) is not None:
+        if _own(paragraph, f"{W}{tag}"):
             found.append(_warn(archive, codes.IMPORT_OBJECT, kind=kind, where=where))
-    coloured = [run for run in paragraph.iter(f"{W}r") if run.find(f"{W}rPr/{W}highlight")
+    coloured = [run for run in _own(paragraph, f"{W}r") if run.find(f"{W}rPr/{W}highlight")
                 is not None or (run.find(f"{W}rPr/{W}color") is not None and
                                 (run.find(f"{W}rPr/{W}color").get(f"{W}val") or "auto")
                                 .lower() not in ("auto", "000000"))]
     if coloured:  # colour may carry meaning ("the red items are mandatory")
         found.append(_warn(archive, codes.IMPORT_LOST_MARKUP, what="coloured or highlighted "
                            "text", where=context(" ".join(text_of(r) for r in coloured))))
-    instructions = [f.get(f"{W}instr") or "" for f in paragraph.iter(f"{W}fldSimple")]
-    instructions += [t.text or "" for t in paragraph.iter(f"{W}instrText")]
+    instructions = [f.get(f"{W}instr") or "" for f in _own(paragraph, f"{W}fldSimple")]
+    instructions += [t.text or "" for t in _own(paragraph, f"{W}instrText")]
+    caption = _docx_caption_style(paragraph)
     for instruction in instructions:
         words = instruction.split()
+        if words and words[0].upper() == "SEQ" and caption:
+            continue  # a caption's figure number: kept as the number it shows
         if words and words[0].upper() in FIELD_WORDS:
             found.append(_warn(archive, codes.IMPORT_FIELD, field=" ".join(words[:2]),
                                where=where))
@@ -131,7 +149,8 @@ def _odt_losses(archive: Archive) -> list[Diagnostic]:
                                    author=(creator.text if creator is not None else None)
                                    or "someone", text=context(text) or "(text changed)"))
     for box in iter_tag(body, f"{DRAW}text-box"):
-        found.append(_warn(archive, codes.IMPORT_TEXT_BOX, text=context(text_of(box))))
+        if not _odt_caption_frame(box):
+            found.append(_warn(archive, codes.IMPORT_TEXT_BOX, text=context(text_of(box))))
     for number, table in enumerate(iter_tag(body, f"{TABLE}table"), start=1):
         what = "merged cells" if next(table.iter(f"{TABLE}covered-table-cell"), None) \
             is not None else ""
@@ -146,6 +165,31 @@ def _odt_losses(archive: Archive) -> list[Diagnostic]:
             found.append(_warn(archive, codes.IMPORT_FIELD, field=tag,
                                where=context(text_of(parents.get(field, field)))))
     return found
+
+
+def _odt_caption_frame(box: Any) -> bool:
+    """A text box that only holds captioned pictures (LibreOffice's *Insert > Caption*: a
+    caption-styled paragraph with the image frame and the caption text), which the import
+    keeps as figures."""
+    paragraphs = list(box)
+    return bool(paragraphs) and all(
+        _caption_style(p) and p.find(f"{DRAW}frame/{DRAW}image") is not None
+        and p.find(f".//{DRAW}text-box") is None for p in paragraphs)
+
+
+def _docx_caption_frame(box: Any) -> bool:
+    """The same in a .docx (LibreOffice writes its caption frame as a text box): every
+    paragraph has a caption style and holds a picture."""
+    paragraphs = list(box)
+    return bool(paragraphs) and all(
+        p.tag == f"{W}p" and _docx_caption_style(p)
+        and next(p.iter(f"{W}drawing"), None) is not None for p in paragraphs)
+
+
+def _docx_caption_style(paragraph: Any) -> bool:
+    style = paragraph.find(f"{W}pPr/{W}pStyle")
+    name = (style.get(f"{W}val") or "") if style is not None else ""
+    return any(word in name.lower() for word in CAPTION_WORDS)
 
 
 def _odt_inserted_texts(body: Any) -> dict[str, str]:
@@ -215,8 +259,9 @@ def odt_alt_texts(archive: Archive) -> dict[str, tuple[str, str]]:
         if image is None:
             continue
         href = image.get("{http://www.w3.org/1999/xlink}href") or ""
-        desc = frame.find(f"{SVG}desc")
-        found[href] = (text_of(desc) if desc is not None else "", _odt_caption(frame, parents))
+        alt = [text_of(e) for e in (frame.find(f"{SVG}desc"), frame.find(f"{SVG}title"))
+               if e is not None and text_of(e)]
+        found[href] = (alt[0] if alt else "", _odt_caption(frame, parents))
     return found
 
 
@@ -237,10 +282,12 @@ def _odt_caption(frame: Any, parents: dict[Any, Any]) -> str:
     return ""
 
 
+CAPTION_WORDS = ("caption", "illustration", "figure")  # LibreOffice 7 calls its style Figure
+
+
 def _caption_style(paragraph: Any) -> bool:
     style = (paragraph.get(f"{TEXT}style-name") or "").lower()
-    return paragraph.tag == f"{TEXT}p" and any(
-        word in style for word in ("caption", "illustration", "figure_20_")) \
+    return paragraph.tag == f"{TEXT}p" and any(word in style for word in CAPTION_WORDS) \
         and "withcaption" not in style
 
 

@@ -23,6 +23,7 @@ from zine import codes
 from zine.diagnostics import Diagnostic, make
 from zine.docarchive import Archive, context, fail, open_archive
 from zine.doclosses import (
+    CAPTION_WORDS,
     document_metadata,
     find_losses,
     odt_alt_texts,
@@ -187,6 +188,8 @@ class Rewriter:
                     not any(b["t"] == "CodeBlock" for b in content[1]):
                 return [{"t": "CodeBlock", "c": [["", ["text"], []], stringify(content[1])],
                          "_merge": True}]
+            if any(word in style.lower() for word in CAPTION_WORDS):
+                return self.blocks([_captioned(b) for b in content[1]])
             return self.blocks(content[1])
         if kind == "Figure":
             return self.figure(content)
@@ -307,6 +310,8 @@ class Rewriter:
         name = self._store(member) if member else None
         if name is None:
             return []
+        if self.archive.kind == "odt":  # Pandoc's odt reader makes the caption the alt text
+            alt = [{"t": "Str", "c": described[0]}] if described[0] else []
         alt_inlines = self.inlines(alt) if stringify(alt) else \
             [{"t": "Str", "c": described[0]}] if described[0] else []
         if len(self.images) > MAX_IMAGES:
@@ -361,6 +366,20 @@ def convert_image(data: bytes) -> tuple[bytes, str] | str:
         return "an unknown format: Pillow cannot read it"
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         return f"{kind}: {error}"
+
+
+def _captioned(block: Any) -> Any:
+    """A caption-styled paragraph that is a picture, a line break and text (LibreOffice's
+    caption frame as Pandoc reads it from a .docx): the text is the picture's caption."""
+    inlines = block.get("c") if block["t"] in ("Para", "Plain") else None
+    if not inlines or inlines[0]["t"] != "Image" or inlines[0]["c"][2][1]:
+        return block
+    rest = inlines[1:]
+    if not rest or rest[0]["t"] != "LineBreak" or any(i["t"] == "Image" for i in rest):
+        return block
+    image = {"t": "Image", "c": [inlines[0]["c"][0], inlines[0]["c"][1],
+                                 [inlines[0]["c"][2][0], stringify(rest)]]}
+    return {"t": "Para", "c": [image]}
 
 
 def _drop_repeated_captions(blocks: list[Any]) -> list[Any]:
