@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml
 deps: ## install missing Debian packages needed to build (Pango, fonts)
 	@tools/system-deps build
 
-test-deps: ## install what the tests need (JRE, poppler, Chromium, Node.js; npm ci of tools/checkers)
+test-deps: ## install what the tests need (JRE, poppler, Chromium, Node.js, LibreOffice Writer; npm ci of tools/checkers)
 	@tools/system-deps test
 
 build: setup deps ## build every issue

@@ -67,13 +67,15 @@ def _docx_losses(archive: Archive) -> list[Diagnostic]:
 
 
 def _comment_anchors(body: Any) -> dict[str, str]:
-    """Comment id -> the text of the paragraph where the comment starts."""
+    """Comment id -> the text of the paragraph where the comment starts (as shown: without a
+    tracked deletion's text or a field's instruction)."""
     anchors: dict[str, str] = {}
     for paragraph in iter_tag(body, f"{W}p"):
-        for start in paragraph.iter(f"{W}commentRangeStart"):
-            anchors[start.get(f"{W}id") or ""] = text_of(paragraph)
-        for ref in paragraph.iter(f"{W}commentReference"):
-            anchors.setdefault(ref.get(f"{W}id") or "", text_of(paragraph))
+        shown = " ".join("".join(t.text or "" for t in _own(paragraph, f"{W}t")).split())
+        for start in _own(paragraph, f"{W}commentRangeStart"):
+            anchors[start.get(f"{W}id") or ""] = shown
+        for ref in _own(paragraph, f"{W}commentReference"):
+            anchors.setdefault(ref.get(f"{W}id") or "", shown)
     return anchors
 
 
@@ -89,14 +91,14 @@ def _docx_table_problem(table: Any) -> str:
 def _own(paragraph: Any, tag: str) -> list[Any]:
     """The ``tag`` elements of ``paragraph`` outside the paragraphs nested in it (a text box's
     paragraphs are checked on their own). Walks with a stack, not recursion."""
-    found, stack = [], list(paragraph)
-    while stack:
+    found, stack = [], list(reversed(paragraph))
+    while stack:  # in document order
         element = stack.pop()
         if element.tag == f"{W}p":
             continue
         if element.tag == tag:
             found.append(element)
-        stack.extend(element)
+        stack.extend(reversed(element))
     return found
 
 
