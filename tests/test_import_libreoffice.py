@@ -33,38 +33,39 @@ SOFFICE_TIMEOUT = 180
 FORMATS = {"odt": "odt", "docx": "docx:MS Word 2007 XML"}
 
 
-def soffice_convert(source: Path, out_dir: Path, profile: Path) -> dict[str, Path]:
-    """The .odt and .docx LibreOffice writes from ``source``, one ``soffice`` run each."""
+def soffice_convert(sources: list[Path], out_dir: Path, profile: Path) -> dict[str, Path]:
+    """"<stem>.<odt|docx>" -> the file LibreOffice writes from each of ``sources``: one
+    ``soffice`` run per format for all of them (its start-up is the slow part)."""
     soffice = shutil.which("soffice")
     assert soffice is not None
     made = {}
     for extension, target in FORMATS.items():
-        folder = out_dir / source.stem / extension
-        folder.mkdir(parents=True)
+        folder = out_dir / extension
+        folder.mkdir()
         done = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}",
                                "--headless", "--norestore", "--convert-to", target,
-                               "--outdir", str(folder), str(source)],
+                               "--outdir", str(folder), *map(str, sources)],
                               capture_output=True, text=True, timeout=SOFFICE_TIMEOUT,
                               check=False)
-        made[extension] = folder / f"{source.stem}.{extension}"
-        assert done.returncode == 0 and made[extension].is_file(), done.stdout + done.stderr
+        for source in sources:
+            made[f"{source.stem}.{extension}"] = folder / f"{source.stem}.{extension}"
+            assert done.returncode == 0 and made[f"{source.stem}.{extension}"].is_file(), \
+                done.stdout + done.stderr
     return made
 
 
 @pytest.fixture(scope="module")
 def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The LibreOffice conversions: "odt", "docx" of the acceptance document,
+    "captioned-odt", "captioned-docx" of the caption frames."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed: run `make test-deps`")
-    out = tmp_path_factory.mktemp("libreoffice")
-    made = {}
+    source = tmp_path_factory.mktemp("documents")
+    sources = [make_docx(source / "workshop.docx"), make_captioned_fodt(source / "plans.fodt")]
     with tempfile.TemporaryDirectory(prefix="zine-lo-profile-") as profile:
-        for kind, path in soffice_convert(make_docx(out / "workshop.docx"), out,
-                                          Path(profile)).items():
-            made[kind] = path
-        for kind, path in soffice_convert(make_captioned_fodt(out / "plans.fodt"), out,
-                                          Path(profile)).items():
-            made[f"captioned-{kind}"] = path
-    return made
+        made = soffice_convert(sources, tmp_path_factory.mktemp("libreoffice"), Path(profile))
+    return {name.replace("workshop.", "").replace("plans.", "captioned-"): path
+            for name, path in made.items()}
 
 
 @pytest.fixture
