@@ -64,8 +64,9 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     sources = [make_docx(source / "workshop.docx"), make_captioned_fodt(source / "plans.fodt")]
     with tempfile.TemporaryDirectory(prefix="zine-lo-profile-") as profile:
         made = soffice_convert(sources, tmp_path_factory.mktemp("libreoffice"), Path(profile))
-    return {name.replace("workshop.", "").replace("plans.", "captioned-"): path
-            for name, path in made.items()}
+    return {"source": sources[0]} | {
+        name.replace("workshop.", "").replace("plans.", "captioned-"): path
+        for name, path in made.items()}
 
 
 @pytest.fixture
@@ -148,14 +149,16 @@ def test_a_libreoffice_document_becomes_an_article_that_passes_check(
         "Figure 1: the bench plan 1", "Figure 2: the bench plan 2"]
 
 
-def test_libreoffices_odt_and_docx_give_the_same_markdown(
+def test_libreoffices_odt_and_docx_give_the_same_markdown_as_the_word_original(
         libreoffice: dict[str, Path], tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, str(libreoffice["odt"]), "01-base", "--slug", "from-odt")[0] == 0
-    assert run(capsys, str(libreoffice["docx"]), "01-base", "--slug", "from-docx")[0] == 0
-    odt, docx = (tree / ARTICLES / slug / "index.md" for slug in ("from-odt", "from-docx"))
-    assert body(odt) == body(docx)
+    for kind in ("odt", "docx", "source"):
+        assert run(capsys, str(libreoffice[kind]), "01-base", "--slug", kind)[0] == 0
+    odt, docx, source = (tree / ARTICLES / kind / "index.md" for kind in ("odt", "docx",
+                                                                          "source"))
+    assert body(odt) == body(docx) == body(source)
     assert sorted(p.name for p in odt.parent.iterdir()) == \
-        sorted(p.name for p in docx.parent.iterdir())
+        sorted(p.name for p in docx.parent.iterdir()) == \
+        sorted(p.name for p in source.parent.iterdir())
 
 
 def test_libreoffice_writes_its_caption_frames_as_it_does_from_insert_caption(
