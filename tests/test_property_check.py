@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.hostile_helpers import snapshot
+from zine.cache import CACHE_DIR, cache_home
 from zine.cli import main
 
 ISSUE = "01-prop"
@@ -135,7 +136,8 @@ def test_building_random_markdown_writes_only_inside_out(
     zine_root_at(root)
     article_path(root).write_text(GOOD_FRONT + body + "\n", encoding="utf-8",
                                   errors="surrogatepass")
-    before = snapshot(base, skip=out)
+    caches = base / CACHE_DIR  # the build cache beside --out: .cache/<out>-<key>/ only
+    before = snapshot(base, skip=(out, caches))
     cwd = os.getcwd()
     os.chdir(root)
     try:
@@ -145,7 +147,9 @@ def test_building_random_markdown_writes_only_inside_out(
         os.chdir(cwd)
     assert code in (0, 1), f"exit {code}: {err.getvalue()[-2000:]}"
     assert "Traceback" not in err.getvalue()
-    assert snapshot(base, skip=out) == before, "zine build wrote outside --out"
+    assert snapshot(base, skip=(out, caches)) == before, "zine build wrote outside --out"
+    made = [p.name for p in caches.iterdir()] if caches.exists() else []
+    assert made in ([], [cache_home(out).name])
     if code == 0:
         assert (out / ISSUE / f"{ISSUE}.epub").is_file()
 

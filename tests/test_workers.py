@@ -70,8 +70,8 @@ def test_an_exception_that_does_not_unpickle_still_comes_back_as_its_text() -> N
     def work(task: int) -> int:
         raise Unpicklable(task, "overfull")
 
-    with pytest.raises(RuntimeError, match="Unpicklable: page 1: overfull"):
-        run_forked(work, [1, 2], 2)
+    with pytest.raises(RuntimeError, match=r"Unpicklable: page [12]: overfull"):
+        run_forked(work, [1, 2], 2)  # whichever of the two workers answers first
 
 
 def test_a_worker_that_dies_fails_its_own_task_only() -> None:
