@@ -241,3 +241,16 @@ def make_captioned_fodt(path: Path) -> Path:
         "<text:p>Both plans are drawn to scale.</text:p></office:text></office:body>"
         "</office:document>", "utf-8")
     return path
+
+
+def make_headed_docx(path: Path) -> Path:
+    """The acceptance document with a page header of its own and a footer of page numbers."""
+    import docx
+
+    make_docx(path, comment=False, tracked=False)
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Draft for the spring issue"
+    section.footer.paragraphs[0].text = "7"
+    document.save(str(path))
+    return path

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.import_helpers import make_docx, zip_of
+from tests.import_helpers import make_docx, make_headed_docx, zip_of
 from zine.cli import main
 from zine.diagnostics import CATALOGUE
 
@@ -172,6 +172,9 @@ SCENARIOS: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
         "(near 'red means mandatory'): kept as plain text [Z617]",
         "DOC: warning: underline cannot be written in the zine's Markdown (near 'underlined "
         "words'): kept as plain text [Z617]"]),
+    "Z618": (make_headed_docx, [], [
+        "DOC: warning: page header text not imported: 'Draft for the spring issue'; a page "
+        "header or footer is not part of an article: move what matters into the body [Z618]"]),
 }
 
 

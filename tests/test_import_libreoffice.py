@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from tests.import_helpers import CAPTIONS, make_captioned_fodt, make_docx
+from tests.import_helpers import CAPTIONS, make_captioned_fodt, make_docx, make_headed_docx
 from zine.checks import check_project
 from zine.cli import main
 from zine.loader import load_project
@@ -57,11 +57,13 @@ def soffice_convert(sources: list[Path], out_dir: Path, profile: Path) -> dict[s
 @pytest.fixture(scope="module")
 def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The LibreOffice conversions: "odt", "docx" of the acceptance document,
-    "captioned-odt", "captioned-docx" of the caption frames."""
+    "captioned-odt", "captioned-docx" of the caption frames, "headed.odt", "headed.docx" of a
+    document with a page header."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed: run `make test-deps`")
     source = tmp_path_factory.mktemp("documents")
-    sources = [make_docx(source / "workshop.docx"), make_captioned_fodt(source / "plans.fodt")]
+    sources = [make_docx(source / "workshop.docx"), make_captioned_fodt(source / "plans.fodt"),
+               make_headed_docx(source / "headed.docx")]
     with tempfile.TemporaryDirectory(prefix="zine-lo-profile-") as profile:
         made = soffice_convert(sources, tmp_path_factory.mktemp("libreoffice"), Path(profile))
     return {"source": sources[0]} | {
@@ -197,3 +199,14 @@ def test_libreoffices_caption_frames_give_the_same_markdown_from_odt_and_docx(
                    "--slug", kind)[0] == 0
     assert body(tree / ARTICLES / "odt" / "index.md") == \
         body(tree / ARTICLES / "docx" / "index.md")
+
+
+@pytest.mark.parametrize("kind", ["headed.odt", "headed.docx"])
+def test_a_page_header_libreoffice_writes_is_reported_and_its_page_numbers_are_not(
+        kind: str, libreoffice: dict[str, Path], tree: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run(capsys, str(libreoffice[kind]), "01-base", "--slug", "headed")
+    assert code == 0, lines
+    assert [line.split(": warning: ", 1)[1] for line in lines if "[Z618]" in line] == [
+        "page header text not imported: 'Draft for the spring issue'; a page header or "
+        "footer is not part of an article: move what matters into the body [Z618]"]

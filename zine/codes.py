@@ -193,3 +193,6 @@ IMPORT_IMAGE_FORMAT = register("Z616", W, "image {name} is {found}, which cannot
                                "here ({reason}): not imported; export it as PNG and add it")
 IMPORT_LOST_MARKUP = register("Z617", W, "{what} cannot be written in the zine's Markdown "
                               "(near {where!r}): kept as plain text")
+IMPORT_HEADER_FOOTER = register("Z618", W, "page {where} text not imported: {text!r}; a page "
+                                "header or footer is not part of an article: move what "
+                                "matters into the body")

@@ -1,9 +1,9 @@
 """Load stage, ``zine import``: find in a document's own XML what a conversion would lose.
 
-Comments, tracked changes not yet accepted, text boxes, merged table cells, embedded objects
-and fields, for .docx (WordprocessingML) and .odt (OpenDocument), each as a Z6xx warning with
-the text that lets an editor find it. Reads only through ``zine.docarchive`` (capped, no DTDs);
-writes nothing.
+Comments, tracked changes not yet accepted, text boxes, merged table cells, embedded objects,
+fields and page headers and footers with text of their own, for .docx (WordprocessingML) and
+.odt (OpenDocument), each as a Z6xx warning with the text that lets an editor find it. Reads
+only through ``zine.docarchive`` (capped, no DTDs); writes nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+# what a page header or footer shows that is not text of its own: page numbers, dates
+ODT_PAGE_FIELDS = {f"{TEXT}{tag}" for tag in ("page-number", "page-count", "date", "time",
+                                               "chapter", "sheet-name", "file-name")}
 FIELD_WORDS = ("TOC", "PAGEREF", "PAGE", "NUMPAGES", "REF", "SEQ", "DATE", "INDEX", "NOTEREF")
 
 
@@ -63,7 +67,46 @@ def _docx_losses(archive: Archive) -> list[Diagnostic]:
                                first=context(cells)[:20]))
     for paragraph in iter_tag(body, f"{W}p"):
         found += _docx_paragraph_losses(archive, paragraph)
+    for name in sorted(archive.names):
+        kind = name.removeprefix("word/")[:6]
+        if kind in ("header", "footer") and name.endswith(".xml") and "/" not in name[5:]:
+            part = archive.xml(name)
+            shown = " ".join("".join(t.text or "" for t in part.iter(f"{W}t")).split())
+            if _own_text(shown):
+                found.append(_warn(archive, codes.IMPORT_HEADER_FOOTER, where=kind,
+                                   text=context(shown)))
     return found
+
+
+def _own_text(shown: str) -> bool:
+    """Text of a header or footer that is more than page numbers (``12``, ``- 3 -``)."""
+    return any(char.isalpha() for char in shown)
+
+
+def _odt_page_texts(archive: Archive) -> list[Diagnostic]:
+    """Headers and footers of the .odt's master pages (in styles.xml) that hold text."""
+    styles = archive.xml("styles.xml")
+    found = []
+    for tag in ("header", "footer", "header-left", "footer-left", "header-first",
+                "footer-first"):
+        for part in iter_tag(styles, f"{STYLE}{tag}"):
+            shown = " ".join(_shown_without(part, ODT_PAGE_FIELDS).split())
+            if _own_text(shown):
+                found.append(_warn(archive, codes.IMPORT_HEADER_FOOTER,
+                                   where=tag.split("-")[0], text=context(shown)))
+    return found
+
+
+def _shown_without(element: Any, skip: set[str]) -> str:
+    """The text of ``element`` leaving out the elements whose tag is in ``skip``."""
+    if element.tag in skip:
+        return ""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            parts.append(_shown_without(child, skip))
+        parts.append(child.tail or "")
+    return " ".join(parts)
 
 
 def _comment_anchors(body: Any) -> dict[str, str]:
@@ -166,7 +209,7 @@ def _odt_losses(archive: Archive) -> list[Diagnostic]:
         for field in iter_tag(body, f"{TEXT}{tag}"):
             found.append(_warn(archive, codes.IMPORT_FIELD, field=tag,
                                where=context(text_of(parents.get(field, field)))))
-    return found
+    return found + _odt_page_texts(archive)
 
 
 def _odt_caption_frame(box: Any) -> bool:
