@@ -244,11 +244,15 @@ def make_captioned_fodt(path: Path) -> Path:
 
 
 def make_headed_docx(path: Path) -> Path:
-    """The acceptance document with a page header of its own and a footer of page numbers."""
+    """The acceptance document with a page header of its own, a footer of page numbers and a
+    paragraph whose colour carries meaning."""
     import docx
+    from docx.shared import RGBColor
 
     make_docx(path, comment=False, tracked=False)
     document = docx.Document(str(path))
+    paragraph = document.add_paragraph("The items in ")
+    paragraph.add_run("red are mandatory").font.color.rgb = RGBColor(0xCC, 0x00, 0x00)
     section = document.sections[0]
     section.header.paragraphs[0].text = "Draft for the spring issue"
     section.footer.paragraphs[0].text = "7"

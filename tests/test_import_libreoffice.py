@@ -210,3 +210,14 @@ def test_a_page_header_libreoffice_writes_is_reported_and_its_page_numbers_are_n
     assert [line.split(": warning: ", 1)[1] for line in lines if "[Z618]" in line] == [
         "page header text not imported: 'Draft for the spring issue'; a page header or "
         "footer is not part of an article: move what matters into the body [Z618]"]
+
+
+@pytest.mark.parametrize("kind", ["headed.odt", "headed.docx"])
+def test_coloured_text_libreoffice_writes_is_reported(
+        kind: str, libreoffice: dict[str, Path], tree: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run(capsys, str(libreoffice[kind]), "01-base", "--slug", "coloured")
+    assert code == 0, lines
+    assert [line.split(": warning: ", 1)[1] for line in lines if "[Z617]" in line] == [
+        "coloured or highlighted text cannot be written in the zine's Markdown (near 'red are "
+        "mandatory'): kept as plain text [Z617]"]

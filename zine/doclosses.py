@@ -1,9 +1,9 @@
 """Load stage, ``zine import``: find in a document's own XML what a conversion would lose.
 
 Comments, tracked changes not yet accepted, text boxes, merged table cells, embedded objects,
-fields and page headers and footers with text of their own, for .docx (WordprocessingML) and
-.odt (OpenDocument), each as a Z6xx warning with the text that lets an editor find it. Reads
-only through ``zine.docarchive`` (capped, no DTDs); writes nothing.
+fields, coloured text and page headers and footers with text of their own, for .docx
+(WordprocessingML) and .odt (OpenDocument), each as a Z6xx warning with the text that lets an
+editor find it. Reads only through ``zine.docarchive`` (capped, no DTDs); writes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+PLAIN_COLOURS = {"", "#000000", "auto"}
+PLAIN_BACKGROUNDS = {"", "transparent", "#ffffff", "auto"}
 # what a page header or footer shows that is not text of its own: page numbers, dates
 ODT_PAGE_FIELDS = {f"{TEXT}{tag}" for tag in ("page-number", "page-count", "date", "time",
                                                "chapter", "sheet-name", "file-name")}
@@ -81,6 +84,29 @@ def _docx_losses(archive: Archive) -> list[Diagnostic]:
 def _own_text(shown: str) -> bool:
     """Text of a header or footer that is more than page numbers (``12``, ``- 3 -``)."""
     return any(char.isalpha() for char in shown)
+
+
+def _odt_coloured(archive: Archive, body: Any) -> list[Diagnostic]:
+    """Spans of an .odt whose character style colours or highlights the text (colour may
+    carry meaning: "the red items are mandatory"), one warning per paragraph, as for .docx."""
+    marked = set()
+    for styles in (body, archive.xml("styles.xml")):
+        for style in iter_tag(styles, f"{STYLE}style"):
+            props = style.find(f"{STYLE}text-properties")
+            if props is None:
+                continue
+            colour = (props.get(f"{FO}color") or "").lower()
+            background = (props.get(f"{FO}background-color") or "").lower()
+            if colour not in PLAIN_COLOURS or background not in PLAIN_BACKGROUNDS:
+                marked.add(style.get(f"{STYLE}name"))
+    found = []
+    for paragraph in iter_tag(body, f"{TEXT}p"):
+        spans = [span for span in paragraph.iter(f"{TEXT}span")
+                 if span.get(f"{TEXT}style-name") in marked and text_of(span)]
+        if spans:
+            found.append(_warn(archive, codes.IMPORT_LOST_MARKUP, what="coloured or highlighted "
+                               "text", where=context(" ".join(text_of(s) for s in spans))))
+    return found
 
 
 def _odt_page_texts(archive: Archive) -> list[Diagnostic]:
@@ -209,7 +235,7 @@ def _odt_losses(archive: Archive) -> list[Diagnostic]:
         for field in iter_tag(body, f"{TEXT}{tag}"):
             found.append(_warn(archive, codes.IMPORT_FIELD, field=tag,
                                where=context(text_of(parents.get(field, field)))))
-    return found + _odt_page_texts(archive)
+    return found + _odt_coloured(archive, body) + _odt_page_texts(archive)
 
 
 def _odt_caption_frame(box: Any) -> bool:
@@ -341,6 +367,9 @@ def relative(path: Path) -> str:
 
 
 STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+PLAIN_COLOURS = {"", "#000000", "auto"}
+PLAIN_BACKGROUNDS = {"", "transparent", "#ffffff", "auto"}
 ROLES = (("title", "title"), ("subtitle", "subtitle"), ("author", "author"),
          ("quotations", "quote"), ("quote", "quote"),
          ("preformatted", "code"), ("source", "code"), ("code", "code"))
