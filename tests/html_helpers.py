@@ -160,7 +160,13 @@ def site_digest(folder: Path) -> dict[str, str]:
 def serve_folder(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1 in a thread; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    with running(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running(server: http.server.ThreadingHTTPServer) -> Iterator[str]:
+    """Run ``server`` (bound to 127.0.0.1) in a thread; yields its base URL."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -258,3 +259,12 @@ def make_headed_docx(path: Path) -> Path:
     section.footer.paragraphs[0].text = "7"
     document.save(str(path))
     return path
+
+
+BASE = Path(__file__).parent / "roots" / "base"
+
+
+def base_tree(folder: Path) -> Path:
+    """A copy of the clean one-issue zine (tests/roots/base) at ``folder``, to import into."""
+    shutil.copytree(BASE, folder)
+    return folder

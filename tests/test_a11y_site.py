@@ -8,7 +8,6 @@ injected into each page) checks all of them; every axe rule counts, of any impac
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 
 from tests.a11y_helpers import describe, run_axe
 from tests.conftest import REPO
-from tests.html_helpers import serve_folder
+from tests.html_helpers import running, serve_folder
 from zine.build import build_project
 from zine.diagnostics import Diagnostic, Severity
 from zine.model import Position
@@ -44,14 +43,8 @@ def preview_with_problems(out: Path) -> Iterator[str]:
         Diagnostic(Position(article, 12, 5), Severity.WARNING, "image has no alt text: write "
                    "![what it shows](file.png)", "Z405"),
     ]
-    server = preview_server(preview, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(preview_server(preview, "127.0.0.1", 0)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,26 +8,23 @@ build.
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
-from tests.import_helpers import docx_to_odt, make_docx
+from tests.import_helpers import base_tree, docx_to_odt, make_docx
 from zine.build import build_project
 from zine.checks import check_project
 from zine.cli import main
 
-BASE = Path(__file__).parent / "roots" / "base"
 ARTICLES = Path("issues", "01-base", "articles")
 
 
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "tree"
-    shutil.copytree(BASE, root)
+    root = base_tree(tmp_path / "tree")
     monkeypatch.chdir(root)
     return root
 

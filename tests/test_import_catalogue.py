@@ -9,7 +9,6 @@ each hostile one is refused from the zip directory, before anything is unpacked.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import zipfile
 from collections.abc import Callable
@@ -17,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.import_helpers import make_docx, make_headed_docx, zip_of
+from tests.import_helpers import base_tree, make_docx, make_headed_docx, zip_of
 from zine.cli import main
 from zine.diagnostics import CATALOGUE
 
-BASE = Path(__file__).parent / "roots" / "base"
 ARTICLES = Path("issues", "01-base", "articles")
 CONTENT_TYPES = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/' \
     b'package/2006/content-types"/>'
@@ -180,8 +178,7 @@ SCENARIOS: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
 
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "tree"
-    shutil.copytree(BASE, root)
+    root = base_tree(tmp_path / "tree")
     monkeypatch.chdir(root)
     return root
 

@@ -19,7 +19,13 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from tests.import_helpers import CAPTIONS, make_captioned_fodt, make_docx, make_headed_docx
+from tests.import_helpers import (
+    CAPTIONS,
+    base_tree,
+    make_captioned_fodt,
+    make_docx,
+    make_headed_docx,
+)
 from zine.checks import check_project
 from zine.cli import main
 from zine.loader import load_project
@@ -27,7 +33,6 @@ from zine.render import render_issue
 
 pytestmark = pytest.mark.slow
 
-BASE = Path(__file__).parent / "roots" / "base"
 ARTICLES = Path("issues", "01-base", "articles")
 SOFFICE_TIMEOUT = 180
 FORMATS = {"odt": "odt", "docx": "docx:MS Word 2007 XML"}
@@ -73,8 +78,7 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "tree"
-    shutil.copytree(BASE, root)
+    root = base_tree(tmp_path / "tree")
     monkeypatch.chdir(root)
     return root
 
