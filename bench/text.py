@@ -3,7 +3,7 @@
 Pure: returns text and never touches files (``bench.corpus`` writes). Every article gets ``##``
 and ``###`` headings, bullet and numbered lists, footnotes, a table, a fenced code block, a
 quote and its images, in the DESIGN.md content format. Words are counted the way
-``zine.markdown`` counts them (whitespace-split inline text; code is not counted).
+``zine.load.markdown`` counts them (whitespace-split inline text; code is not counted).
 """
 
 from __future__ import annotations

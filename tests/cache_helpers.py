@@ -2,7 +2,7 @@
 
 Fake editions stand in for the real ones where a test is about the build orchestration (what
 runs, where, and what is skipped), not about the EPUB or PDF bytes; they write through
-``zine.writer`` exactly as real editions do.
+``zine.safety.writer`` exactly as real editions do.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 
 from tests.pipeline_helpers import copy_content as copy_content  # re-exported
 from zine.errors import ContentError
-from zine.render import RenderedIssue
-from zine.writer import write_text
+from zine.render.issue import RenderedIssue
+from zine.safety.writer import write_text
 
 Renderer = Callable[[RenderedIssue, Path], list[Path]]
 
@@ -28,9 +28,9 @@ def first_article(content: Path) -> Path:
 
 
 def snapshot(out: Path) -> dict[str, tuple[str, int]]:
-    """Every file under ``out`` and of its cache (``zine.cache.cache_home``, named
+    """Every file under ``out`` and of its cache (``zine.runtime.cache.cache_home``, named
     ``.cache/...``): its SHA-256 and its mtime in nanoseconds."""
-    from zine.cache import cache_home
+    from zine.runtime.cache import cache_home
 
     found = {}
     for base, prefix in ((out, ""), (cache_home(out), ".cache/")):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from zine.markdown import parse_body
+from zine.load.markdown import parse_body
 from zine.model import Article, Author, Located, Position
-from zine.render import MediaItem
+from zine.render.issue import MediaItem
 
 
 def png(width: int, height: int, colour: tuple[int, int, int]) -> MediaItem:

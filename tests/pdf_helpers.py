@@ -18,7 +18,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from zine.model import Article, Author, Body, Coop, Issue, Located, Position, Section, Zine
-from zine.render import Fragment, MediaItem, RenderedIssue
+from zine.render.issue import Fragment, MediaItem, RenderedIssue
 
 FIXTURE = Path("/virtual/zine")  # never read: every byte comes from the objects below
 
@@ -199,7 +199,7 @@ def opening_pages(rendered: RenderedIssue, texts: list[str]) -> dict[str, list[i
 
 def footnote_pairs(rendered: RenderedIssue) -> list[tuple[str, str]]:
     """(text just before each footnote call, start of its note), squashed, per article."""
-    from zine.editions.pdf_html import prepare_fragment
+    from zine.editions.pdf.markup import prepare_fragment
 
     pairs = []
     for slug, fragment in sorted(rendered.fragments.items()):

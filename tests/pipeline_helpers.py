@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import REPO
-from zine.render import RenderedIssue
+from zine.render.issue import RenderedIssue
 
 
 def copy_content(dest: Path) -> Path:
@@ -21,8 +21,8 @@ def copy_content(dest: Path) -> Path:
 def render_project(root: Path) -> list[RenderedIssue]:
     """Every issue of the repository at ``root`` through the real loader and render core."""
     from zine.diagnostics import has_errors
-    from zine.loader import load_project
-    from zine.render import render_issue
+    from zine.load.loader import load_project
+    from zine.render.issue import render_issue
 
     zine, diags = load_project(root)
     assert not has_errors(diags), [d.format() for d in diags]

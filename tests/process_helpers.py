@@ -90,7 +90,7 @@ def assert_none_left(procs: set[Proc], seconds: float = 2.0, what: str = "") -> 
 
 
 def temporary_files(out: Path) -> list[Path]:
-    """What ``zine.writer`` leaves while writing: ``.<name>.<random>.tmp`` beside the file."""
+    """What ``zine.safety.writer`` leaves while writing: ``.<name>.<random>.tmp`` beside it."""
     return sorted(p for p in out.rglob(".*.tmp") if ".cache" not in p.parts)
 
 

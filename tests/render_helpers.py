@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image
 
-from zine.markdown import parse_body
+from zine.load.markdown import parse_body
 from zine.model import Article, Author, Issue, Located, Position, Section, Zine
 
 XHTML = "http://www.w3.org/1999/xhtml"

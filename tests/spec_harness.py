@@ -1,8 +1,8 @@
 """The CommonMark and GFM spec examples as a test suite for the whole body pipeline.
 
 Each example is written as the body of one article of a throwaway zine; the zine is loaded and
-checked once (``zine.checks.check_project``), and each article's fragment is rendered
-(``zine.render.render_fragment``) in-process, without building any edition. The fragment and
+checked once (``zine.check.run.check_project``), and each article's fragment is rendered
+(``zine.render.issue.render_fragment``) in-process, without building any edition. The fragment and
 the spec's HTML are reduced to what a reader gets from them (``outline``): the structure
 (blocks, lists, tables, emphasis), the visible text, link targets, images and code. What is
 the pipeline's design is normalised away on both sides: smart quotes and dashes, ``#`` demoted

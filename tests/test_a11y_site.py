@@ -18,9 +18,9 @@ from tests.a11y_helpers import describe, run_axe
 from tests.conftest import REPO
 from tests.html_helpers import running, serve_folder
 from zine.build import build_project
+from zine.commands.serve import Preview, preview_server
 from zine.diagnostics import Diagnostic, Severity
 from zine.model import Position
-from zine.serve import Preview, preview_server
 
 pytestmark = pytest.mark.slow
 

@@ -14,9 +14,9 @@ import pytest
 from PIL import Image
 
 from bench.corpus import MARKER, generate_corpus
-from zine.checks import check_project
+from zine.check.run import check_project
 from zine.cli import main
-from zine.loader import load_project
+from zine.load.loader import load_project
 from zine.model import Article
 
 ARTICLES = 3

@@ -1,4 +1,4 @@
-"""The build cache (``zine.cache``): a no-op rebuild writes nothing, any change rebuilds.
+"""The build cache (``zine.runtime.cache``): a no-op rebuild writes nothing, any change rebuilds.
 
 These use fake editions (``tests.cache_helpers``) so each build is quick; the real editions
 are in ``test_incremental.py``.
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.cache_helpers import copy_content, fake_edition, first_article, snapshot, use_editions
-from zine import cache
 from zine.build import build_project
+from zine.runtime import cache
 
 FORMATS = ("epub", "pdf", "html")
 
@@ -189,7 +189,7 @@ def test_the_content_digest_follows_symbolic_links_and_survives_loops(tmp_path: 
 
 def test_a_rebuild_does_not_decode_again_an_image_the_cache_has_processed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from zine import media
+    from zine.media import images as media
 
     content, out = copy_content(tmp_path / "c"), tmp_path / "out"
     use_editions(monkeypatch, **{name: fake_edition(name) for name in FORMATS})
@@ -202,7 +202,7 @@ def test_a_rebuild_does_not_decode_again_an_image_the_cache_has_processed(
         return real(data)
 
     monkeypatch.setattr(media, "open_checked", counting)
-    monkeypatch.setattr("zine.imagecheck.open_checked", counting)
+    monkeypatch.setattr("zine.check.images.open_checked", counting)
     article = first_article(content)
     article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n",
                        encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.check_helpers import article, write_tree
-from zine.checks import check_project
+from zine.check.run import check_project
 
 PICS = "issues/01-base/articles/pics/"
 
@@ -67,7 +67,7 @@ def test_images_inspected_in_threads_give_the_same_verdicts_even_with_weasyprint
         tmp_path: Path) -> None:
     from PIL import ImageFile
 
-    from zine import imagecheck
+    from zine.check import images as imagecheck
 
     good = tmp_path / "good.png"
     good.write_bytes(image_bytes("PNG", (40, 30)))

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.check_helpers import COOPS_YAML, ISSUE_YAML, ZINE_YAML, article, write_tree
-from zine.checks import NOT_METADATA, check_project, metadata_texts
-from zine.loader import load_project
-from zine.markdown import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, table_sizes
+from zine.check.run import NOT_METADATA, check_project, metadata_texts
+from zine.load.loader import load_project
+from zine.load.markdown import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, table_sizes
 from zine.model import Article, Author, Coop, Issue, Section, Zine
 
 RLO = "\u202e"
@@ -71,7 +71,7 @@ def test_every_text_field_of_the_model_is_metadata_unless_named_otherwise(
     unchecked = {(cls, name) for cls, name in text_fields if name not in NOT_METADATA}
     reached = {name for _, name in checked} | {"title"}  # Section.title is reported as "section"
     assert {name for _, name in unchecked} <= reached
-    assert "source" in NOT_METADATA  # the body is checked by zine.bodycheck
+    assert "source" in NOT_METADATA  # the body is checked by zine.check.body
 
 
 def test_table_sizes_counts_columns_and_rows_and_skips_code() -> None:

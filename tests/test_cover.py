@@ -9,8 +9,8 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw
 
 from tests.render_helpers import make_issue, make_zine
-from zine import cover as cover_module
-from zine.cover import HEIGHT, WIDTH, generated_cover
+from zine.render import cover as cover_module
+from zine.render.cover import HEIGHT, WIDTH, generated_cover
 
 
 def cover_image(tmp_path: Path, title: str = "No masters, no slaves",
@@ -121,7 +121,7 @@ HOSTILE_SVG = b'''<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://ww
 
 
 def test_svg_cover_is_cut_down_to_the_allow_list() -> None:
-    from zine.svgcover import sanitise_svg
+    from zine.media.svg import sanitise_svg
 
     svg, width, height = sanitise_svg(HOSTILE_SVG)
     text = svg.decode()
@@ -139,7 +139,7 @@ def test_svg_cover_is_cut_down_to_the_allow_list() -> None:
     b'<html xmlns="http://www.w3.org/1999/xhtml"><svg/></html>',
 ])
 def test_svg_covers_that_cannot_be_made_safe_are_refused(data: bytes) -> None:
-    from zine.svgcover import SvgError, sanitise_svg
+    from zine.media.svg import SvgError, sanitise_svg
 
     with pytest.raises(SvgError):
         sanitise_svg(data)
@@ -149,7 +149,7 @@ def test_svg_covers_that_cannot_be_made_safe_are_refused(data: bytes) -> None:
 def test_issue_cover_svg_becomes_a_png(tmp_path: Path) -> None:
     import shutil
 
-    from zine.render import render_issue
+    from zine.render.issue import render_issue
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("poppler-utils (pdftoppm) is not installed")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import zine.codes
-import zine.loader
-from zine.checks import check_project
+import zine.diagnostics.codes
+import zine.load.loader
+from zine.check.run import check_project
 from zine.diagnostics import CATALOGUE, sort_diagnostics
 
 ROOTS = Path(__file__).parent / "roots"
@@ -76,7 +76,7 @@ def test_the_base_tree_is_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_every_loading_and_checking_code_has_one_golden_scenario() -> None:
-    assert zine.codes.NOT_UTF8 in CATALOGUE
+    assert zine.diagnostics.codes.NOT_UTF8 in CATALOGUE
     ours = sorted(c for c in CATALOGUE if c[1] in "01234")
     covered = {s.split("-")[0].upper() for s in SCENARIOS}
     missing = [c for c in ours if c not in covered and c not in WITHOUT_SCENARIO]
@@ -100,7 +100,7 @@ def test_a_markdown_parser_crash_is_a_diagnostic(tmp_path: Path,
 
     tree = tmp_path / "tree"
     shutil.copytree(ROOTS / "base", tree)
-    monkeypatch.setattr(zine.loader, "parse_body", crash)
+    monkeypatch.setattr(zine.load.loader, "parse_body", crash)
     assert check_lines(tree, [], monkeypatch) == [
         "issues/01-base/articles/hello.md:7:1: error: the Markdown body could not be parsed: "
         "RecursionError: maximum recursion depth exceeded [Z307]",

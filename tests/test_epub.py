@@ -18,8 +18,8 @@ from tests.a11y_helpers import epub_claim_problems
 from tests.conftest import REPO
 from tests.epub_helpers import NS, Epub, epubcheck, multilingual_issue
 from zine.editions import epub
-from zine.editions.epub_docs import EpubBuildError
-from zine.render import Fragment
+from zine.editions.epub.docs import EpubBuildError
+from zine.render.issue import Fragment
 
 GENERATED_NAME = re.compile(
     r"^(mimetype|META-INF/container\.xml|EPUB/content\.opf|EPUB/toc\.ncx"

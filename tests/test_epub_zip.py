@@ -8,7 +8,7 @@ import random
 import zipfile
 from datetime import UTC, datetime
 
-from zine.editions.epub_zip import MIMETYPE, Deflater, is_stored, pack
+from zine.editions.epub.container import MIMETYPE, Deflater, is_stored, pack
 
 WHEN = datetime(2026, 3, 14, 15, 9, 26, tzinfo=UTC)
 TEXT = ("<p>Cooperatives own their tools.</p>\n" * 400).encode("utf-8")

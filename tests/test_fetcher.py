@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.render_helpers import make_article, make_issue, make_zine, png_bytes, write_png
-from zine.fetcher import (
+from zine.render.issue import MediaItem, render_issue
+from zine.safety.fetcher import (
     BASE_URL,
     MAX_RESOURCE_BYTES,
     STYLES_DIR,
@@ -16,7 +17,6 @@ from zine.fetcher import (
     RestrictedFetcher,
     read_style_resource,
 )
-from zine.render import MediaItem, render_issue
 
 MEDIA = MediaItem("media/0123456789abcdef.png", "image/png", png_bytes(), 40, 30)
 

@@ -3,8 +3,8 @@
 Importing WeasyPrint costs about 0.4 s, so ``zine check`` and the EPUB edition must not import
 it (the HTML edition does, for its link-preview cards, which are drawn with the PDF's engine so
 that every script is shaped right); the PDF edition imports ``BASE_URL`` and
-``RestrictedFetcher`` from ``zine.fetcher`` as before and gets an instance WeasyPrint accepts.
-"""
+``RestrictedFetcher`` from ``zine.safety.fetcher`` as before and gets an instance WeasyPrint
+accepts. """
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import pytest
 
 from tests.check_helpers import article, write_tree
 from tests.render_helpers import png_bytes
-from zine.fetcher import BASE_URL, ResourceDenied, RestrictedFetcher
-from zine.render import MediaItem
+from zine.render.issue import MediaItem
+from zine.safety.fetcher import BASE_URL, ResourceDenied, RestrictedFetcher
 
 NO_WEASYPRINT = "import sys; assert 'weasyprint' not in sys.modules, sorted(sys.modules)"
 
@@ -28,10 +28,11 @@ def run_python(code: str, cwd: Path | None = None) -> subprocess.CompletedProces
 
 
 def test_importing_the_fetcher_and_the_editions_does_not_import_weasyprint() -> None:
-    done = run_python("import zine.fetcher, zine.editions.epub, zine.editions.html, "
+    done = run_python("import zine.safety.fetcher, zine.editions.epub, zine.editions.html, "
                       "zine.editions.pdf\n"
                       "from zine.editions import registry; registry()\n"
-                      "from zine.fetcher import BASE_URL, RestrictedFetcher\n" + NO_WEASYPRINT)
+                      "from zine.safety.fetcher import BASE_URL, RestrictedFetcher\n" +
+                      NO_WEASYPRINT)
     assert done.returncode == 0, done.stderr
 
 

@@ -39,7 +39,7 @@ from tests.test_hostile_outputs import (
     symlinks_in,
     token_leaks,
 )
-from zine.cache import CACHE_DIR, cache_home
+from zine.runtime.cache import CACHE_DIR, cache_home
 
 CASES = case_names()
 ISSUE = "01-h"

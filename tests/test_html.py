@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from tests.html_helpers import FIGURE, ROOT, handmade_issue, site_digest, vnu_errors
 from zine.editions.html import render, render_site
-from zine.render import RenderedIssue
+from zine.render.issue import RenderedIssue
 
 
 def build(out: Path, rendered: RenderedIssue | None = None) -> tuple[RenderedIssue, list[Path]]:
@@ -224,7 +224,7 @@ def test_coop_links_are_only_http_urls(tmp_path: Path) -> None:
 
 def test_a_missing_stylesheet_is_a_one_line_error_not_a_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from zine.editions import html_assets
+    from zine.editions.html import assets as html_assets
     from zine.errors import ContentError
 
     monkeypatch.setattr(html_assets, "STYLESHEETS", ("missing.css", "html.css"))

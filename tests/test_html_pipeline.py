@@ -120,7 +120,7 @@ def test_two_builds_from_different_folders_and_time_zones_are_identical(tmp_path
 def test_full_build_links_the_epub_and_pdf_with_their_sizes(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from zine.cli import main
-    from zine.editions.html_assets import format_size
+    from zine.editions.html.assets import format_size
 
     out = tmp_path / "build"
     status = main(["--root", str(ROOT), "build", "--out", str(out), "--quiet"])

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from zine.i18n import LANGUAGES, format_date, strings
+from zine.render.i18n import LANGUAGES, format_date, strings
 
 REQUIRED = ("contents", "by", "notes", "download", "cover", "title_page", "colophon",
             "coop_directory", "previous", "next", "issue_n", "license", "published",
@@ -23,7 +23,7 @@ def test_every_language_has_every_required_key(language: str) -> None:
 
 @pytest.mark.parametrize("language", ["de", "es", "fr", "it", "pt", "nl", "ar", "ja"])
 def test_each_language_translates_the_required_keys_itself(language: str) -> None:
-    from zine.i18n import _TABLES
+    from zine.render.i18n import _TABLES
 
     missing = [key for key in REQUIRED if key not in _TABLES[language]]
     assert missing == []

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from tests.import_helpers import base_tree, docx_to_odt, make_docx
 from zine.build import build_project
-from zine.checks import check_project
+from zine.check.run import check_project
 from zine.cli import main
 
 ARTICLES = Path("issues", "01-base", "articles")

@@ -26,10 +26,10 @@ from tests.import_helpers import (
     make_docx,
     make_headed_docx,
 )
-from zine.checks import check_project
+from zine.check.run import check_project
 from zine.cli import main
-from zine.loader import load_project
-from zine.render import render_issue
+from zine.load.loader import load_project
+from zine.render.issue import render_issue
 
 pytestmark = pytest.mark.slow
 

@@ -15,10 +15,10 @@ import pytest
 
 from tests.cache_helpers import copy_content, first_article, snapshot
 from tests.conftest import REPO, require_tool
-from zine import cache
 from zine.build import build_project
 from zine.cli import main
-from zine.render import RenderedIssue
+from zine.render.issue import RenderedIssue
+from zine.runtime import cache
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +66,7 @@ def test_editing_a_style_rebuilds_with_the_new_rule(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     styles = tmp_path / "styles"
     shutil.copytree(REPO / "styles", styles)
-    monkeypatch.setattr("zine.fetcher.STYLES_DIR", styles)
+    monkeypatch.setattr("zine.safety.fetcher.STYLES_DIR", styles)
     monkeypatch.setattr(cache, "styles_dirs", lambda: [styles])
     monkeypatch.setattr(cache, "_code_digest", None)
     content, out = copy_content(tmp_path / "content"), tmp_path / "out"

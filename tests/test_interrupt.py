@@ -2,12 +2,12 @@
 
 The real command runs on a copy of the sample issue, in a process group of its own, and is
 stopped at a moment seen from outside: while rendering (its progress line), while PDF parts are
-laid out (a worker of a worker is running), while writing (a temporary file of ``zine.writer``
-is in the output folder). Every process it forked is recorded from ``/proc`` while it runs;
-two seconds after the stop none of them may be left. Ctrl-C (SIGINT to the process group) and
-SIGTERM to the main process also exit 130 / 143 with one line and leave no temporary file,
-and so does Ctrl-C typed at a terminal (a pseudo-terminal here) while the progress line is live.
-"""
+laid out (a worker of a worker is running), while writing (a temporary file of
+``zine.safety.writer`` is in the output folder). Every process it forked is recorded from ``/proc``
+while it runs; two seconds after the stop none of them may be left. Ctrl-C (SIGINT to the process
+group) and SIGTERM to the main process also exit 130 / 143 with one line and leave no temporary
+file, and so does Ctrl-C typed at a terminal (a pseudo-terminal here) while the progress line is
+live. """
 
 from __future__ import annotations
 

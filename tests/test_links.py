@@ -18,9 +18,9 @@ from lxml import etree
 from tests.check_helpers import article, write_tree
 from tests.epub_helpers import NS, Epub, epubcheck
 from tests.pipeline_helpers import render_project
-from zine.checks import check_project
+from zine.check.run import check_project
 from zine.editions import epub, html
-from zine.render import RenderedIssue
+from zine.render.issue import RenderedIssue
 
 GUIDE = article(body=(
     "The [notes](notes/index.md) say more; [this very section](guide.md#choose-a-legal-form)"
@@ -181,7 +181,7 @@ def test_hostile_link_paths_are_reported_not_raised(tmp_path: Path,
 def test_link_positions_are_exact() -> None:
     """Line and column of each link's ``[`` (or ``<``) in the file, also for a second link
     with the same href, reference links, links in quotes, lists, tables and headings."""
-    from zine.markdown import parse_body
+    from zine.load.markdown import parse_body
 
     source = ("Para [a](x.md) and [a](x.md) again,\n  next [b](y.md#z) <https://e.org>.\n\n"
               "> quote [c](q.md)\n> > deeper [d](d.md)\n\n- item [e](e.md)\n\n"
@@ -199,7 +199,7 @@ def test_link_positions_are_exact() -> None:
 
 
 def test_an_xref_is_one_value_each_edition_reads() -> None:
-    from zine.render import Xref
+    from zine.render.issue import Xref
 
     xref = Xref("02-next", "later", "later--later-on")
     assert Xref.parse(str(xref)) == xref

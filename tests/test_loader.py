@@ -9,8 +9,8 @@ import pytest
 
 from tests.check_helpers import FRONT, article, write_tree
 from zine.errors import UsageError
-from zine.loader import MAX_ARTICLE, load_project
-from zine.project import find_root
+from zine.load.loader import MAX_ARTICLE, load_project
+from zine.load.project import find_root
 
 ARTICLES = "issues/01-base/articles/"
 

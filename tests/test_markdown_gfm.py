@@ -1,7 +1,7 @@
 """GFM coverage of the body pipeline: autolinks, strikethrough, task lists, footnotes, images.
 
 The fragment is what all three editions are made of (EPUB and web as is, the PDF through
-``zine.editions.pdf_html``), so these tests read the rendered fragment back.
+``zine.editions.pdf.markup``), so these tests read the rendered fragment back.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from tests.render_helpers import (
     write_png,
     xpath,
 )
-from zine.bodycheck import check_body
 from zine.build import build_project
-from zine.editions.pdf_html import prepare_fragment
-from zine.fetcher import STYLES_DIR
-from zine.markdown import resolve_local
-from zine.render import RenderedIssue, render_issue
+from zine.check.body import check_body
+from zine.editions.pdf.markup import prepare_fragment
+from zine.load.markdown import resolve_local
+from zine.render.issue import RenderedIssue, render_issue
+from zine.safety.fetcher import STYLES_DIR
 
 
 def render_one(tmp_path: Path, source: str) -> tuple[RenderedIssue, str]:

@@ -11,7 +11,7 @@ import pytest
 from PIL import ExifTags, Image
 
 from tests.render_helpers import png_bytes
-from zine.media import MAX_SIDE, MediaError, process_bytes, process_image
+from zine.media.images import MAX_SIDE, MediaError, process_bytes, process_image
 
 GPS = ExifTags.IFD.GPSInfo
 

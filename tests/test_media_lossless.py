@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageChops, PngImagePlugin
 
-from zine import media
-from zine.cache import MediaStore
-from zine.imagecheck import ImageChecks, inspect_image
-from zine.media import MAX_SIDE, MediaError, process_bytes, strip_jpeg, strip_png
+from zine.check.images import ImageChecks, inspect_image
+from zine.media import images as media
+from zine.media.images import MAX_SIDE, MediaError, process_bytes, strip_jpeg, strip_png
+from zine.runtime.cache import MediaStore
 
 GPS = ExifTags.IFD.GPSInfo
 XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '

@@ -24,7 +24,7 @@ from tests.pdf_helpers import (
     squash,
 )
 from zine.editions import pdf
-from zine.render import RenderedIssue
+from zine.render.issue import RenderedIssue
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from tests.conftest import require_tool
 from tests.html_helpers import handmade_issue, vnu_errors
 from zine.editions import epub, html, pdf
-from zine.editions.html_assets import format_size
+from zine.editions.html.assets import format_size
 
 pytestmark = pytest.mark.slow
 

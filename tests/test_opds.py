@@ -20,9 +20,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from tests.html_helpers import atom_problems, handmade_issue
-from zine.editions import epub, html, opds, pdf
-from zine.editions.epub_meta import book_identifier
-from zine.editions.html import render_site
+from zine.editions import epub, html, pdf
+from zine.editions.epub.meta import book_identifier
+from zine.editions.html import opds, render_site
 
 pytestmark = pytest.mark.slow
 
@@ -173,6 +173,6 @@ def test_control_characters_in_a_title_do_not_break_the_catalog(tmp_path: Path) 
 def opds_item(rendered: object, title: str) -> object:
     from dataclasses import replace
 
-    from zine.editions.site import from_rendered
+    from zine.editions.html.site import from_rendered
 
     return replace(from_rendered(rendered), title=title)  # type: ignore[arg-type]

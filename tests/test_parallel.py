@@ -22,7 +22,7 @@ from tests.cache_helpers import (
     use_editions,
 )
 from zine.build import build_project
-from zine.cache import cache_home
+from zine.runtime.cache import cache_home
 
 FORMATS = ("epub", "pdf", "html")
 

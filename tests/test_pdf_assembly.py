@@ -16,10 +16,11 @@ import pikepdf
 import pytest
 
 from tests.pdf_helpers import make_rendered_issue, page_texts
-from zine.cache import cache_home
-from zine.editions import pdf, pdf_folio
-from zine.editions.pdf_merge import placement
-from zine.render import Fragment, RenderedIssue
+from zine.editions import pdf
+from zine.editions.pdf import folio as pdf_folio
+from zine.editions.pdf.merge import placement
+from zine.render.issue import Fragment, RenderedIssue
+from zine.runtime.cache import cache_home
 
 pytestmark = pytest.mark.slow
 

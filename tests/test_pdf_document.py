@@ -7,9 +7,9 @@ import lxml.html
 import pytest
 
 from tests.pdf_helpers import english_body, make_rendered_issue
-from zine.editions.pdf_html import FragmentError, make_entry, prepare_fragment
-from zine.editions.pdf_parts import css_string, front_part, plan_parts
-from zine.render import RenderedIssue
+from zine.editions.pdf.markup import FragmentError, make_entry, prepare_fragment
+from zine.editions.pdf.parts import css_string, front_part, plan_parts
+from zine.render.issue import RenderedIssue
 
 
 def front(rendered: RenderedIssue) -> lxml.html.HtmlElement:

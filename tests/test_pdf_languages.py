@@ -28,7 +28,7 @@ from tests.pdf_helpers import (
 from tests.pdf_structure_helpers import pdf_languages, pdf_structure_problems, pdfua_findings
 from tests.pipeline_helpers import render_project
 from zine.editions import pdf
-from zine.render import RenderedIssue
+from zine.render.issue import RenderedIssue
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ from tests.conftest import require_tool
 from tests.pdf_helpers import page_texts, pdffonts, squash, words_outside
 from tests.pipeline_helpers import render_project
 from zine.editions import pdf
-from zine.render import RenderedIssue
+from zine.render.issue import RenderedIssue
 
 pytestmark = pytest.mark.slow
 
@@ -204,7 +204,7 @@ def test_the_laid_out_tables_are_inside_the_type_area(written: list[Path]) -> No
 
 
 def test_tables_that_fit_in_print_get_no_warning(tmp_path: Path) -> None:
-    from zine.loader import load_project
+    from zine.load.loader import load_project
 
     _zine, diags = load_project(write_tree(tmp_path / "tree"))
     assert [d.format() for d in diags if d.code == "Z507"] == []
@@ -263,7 +263,7 @@ def test_no_empty_coop_directory_when_no_article_names_a_coop(built: Path,
 
 def test_a_section_label_gets_the_language_and_direction_of_its_text(
         rendered: RenderedIssue) -> None:
-    from zine.editions.pdf_parts import plan_parts
+    from zine.editions.pdf.parts import plan_parts
 
     plan = plan_parts(rendered)
     [arabic] = [p for p in plan.articles if p.name == "taawun"]

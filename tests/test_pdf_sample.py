@@ -36,7 +36,7 @@ from tests.pdf_structure_helpers import (
 )
 from tests.pipeline_helpers import render_project
 from zine.editions import pdf
-from zine.render import RenderedIssue
+from zine.render.issue import RenderedIssue
 
 pytestmark = pytest.mark.slow
 

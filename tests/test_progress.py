@@ -13,7 +13,7 @@ import re
 import threading
 import time
 
-from zine.progress import ProgressLogHandler, ProgressReport, describe
+from zine.commands.progress import ProgressLogHandler, ProgressReport, describe
 
 
 class FakeClock:

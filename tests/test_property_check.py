@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.hostile_helpers import snapshot
-from zine.cache import CACHE_DIR, cache_home
 from zine.cli import main
+from zine.runtime.cache import CACHE_DIR, cache_home
 
 ISSUE = "01-prop"
 ARTICLE_KEYS = ["title", "subtitle", "authors", "language", "license", "summary", "tags",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from zine.cache import CACHE_DIR, cache_home
+from zine.runtime.cache import CACHE_DIR, cache_home
 
 WORKFLOW = Path(__file__).resolve().parents[1] / "examples" / "github-pages-workflow.yml"
 

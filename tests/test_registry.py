@@ -29,8 +29,8 @@ from zine.editions import (
     registry,
 )
 from zine.errors import UsageError
-from zine.render import RenderedIssue
-from zine.writer import write_text
+from zine.render.issue import RenderedIssue
+from zine.safety.writer import write_text
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.render_helpers import make_article, make_issue, make_zine, write_png
-from zine.fetcher import STYLES_DIR
-from zine.loader import load_project
-from zine.render import render_issue
+from zine.load.loader import load_project
+from zine.render.issue import render_issue
+from zine.safety.fetcher import STYLES_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 

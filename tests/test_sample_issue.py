@@ -1,8 +1,8 @@
 """The sample issue exercises the pipeline: languages, images, tables, code, footnotes, anchors.
 
 Issue 1 ("No masters, no slaves") is the default content of the repository and the fixture that
-the edition tests build. These tests read it the way the pipeline does (``zine.loader``, which
-parses every body once with ``zine.markdown.parse_body``) and assert that it still contains
+the edition tests build. These tests read it the way the pipeline does (``zine.load.loader``, which
+parses every body once with ``zine.load.markdown.parse_body``) and assert that it still contains
 every feature the editions must handle, that ``zine check`` finds nothing wrong with it, and
 that the HTML edition keeps languages, anchors, captions and code.
 """
@@ -19,10 +19,10 @@ from lxml import etree
 from PIL import Image, ImageChops, ImageStat
 
 from tests.conftest import REPO
-from zine.checks import check_project
+from zine.check.run import check_project
 from zine.cli import main
-from zine.loader import load_project
-from zine.markdown import parse_body, slugify
+from zine.load.loader import load_project
+from zine.load.markdown import parse_body, slugify
 from zine.model import Article, Issue, Zine
 
 SAMPLE_ID = "01-no-masters-no-slaves"

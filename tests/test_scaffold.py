@@ -8,7 +8,7 @@ import pytest
 
 from tests.check_helpers import article, write_tree
 from zine.cli import main
-from zine.loader import load_project
+from zine.load.loader import load_project
 
 ISSUE_WITH_CONTENTS = ('number: 1\ntitle: "Base"\ndate: 2020-01-01\nlanguage: en\n'
                        "contents:\n  - hello\n  - section: Reports\n    articles: [report]\n")

@@ -16,7 +16,7 @@ import pytest
 
 from tests.check_helpers import article, write_tree
 from tests.pipeline_helpers import copy_content
-from zine.serve import allowed_hosts
+from zine.commands.serve import allowed_hosts
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +69,7 @@ def test_serve_answers_on_loopback_and_rebuilds_on_change(tmp_path: Path) -> Non
 
 
 def test_the_problem_list_goes_right_after_the_opening_body_tag() -> None:
-    from zine.serve import inject_at_top
+    from zine.commands.serve import inject_at_top
 
     page = '<html><body class="page-issue" data-x="1"><header>h</header><footer>f</footer></body>'
     assert inject_at_top(page, "<aside>P</aside>") == (

@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from tests.html_helpers import vnu_errors, write_multilang_project
 from zine.cli import main
-from zine.editions.site_archive import tag_slug
+from zine.editions.html.archive import tag_slug
 
 ISSUE_YAML = """number: 3
 title: "Second thoughts"

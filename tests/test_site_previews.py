@@ -15,8 +15,8 @@ from PIL import Image
 
 from tests.html_helpers import write_multilang_project
 from zine.cli import main
-from zine.editions.cards import CardText, card_html, card_pdf, card_png, card_pngs
 from zine.editions.html import og_locale
+from zine.editions.html.cards import CardText, card_html, card_pdf, card_png, card_pngs
 
 pytestmark = pytest.mark.slow
 SITE = "https://zine.example.org/"

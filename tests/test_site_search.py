@@ -187,7 +187,7 @@ def test_the_index_is_kept_when_no_page_changed_and_rebuilt_when_one_did(
         site: Path, tmp_path: Path) -> None:
     import shutil
 
-    from zine.editions.site_search import STAMP, index_site
+    from zine.editions.html.search import STAMP, index_site
 
     copy = tmp_path / "site"
     shutil.copytree(site, copy)

@@ -17,9 +17,9 @@ from markdown_it import MarkdownIt
 
 from tests.check_helpers import write_tree
 from zine.cli import main
-from zine.loader import load_project
-from zine.stats import format_text, issue_stats
-from zine.words import count_words, reading_minutes
+from zine.commands.stats import format_text, issue_stats
+from zine.load.loader import load_project
+from zine.text.words import count_words, reading_minutes
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = "01-no-masters-no-slaves"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.test_diagnostic_catalogue import ROOTS
-from zine.loader import load_project
-from zine.markdown import make_parser, quotes_for, smarten
+from zine.load.loader import load_project
+from zine.load.markdown import make_parser, quotes_for, smarten
 
 
 @pytest.mark.parametrize(("tag", "expected"), [

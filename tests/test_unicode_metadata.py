@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from tests.check_helpers import COOPS_YAML, ZINE_YAML, write_tree
 from zine.build import build_project
-from zine.checks import check_project
-from zine.loader import load_project
+from zine.check.run import check_project
+from zine.load.loader import load_project
 
 ARABIC = "\u0627\u0644\u0645\u0639\u0644\u0651\u0650\u0645"  # المعلّم: shadda, then kasra
 BENGALI = "\u09ac\u09be\u0982\u09b2\u09be\u09df \u09ac\u09c7\u09be\u099d\u09be"  # বাংলায় বোঝা

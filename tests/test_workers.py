@@ -1,4 +1,4 @@
-"""``zine.workers``, the one fork helper: results, errors, dead workers, and lifetimes.
+"""``zine.runtime.workers``, the one fork helper: results, errors, dead workers, and lifetimes.
 
 The functions run here close over things that do not pickle (a lock, a lambda), as a
 ``Typesetter`` does: forked workers inherit them. Lifetimes are checked on a small script run
@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.process_helpers import assert_none_left, descendants, living, needs_proc
-from zine.workers import WorkerDied, Workers, run_forked
+from zine.runtime.workers import WorkerDied, Workers, run_forked
 
 
 def test_results_come_back_in_task_order_from_other_processes() -> None:
@@ -99,7 +99,7 @@ def test_workers_are_gone_when_the_pool_is_left() -> None:
 NESTED = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    from zine import workers
+    from zine.runtime import workers
     mode, folder = sys.argv[1], Path(sys.argv[2])
     if mode == "portable":
         workers._prctl = lambda: None  # as on a system without PR_SET_PDEATHSIG
@@ -163,7 +163,7 @@ def test_an_interrupted_worker_cleans_up_on_the_way_out(tmp_path: Path) -> None:
     def work(task: int) -> None:
         try:
             time.sleep(60)
-        finally:  # what zine.writer does with its temporary file
+        finally:  # what zine.safety.writer does with its temporary file
             marker.write_text("yes")
 
     def interrupt(signum: int, frame: object) -> None:
@@ -181,7 +181,7 @@ def test_an_interrupted_worker_cleans_up_on_the_way_out(tmp_path: Path) -> None:
 
 
 def test_zine_forks_in_one_place_only() -> None:
-    """Every worker gets its lifetime from zine.workers, so nothing else may fork."""
+    """Every worker gets its lifetime from zine.runtime.workers, so nothing else may fork."""
     forking = ("os.fork", "multiprocessing", "ProcessPoolExecutor", "pty.fork", "os.posix_spawn")
     found = [f"{path.relative_to(REPO)}: {word}" for path in sorted((REPO / "zine").rglob("*.py"))
              if path.name != "workers.py"

@@ -1,4 +1,4 @@
-"""Every output goes through ``zine.writer``: atomic, confined to ``--out``, mode 0644; an
+"""Every output goes through ``zine.safety.writer``: atomic, confined to ``--out``, mode 0644; an
 edition's files written together are all replaced or none is."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zine import writer
+from zine.safety import writer
 
 
 def test_write_all_replaces_every_file_and_leaves_no_temporary(tmp_path: Path) -> None:

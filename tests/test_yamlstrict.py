@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zine.yamlstrict import YList, YMap, parse_yaml
+from zine.load.yamlstrict import YList, YMap, parse_yaml
 
 PATH = Path("f.yaml")
 

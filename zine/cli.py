@@ -1,8 +1,8 @@
 """Command line: parses arguments and calls the stages, and prints what they return.
 
-Besides this module only ``zine.serve`` prints (its address and each rebuild's problems, as a
-command that runs until stopped), and ``zine.progress`` writes the build's progress to the
-stream this module hands it; every other module logs.
+Besides this module only ``zine.commands.serve`` prints (its address and each rebuild's problems, as
+a command that runs until stopped), and ``zine.commands.progress`` writes the build's progress to
+the stream this module hands it; every other module logs.
 
 ``main(argv=None) -> int`` so tests run it in-process. Exit status: 0 success, 1 content
 errors, 2 usage errors; a build stopped by Ctrl-C exits 130, by SIGTERM 143 (128 + the
@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeAlias
 
 from zine import __version__
+from zine.commands.progress import ProgressLogHandler, ProgressReport
 from zine.diagnostics import Diagnostic, display_path, has_errors, sort_diagnostics, strict
 from zine.editions import DEFAULT_NAMES as DEFAULT_FORMATS
 from zine.editions import EDITIONS
 from zine.editions import NAMES as FORMATS
 from zine.errors import UsageError, ZineError
-from zine.progress import ProgressLogHandler, ProgressReport
 
 if TYPE_CHECKING:
     from zine.build import BuildResult
@@ -183,9 +183,9 @@ def _add_import(sub: Subparsers) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from zine.docarchive import ImportFailure
-    from zine.importcmd import import_document
-    from zine.importer import ImportOptions
+    from zine.commands.importdoc import import_document
+    from zine.docimport.archive import ImportFailure
+    from zine.docimport.convert import ImportOptions
 
     options = ImportOptions(slug=args.slug, title=args.title, authors=tuple(args.author),
                             coops=tuple(args.coop), language=args.language)
@@ -237,7 +237,7 @@ def summarise(diags: Sequence[Diagnostic]) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from zine.checks import check_project
+    from zine.check.run import check_project
 
     diags = check_project(args.paths, root=args.root)
     if args.strict:
@@ -249,7 +249,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from zine.build import build_project
-    from zine.workers import Interrupted, interruptible
+    from zine.runtime.workers import Interrupted, interruptible
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
@@ -348,9 +348,9 @@ def _logs_through(report: ProgressReport) -> Iterator[None]:
 
 def run_stats(args: argparse.Namespace) -> int:
     from zine.build import select_issues
-    from zine.loader import load_project
-    from zine.project import find_root
-    from zine.stats import format_json, format_text, issue_stats
+    from zine.commands.stats import format_json, format_text, issue_stats
+    from zine.load.loader import load_project
+    from zine.load.project import find_root
 
     zine, diags = load_project(find_root([], args.root))
     stats = [issue_stats(zine, issue) for issue in select_issues(zine, args.issues)]
@@ -364,7 +364,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from zine import scaffold
+    from zine.commands import new as scaffold
 
     if args.kind == "issue":
         path = scaffold.new_issue(args, root=args.root)
@@ -375,7 +375,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from zine.serve import serve
+    from zine.commands.serve import serve
 
     return serve(host=args.host, port=args.port, root=args.root, public=args.public)
 

@@ -1,8 +1,8 @@
 """Editions stage: one renderer per edition over the same ``RenderedIssue``, and the registry.
 
 Each edition module exposes ``render(rendered: RenderedIssue, out_dir: Path, **options) ->
-list[Path]``, writing only through ``zine.writer`` into ``out_dir/<issue-id>/`` and loading
-resources only through ``zine.fetcher``. ``EDITIONS`` is the one list of editions: the CLI's
+list[Path]``, writing only through ``zine.safety.writer`` into ``out_dir/<issue-id>/`` and loading
+resources only through ``zine.safety.fetcher``. ``EDITIONS`` is the one list of editions: the CLI's
 ``--format`` choices and help, the build's order and the README's list are read from it.
 """
 

@@ -10,7 +10,7 @@ at the fold, in the sheet margins.
 Reads the ``RenderedIssue`` and the issue PDF: the file the PDF edition wrote in this build
 (``made``, given by the build), else one laid out anew by ``zine.editions.pdf`` -- from the
 build cache when it may -- and not written. Imposes with pypdf in memory; writes only through
-``zine.writer``. The same issue PDF always gives the same booklet bytes.
+``zine.safety.writer``. The same issue PDF always gives the same booklet bytes.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, NameObject
 
-from zine import writer
-from zine.render import RenderedIssue
+from zine.render.issue import RenderedIssue
+from zine.safety import writer
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points: 297 mm x 210 mm
 MARK_LENGTH = 8.0  # points (about 3 mm)
@@ -36,7 +36,7 @@ def render(rendered: RenderedIssue, out_dir: Path, *, crop_marks: bool = False,
     """Write ``<issue-id>/<issue-id>-booklet.pdf``; the issue PDF itself is not written.
     ``made["pdf"]``: the paths the PDF edition wrote for ``rendered`` in this build, whose
     issue PDF is imposed; without it the issue is laid out here (``use_cache``: its parts may
-    come from the build cache, ``zine.cache.cache_home``)."""
+    come from the build cache, ``zine.runtime.cache.cache_home``)."""
     issue_id = rendered.issue.id
     data = impose(_issue_pdf(rendered, out_dir, use_cache, made), crop_marks=crop_marks)
     return [writer.write_bytes(out_dir, f"{issue_id}/{issue_id}-booklet.pdf", data)]
@@ -52,7 +52,7 @@ def _issue_pdf(rendered: RenderedIssue, out_dir: Path, use_cache: bool,
 
     store = None
     if use_cache:
-        from zine.cache import BlobStore
+        from zine.runtime.cache import BlobStore
 
         store = BlobStore(out_dir, "pdf")
     return issue_pdf_bytes(rendered, store)

@@ -1,0 +1,457 @@
+"""Build orchestration: load -> check -> render -> editions, for the issues asked for.
+
+This module decides *what* is built, in which order and in which process; it reads no content
+files itself (the loader does) and writes nothing itself (editions write through
+``zine.safety.writer``, the cache beside ``<out>`` through ``zine.runtime.cache``). An issue with
+errors (or, with ``--strict``, warnings) is not rendered at all, so its previous editions stay
+in place. Problems in ``zine.yaml`` or ``coops.yaml`` stop every issue.
+
+Speed: a build whose inputs and outputs did not change since the last successful one is
+skipped whole (``zine.runtime.cache``); otherwise EPUB and PDF run in forked worker processes
+(``zine.runtime.workers``, the slowest first; the PDF edition forks its own workers for its parts and
+keeps them in the cache too), the booklet after the PDF in the same worker (it imposes the PDF
+just made: it is given the PDF's paths), and HTML follows once the editions it links to are
+written. Which editions exist, what each needs first and which options it takes is read from
+the registry (``zine.editions.EDITIONS``). What a build is asked to do travels as one
+``BuildContext``, the editions' options with the work (``Editions``), never through module
+state. ``BuildResult.changed`` lists the outputs whose bytes were replaced (``zine.safety.writer``
+leaves a file holding the same bytes alone), so the CLI can say what changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zine.diagnostics import codes
+from zine.diagnostics import Diagnostic, has_errors, make
+from zine.errors import ContentError, UsageError
+from zine.model import Issue, Position, Zine
+
+if TYPE_CHECKING:
+    from zine.runtime.cache import MediaStore
+    from zine.render.issue import RenderedIssue
+
+log = logging.getLogger(__name__)
+
+MAX_WORKERS = 4
+
+Progress = Callable[[str, str], None]
+
+
+def _silent(stage: str, detail: str) -> None:
+    pass
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)  # issue ids whose editions were all written
+    failed: list[str] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)  # outputs whose bytes this build replaced
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What one build is asked to do and with what: passed down instead of loose parameters."""
+
+    root_dir: Path
+    issue_ids: tuple[str, ...]
+    editions: Editions
+    strict_mode: bool = False
+    report: Progress = _silent
+    media_cache: MediaStore | None = None  # processed images (kept in the build cache)
+
+    @property
+    def out_dir(self) -> Path:
+        return self.editions.out_dir
+
+
+def select_issues(zine: Zine, wanted: Sequence[str]) -> list[Issue]:
+    """The issues named on the command line (all when none), or a usage error."""
+    by_id = {issue.id: issue for issue in zine.issues}
+    unknown = [name for name in wanted if name not in by_id]
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, list(by_id), n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        known = ", ".join(sorted(by_id)) or "none"
+        raise UsageError(f"unknown issue {', '.join(hints)}; issues: {known}")
+    if not wanted:
+        return list(zine.issues)
+    return [by_id[name] for name in dict.fromkeys(wanted)]
+
+
+def _belongs_to(diag: Diagnostic, issue: Issue) -> bool:
+    issue_dir = os.path.abspath(issue.path)
+    return os.path.abspath(diag.pos.path).startswith(issue_dir + os.sep)
+
+
+def _blocking(diags: Sequence[Diagnostic], strict_mode: bool) -> bool:
+    return has_errors(diags) or (strict_mode and bool(diags))
+
+
+def build_project(
+    issue_ids: Sequence[str],
+    *,
+    formats: Sequence[str],
+    out_dir: Path,
+    root: Path | None = None,
+    strict_mode: bool = False,
+    progress: Progress | None = None,
+    use_cache: bool = True,
+    edition_options: Mapping[str, Mapping[str, object]] | None = None,
+) -> BuildResult:
+    """Build ``formats`` of the issues named (all when none) into ``out_dir``.
+
+    ``progress(stage, detail)`` is called as work starts: ("issue", id), ("render", id),
+    ("edition", "<id> <name>"), ("site", ""), so the CLI can show where a long build is.
+    With ``use_cache`` (the default) a build whose inputs and outputs are unchanged since the
+    last successful one is skipped (``zine.runtime.cache``), and processed images are reused.
+    ``edition_options`` are keyword arguments for one edition's renderer, e.g.
+    ``{"booklet": {"crop_marks": True}}``.
+    """
+    from zine.load.project import find_root
+    from zine.safety.writer import remove_stale_temporaries
+
+    options_by_edition = _edition_options(formats, edition_options or {})
+    root_dir = find_root([], root)
+    for path in remove_stale_temporaries(out_dir):  # left by a build killed before it ended
+        log.info("removed %s, left by a build that was killed", path)
+    key = None
+    if use_cache:
+        from zine.runtime.cache import cache_refused
+
+        if refused := cache_refused(out_dir):
+            log.warning("building without the cache: %s", refused)
+            use_cache = False
+    if use_cache:
+        from zine.runtime.cache import build_key, load_record
+
+        options = {"issues": list(issue_ids), "formats": list(formats), "strict": strict_mode,
+                   "editions": options_by_edition}
+        key = build_key(root_dir, out_dir, options)
+        record = load_record(out_dir, root_dir, key)
+        if record is not None:
+            log.debug("nothing changed since the last build: skipped")
+            return BuildResult(diagnostics=record.diagnostics, outputs=record.outputs,
+                               built=record.built)
+    from zine.runtime.cache import MediaStore
+
+    before = _file_identities(out_dir)  # to tell, afterwards, which outputs were rewritten
+    # processed images: in the build cache (zine.runtime.cache.cache_home), else for this build only
+    media_cache = MediaStore(out_dir, persist=use_cache)
+    if use_cache:  # laid-out PDF parts and link-preview cards are kept in the cache as well
+        from zine.editions import BY_NAME
+
+        for name in formats:
+            if BY_NAME[name].cached:
+                options_by_edition[name] = {**options_by_edition.get(name, {}),
+                                            "use_cache": True}
+    context = BuildContext(root_dir, tuple(issue_ids),
+                           Editions(tuple(formats), out_dir, options_by_edition), strict_mode,
+                           progress or _silent, media_cache)
+    result = _build(context)
+    result.changed = _changed(result.outputs, before)
+    if key is not None and not result.failed:
+        from zine.runtime.cache import Record, save_record
+
+        save_record(out_dir, root_dir, Record(key, result.outputs, result.diagnostics,
+                                              result.built))
+    return result
+
+
+def _edition_options(formats: Sequence[str], given: Mapping[str, Mapping[str, object]]
+                     ) -> dict[str, dict[str, object]]:
+    """``given`` checked against the registry: known editions and the options they take."""
+    from zine.editions import BY_NAME
+
+    for name in formats:
+        if name not in BY_NAME:
+            raise UsageError(f"unknown edition {name!r}; editions: {', '.join(BY_NAME)}")
+    for name, values in given.items():
+        unknown = [key for key in values if name not in BY_NAME
+                   or key not in {option.name for option in BY_NAME[name].options}]
+        if unknown:
+            raise UsageError(f"the {name} edition takes no option {', '.join(unknown)}")
+    return {name: dict(values) for name, values in given.items()}
+
+
+FileIdentity = tuple[int, int, int]  # inode, size, modification time (ns)
+
+
+def _file_identities(out_dir: Path) -> dict[str, FileIdentity]:
+    """Every file under ``out_dir`` as it is now. ``zine.safety.writer`` replaces a file by a new one
+    (a new inode) only when its bytes change, so comparing identities tells what was written."""
+    found = {}
+    for folder, dirs, names in os.walk(os.path.realpath(out_dir)):  # as zine.safety.writer names them
+        dirs[:] = [d for d in dirs if not d.startswith(".")]  # the build cache
+        for name in names:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                info = os.lstat(path)
+                found[path] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return found
+
+
+def _changed(outputs: Sequence[Path], before: Mapping[str, FileIdentity]) -> list[Path]:
+    changed = []
+    for path in outputs:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if before.get(os.path.realpath(path)) != (info.st_ino, info.st_size, info.st_mtime_ns):
+            changed.append(path)
+    return changed
+
+
+def _build(context: BuildContext) -> BuildResult:
+    """Load, check, render every issue asked for, then write their editions."""
+    from zine.check.run import check_zine
+    from zine.check.images import ImageChecks
+    from zine.load.loader import load_project
+
+    formats, out_dir, media_cache = context.editions.formats, context.out_dir, \
+        context.media_cache
+    zine, diags = load_project(context.root_dir)
+    # an image whose processed copy is in the cache was decoded whole by this same code; the
+    # check stage hands the copies it made on the way to the render stage through the store
+    images = ImageChecks(media_cache.has, media_cache.remember) if media_cache is not None \
+        else ImageChecks()
+    diags = diags + check_zine(zine, images)
+    result = BuildResult(diagnostics=list(diags))
+    issues = select_issues(zine, context.issue_ids)
+    issue_dirs = [os.path.abspath(i.path) + os.sep for i in zine.issues]
+    global_diags = [d for d in diags
+                    if not any(os.path.abspath(d.pos.path).startswith(p) for p in issue_dirs)]
+    if _blocking(global_diags, context.strict_mode):
+        result.failed = [issue.id for issue in issues]
+        return result
+    _available(formats)
+    ready: list[RenderedIssue] = []
+    for issue in issues:
+        context.report("issue", issue.id)
+        rendered = prepare_issue(context, zine, issue, diags, result)
+        if rendered is not None:
+            ready.append(rendered)
+    rendered_issues = write_editions(ready, context.editions, result, context.report)
+    if "html" in formats and rendered_issues:
+        from zine.editions.html import render_site
+
+        context.report("site", "")
+        result.outputs += render_site(zine, rendered_issues, out_dir)
+    if media_cache is not None and not result.failed:
+        media_cache.prune()
+    return result
+
+
+def _available(formats: Sequence[str]) -> None:
+    from zine.editions import registry
+
+    renderers = registry()
+    for name in formats:
+        if name not in renderers:
+            raise UsageError(f"the {name} edition is not available yet")
+
+
+def prepare_issue(context: BuildContext, zine: Zine, issue: Issue, diags: Sequence[Diagnostic],
+                  result: BuildResult) -> RenderedIssue | None:
+    """Check and render one issue; None (and the issue in ``result.failed``) if it cannot be."""
+    from zine.render.issue import render_issue
+
+    strict_mode = context.strict_mode
+
+    own = [d for d in diags if _belongs_to(d, issue)]
+    if _blocking(own, strict_mode):
+        result.failed.append(issue.id)
+        return None
+    if not issue.published:
+        result.diagnostics.append(make(codes.NOTHING_PUBLISHED, issue.where.pos, issue=issue.id))
+        result.failed.append(issue.id)
+        return None
+    context.report("render", issue.id)
+    rendered, render_diags = render_issue(zine, issue, context.media_cache)
+    result.diagnostics += render_diags
+    if _blocking(render_diags, strict_mode):
+        result.failed.append(issue.id)
+        return None
+    return rendered
+
+
+# -- editions, in parallel processes ------------------------------------------------------------
+
+Outcome = tuple[list[Path], list[Diagnostic], bool]  # written, diagnostics, succeeded
+
+
+@dataclass(frozen=True)
+class Editions:
+    """What every edition of a build is given: which to write, where, and their options."""
+
+    formats: tuple[str, ...]
+    out_dir: Path
+    options: Mapping[str, Mapping[str, object]]  # edition -> renderer keyword arguments
+
+
+def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
+                made: Mapping[str, Sequence[Path]] | None = None) -> Outcome:
+    """Write one edition; a content problem comes back as diagnostics, never raised.
+    ``made``: what the editions written before it in this process wrote, by edition; an
+    edition that ``needs`` one of them is given those paths (the booklet the PDF's)."""
+    from zine.editions import BY_NAME, registry
+    from zine.runtime.workers import WorkerDied
+
+    options = dict(editions.options.get(name, {}))
+    needed = {need: list(made[need]) for need in BY_NAME[name].needs
+              if made is not None and need in made}
+    if needed:
+        options["made"] = needed
+    try:
+        renderer = registry()[name]
+        written = renderer(rendered, editions.out_dir, **options)
+        # an edition may return its warnings with its files (zine.editions.pdf.Written)
+        return list(written), list(getattr(written, "warnings", [])), True
+    except ContentError as error:
+        diags = list(getattr(error, "diagnostics", []))
+        if not diags:
+            diags = [make(codes.RENDERER_LOGGED, Position(rendered.issue.path / "issue.yaml"),
+                          edition=name, message=str(error))]
+        return [], diags, False
+    except WorkerDied:  # one of the edition's own workers (a PDF part's) died
+        return [], [_died(rendered, name)], False
+
+
+def _died(rendered: RenderedIssue, name: str) -> Diagnostic:
+    return make(codes.RENDERER_LOGGED, Position(rendered.issue.path / "issue.yaml"), edition=name,
+                message="the process writing it stopped unexpectedly")
+
+
+def _editions_in_turn(rendered: RenderedIssue, names: tuple[str, ...],
+                      editions: Editions) -> list[Outcome]:
+    """Editions of one issue in order, in one worker; stop at the first that fails."""
+    outcomes: list[Outcome] = []
+    made: dict[str, list[Path]] = {}
+    for name in names:
+        outcomes.append(run_edition(rendered, name, editions, made))
+        made[name] = outcomes[-1][0]
+        if not outcomes[-1][2]:
+            break
+    return outcomes
+
+
+def _task_groups(formats: Sequence[str]) -> list[tuple[str, ...]]:
+    """Editions handed to workers, slowest first (``Edition.cost``); an edition goes in the
+    same worker after the one it ``needs`` (the booklet after the PDF it imposes)."""
+    from zine.editions import EDITIONS
+
+    early = sorted((e for e in EDITIONS if e.name in formats and not e.last),
+                   key=lambda e: -e.cost)
+    groups: list[list[str]] = []
+    for edition in early:
+        home = next((group for group in groups for need in edition.needs if need in group),
+                    None)
+        if home is not None:
+            home.append(edition.name)
+        else:
+            groups.append([edition.name])
+    return [tuple(group) for group in groups]
+
+
+def _edition_order(name: str) -> int:
+    from zine.editions import NAMES
+
+    return NAMES.index(name)
+
+
+def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: BuildResult,
+                   report: Progress) -> list[RenderedIssue]:
+    """Every edition of every rendered issue; the issues whose editions were all written.
+
+    EPUB, PDF and booklet of every issue run at once in worker processes (forked, so nothing
+    is pickled but the outcome), the slowest first; HTML runs here once an issue's others are
+    written, while other issues' PDFs may still be running.
+    """
+    from zine.runtime.workers import Workers
+
+    groups = _task_groups(editions.formats)
+    tasks = [(index, names) for names in groups for index in range(len(ready))]
+    count = min(len(tasks), os.cpu_count() or 1, MAX_WORKERS)
+    if count < 2:
+        return [r for r in ready if _serial_issue(r, editions, result, report)]
+
+    def work(task: tuple[int, tuple[str, ...]]) -> list[Outcome]:
+        return _editions_in_turn(ready[task[0]], task[1], editions)
+
+    def died(task: tuple[int, tuple[str, ...]]) -> list[Outcome]:
+        return [([], [_died(ready[task[0]], task[1][0])], False)]
+
+    for index, names in tasks:
+        report("edition", f"{ready[index].issue.id} {' '.join(names)}")
+    finished: dict[tuple[int, tuple[str, ...]], list[Outcome]] = {}
+    done: list[RenderedIssue] = []
+    next_issue = 0
+    with Workers(work, tasks, count, died) as pool:
+        for task, outcomes in pool.results():
+            finished[tasks[task]] = outcomes
+            # issues are finished in their order, each as soon as its editions are written
+            while next_issue < len(ready) and all((next_issue, names) in finished
+                                                  for names in groups):
+                rendered = ready[next_issue]
+                pairs = [pair for names in groups
+                         for pair in zip(names, finished[next_issue, names], strict=False)]
+                pairs.sort(key=lambda pair: _edition_order(pair[0]))
+                if _finish_issue(rendered, pairs, editions, result, report):
+                    done.append(rendered)
+                next_issue += 1
+    return done
+
+
+def _serial_issue(rendered: RenderedIssue, editions: Editions, result: BuildResult,
+                  report: Progress) -> bool:
+    """One issue's editions in this process, in the registry's order, stopping at the first
+    failure."""
+    from zine.editions import EDITIONS
+
+    outcomes: list[tuple[str, Outcome]] = []
+    made: dict[str, list[Path]] = {}
+    for edition in EDITIONS:
+        if edition.name in editions.formats and not edition.last:
+            report("edition", f"{rendered.issue.id} {edition.name}")
+            outcomes.append((edition.name, run_edition(rendered, edition.name, editions, made)))
+            made[edition.name] = outcomes[-1][1][0]
+            if not outcomes[-1][1][2]:
+                break
+    return _finish_issue(rendered, outcomes, editions, result, report)
+
+
+def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome]],
+                  editions: Editions, result: BuildResult, report: Progress) -> bool:
+    """Record the early editions' outcomes, then write the last ones if they all succeeded."""
+    issue_id = rendered.issue.id
+    for _name, (written, diags, _ok) in outcomes:
+        result.outputs += written
+        result.diagnostics += diags
+    if not all(ok for _name, (_w, _d, ok) in outcomes):
+        result.failed.append(issue_id)
+        return False
+    from zine.editions import EDITIONS
+
+    for name in (e.name for e in EDITIONS if e.last):
+        if name in editions.formats:
+            report("edition", f"{issue_id} {name}")
+            written, diags, ok = run_edition(rendered, name, editions)
+            result.outputs += written
+            result.diagnostics += diags
+            if not ok:
+                result.failed.append(issue_id)
+                return False
+    result.built.append(issue_id)
+    return True

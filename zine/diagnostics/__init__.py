@@ -1,0 +1,92 @@
+"""Diagnostics: the one format every stage reports problems in, and the catalogue of codes.
+
+``path:line:col: error|warning: message [Z012]``. Every code lives in ``CATALOGUE`` with its
+severity and message template; ``make(code, pos, **values)`` is the only way to create one, so
+the catalogue stays complete (one golden test per code in ``tests/``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from zine.model import Position
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: Severity
+    template: str
+
+
+# The catalogue: code -> (severity, template). Templates use str.format fields.
+# Z0xx files and YAML, Z1xx schema, Z2xx references, Z3xx Markdown body, Z4xx images and
+# resources, Z5xx rendering and editions.
+CATALOGUE: dict[str, Code] = {}
+
+
+def register(code: str, severity: Severity, template: str) -> str:
+    if code in CATALOGUE:
+        raise ValueError(f"diagnostic code {code} registered twice")
+    CATALOGUE[code] = Code(severity, template)
+    return code
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    pos: Position
+    severity: Severity
+    message: str
+    code: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self, cwd: Path | None = None) -> str:
+        """``path:line:col: ...``; line 0 (a whole file without lines, such as a .docx
+        ``zine import`` reads) gives ``path: ...``."""
+        where = display_path(self.pos.path, cwd)
+        if self.pos.line:
+            where += f":{self.pos.line}:{self.pos.col}"
+        return f"{where}: {self.severity.value}: {self.message} [{self.code}]"
+
+
+def make(code: str, pos: Position, **values: object) -> Diagnostic:
+    """A diagnostic of catalogue ``code`` at ``pos``, its message filled from ``values``."""
+    import zine.diagnostics.codes  # noqa: F401  (fills CATALOGUE)
+
+    entry = CATALOGUE[code]
+    return Diagnostic(pos, entry.severity, entry.template.format(**values), code)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """``path`` relative to the working directory when it is below it, else absolute."""
+    base = Path(cwd or os.getcwd()).resolve()
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(base))
+    except ValueError:
+        return str(Path(os.path.abspath(path)))
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sorted by file, line, column, then code; exact duplicates removed."""
+    return sorted(set(diags), key=lambda d: (str(d.pos.path), d.pos.line, d.pos.col, d.code,
+                                              d.message))
+
+
+def has_errors(diags: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diags)
+
+
+def strict(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """``--strict``: every warning becomes an error."""
+    return [Diagnostic(d.pos, Severity.ERROR, d.message, d.code) for d in diags]

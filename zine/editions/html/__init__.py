@@ -1,0 +1,277 @@
+"""Editions stage: the HTML website edition of one issue (and, via ``zine.editions.html.site``, the
+site-wide index and Atom feed).
+
+``render(rendered, out_dir)`` writes ``out_dir/<issue-id>/index.html`` (the table of contents),
+one ``<slug>.html`` per published article, the media and cover, the stylesheets and fonts under
+``<issue-id>/styles/`` and a small ``issue.json`` manifest that the site index reads later.
+It reads only the ``RenderedIssue`` (plus the sizes of the EPUB/PDF files already built next to
+it), loads CSS and fonts only through ``zine.safety.fetcher``, and writes only through
+``zine.safety.writer``. No JavaScript; no timestamps other than the issue date /
+``SOURCE_DATE_EPOCH``. """
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup
+
+from zine.editions.html.archive import article_coop_ids, article_record, tag_file
+from zine.editions.html.assets import (
+    copy_styles,
+    fill,
+    format_date,
+    format_size,
+    template_env,
+    ui_strings,
+)
+from zine.editions.html.site import issue_authors, render_site
+from zine.errors import ContentError
+from zine.model import Article, Coop, Issue
+from zine.render.issue import MediaItem, RenderedIssue
+from zine.safety.writer import write_all
+from zine.text.words import reading_minutes
+
+__all__ = ["render", "render_site"]
+
+MEDIA_NAME = re.compile(r"^media/[A-Za-z0-9][A-Za-z0-9._-]*$")
+DOWNLOADS = (("epub", "EPUB", "application/epub+zip"), ("pdf", "PDF", "application/pdf"))
+MANIFEST = "issue.json"
+
+
+@dataclass(frozen=True)
+class Download:
+    ext: str
+    href: str
+    label: str
+    media_type: str
+    size: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published article as the templates see it."""
+
+    article: Article
+    href: str
+    html: Markup
+    minutes: int
+    offprints: tuple[Download, ...] = ()
+
+
+def render(rendered: RenderedIssue, out_dir: Path, use_cache: bool = False) -> list[Path]:
+    """Write the HTML edition of ``rendered`` into ``out_dir/<issue-id>/``; ``use_cache``:
+    link-preview cards come from (and go to) the build cache."""
+    issue = rendered.issue
+    base = PurePosixPath(issue.id)
+    written, stylesheets = copy_styles(out_dir, base / "styles")
+    written += write_media(rendered, out_dir, base)
+    entries = article_entries(rendered, out_dir)
+    context = issue_context(rendered, out_dir, entries, stylesheets)
+    written += write_cards(rendered, out_dir, entries, str(context["issue_label"]), use_cache)
+    env = template_env()
+    article_page = env.get_template("article.html")
+    pages: list[tuple[str, bytes]] = []
+    for index, entry in enumerate(entries):
+        page = article_page.render(
+            **context,
+            entry=entry,
+            previous=entries[index - 1] if index > 0 else None,
+            next=entries[index + 1] if index + 1 < len(entries) else None,
+        )
+        pages.append((str(base / entry.href), page.encode("utf-8")))
+    index_page = env.get_template("issue.html").render(**context)
+    pages.append((str(base / "index.html"), index_page.encode("utf-8")))
+    pages.append((str(base / MANIFEST), issue_manifest(rendered).encode("utf-8")))
+    return written + write_all(out_dir, pages)
+
+
+def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
+                label: str, use_cache: bool) -> list[Path]:
+    """``<issue-id>/cards/<slug>.png`` per article and ``cards/index.png`` for the issue."""
+    from zine.editions.html.cards import CardText, card_pngs
+    from zine.runtime.cache import BlobStore
+
+    issue, zine = rendered.issue, rendered.zine
+    store = BlobStore(out_dir, "cards") if use_cache else None
+    heading = label if issue.number is None else f"{label} · {issue.title}"
+    texts = {"index": CardText(issue.title, zine.publisher, label if issue.number else "",
+                               zine.title, issue.language, issue.direction, zine.language)}
+    for entry in entries:
+        article = entry.article
+        names = ", ".join(a.name for a in article.authors if a.name)
+        texts[article.slug] = CardText(article.title, names, heading, zine.title,
+                                       article.language, article.direction, zine.language)
+    pngs = card_pngs(list(texts.values()), store)
+    files = [(f"{issue.id}/cards/{name}.png", png)
+             for name, png in zip(texts, pngs, strict=True)]
+    return write_all(out_dir, files)
+
+
+def write_media(rendered: RenderedIssue, out_dir: Path, base: PurePosixPath) -> list[Path]:
+    """Every media item and the cover, at their generated names (never contributor strings)."""
+    items = {**rendered.media, rendered.cover.name: rendered.cover}
+    for name in items:
+        if not MEDIA_NAME.match(name):
+            raise ContentError(f"html edition: unexpected media name {name!r}")
+    return write_all(out_dir, [(str(base / name), items[name].data) for name in sorted(items)])
+
+
+def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> list[Entry]:
+    """Published articles in reading order, with their fragment, reading time and the
+    offprints already built for them under ``out_dir``."""
+    entries = []
+    for article in rendered.issue.published:
+        fragment = rendered.fragments.get(article.slug)
+        if fragment is None:
+            continue
+        minutes = max(1, reading_minutes(article.body.words))
+        offprints = offprint_downloads(out_dir, rendered.issue.id, article.slug) \
+            if out_dir is not None else []
+        entries.append(Entry(article, f"{article.slug}.html", Markup(fragment.html), minutes,
+                             tuple(offprints)))
+    return entries
+
+
+def section_groups(issue: Issue, entries: Sequence[Entry]) -> list[tuple[str | None, list[Entry]]]:
+    """The issue's sections holding published articles, each with its entries in order."""
+    by_slug = {entry.article.slug: entry for entry in entries}
+    groups: list[tuple[str | None, list[Entry]]] = []
+    placed: set[str] = set()
+    for section in issue.sections:
+        members = [by_slug[a.slug] for a in section.articles if a.slug in by_slug]
+        if members:
+            groups.append((section.title, members))
+            placed.update(e.article.slug for e in members)
+    rest = [entry for entry in entries if entry.article.slug not in placed]
+    if rest:
+        groups.append((None, rest))
+    return groups
+
+
+def downloads(out_dir: Path, issue_id: str) -> list[Download]:
+    """The EPUB and PDF editions already built next to this one, with their sizes."""
+    found = []
+    for ext, label, media_type in DOWNLOADS:
+        path = out_dir / issue_id / f"{issue_id}.{ext}"
+        if path.is_file():
+            size = format_size(path.stat().st_size)
+            found.append(Download(ext, path.name, label, media_type, size))
+    return found
+
+
+def offprint_downloads(out_dir: Path, issue_id: str, slug: str) -> list[Download]:
+    """The EPUB and PDF offprints of one article already built, with their sizes, as links
+    relative to the issue folder."""
+    found = []
+    for ext, label, media_type in DOWNLOADS:
+        path = out_dir / issue_id / "offprints" / f"{slug}.{ext}"
+        if path.is_file():
+            size = format_size(path.stat().st_size)
+            found.append(Download(ext, f"offprints/{path.name}", label, media_type, size))
+    return found
+
+
+def coop_directory(rendered: RenderedIssue) -> list[Coop]:
+    coops: Mapping[str, Coop] = rendered.zine.coops
+    return [coops[cid] for cid in rendered.issue.coop_ids() if cid in coops]
+
+
+def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
+                  stylesheets: Sequence[str]) -> dict[str, object]:
+    """Everything the issue index and the article pages share."""
+    issue, zine = rendered.issue, rendered.zine
+    ui = ui_strings(issue.language)
+    return {
+        "zine": zine,
+        "issue": issue,
+        "ui": ui,
+        "issue_label": issue_label(issue, ui),
+        "issue_date": format_date(issue.date, issue.language),
+        "entries": entries,
+        "groups": section_groups(issue, entries),
+        "cover": rendered.cover,
+        "downloads": downloads(out_dir, issue.id),
+        "coops": coop_directory(rendered),
+        "stylesheets": [f"styles/{name}" for name in stylesheets],
+        "licenses": sorted({e.article.license for e in entries if e.article.license}),
+        "license_url": license_url,
+        "web_url": web_url,
+        "fill": fill,
+        "site_url": site_url(zine.url),
+        "og_locale": og_locale,
+        "fediverse_creators": lambda a: fediverse_creators(a, zine.coops),
+        "article_coop_ids": lambda a: [c for c in article_coop_ids(a) if c in zine.coops],
+        "tag_file": tag_file,
+    }
+
+
+def fediverse_creators(article: Article, coops: Mapping[str, Coop]) -> list[str]:
+    """The fediverse handles (coops.yaml ``fediverse``) of the coops signing ``article``."""
+    handles = [coops[cid].fediverse for cid in article_coop_ids(article) if cid in coops]
+    return list(dict.fromkeys(h for h in handles if h))
+
+
+def site_url(url: str) -> str:
+    """zine.yaml's ``url`` ending in ``/``, for absolute links (canonical, Open Graph)."""
+    return url if url.endswith("/") else url + "/"
+
+
+def og_locale(language: str) -> str:
+    """A BCP 47 tag as Open Graph writes locales, language_TERRITORY: ``pt-BR`` -> ``pt_BR``;
+    a tag without a region takes its likeliest one (CLDR likely subtags, through langcodes):
+    ``ja`` -> ``ja_JP``, ``en`` -> ``en_US``."""
+    import langcodes
+
+    try:
+        tag = langcodes.Language.get(language).maximize()
+    except (ValueError, LookupError):
+        return language.split("-")[0].lower()
+    if tag.language and tag.territory and len(tag.territory) == 2:
+        return f"{tag.language}_{tag.territory}"
+    return (tag.language or language.split("-")[0]).lower()
+
+
+def issue_label(issue: Issue, ui: Mapping[str, str]) -> str:
+    if issue.number is None:
+        return issue.title
+    return fill(ui["issue_n"], number=issue.number, n=issue.number)
+
+
+def license_url(spdx_id: str) -> str:
+    """The canonical page of an SPDX licence id (Creative Commons ids on creativecommons.org)."""
+    match = re.fullmatch(r"CC-(BY(?:-NC)?(?:-ND|-SA)?)-(\d\.\d)", spdx_id)
+    if match:
+        return f"https://creativecommons.org/licenses/{match[1].lower()}/{match[2]}/"
+    if spdx_id == "CC0-1.0":
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    return f"https://spdx.org/licenses/{quote(spdx_id, safe='')}.html"
+
+
+def web_url(url: str) -> str | None:
+    """``url`` if it is an absolute http(s) link, else None (coops.yaml is input too)."""
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def issue_manifest(rendered: RenderedIssue) -> str:
+    """What the site index needs to list this issue in later builds that do not rebuild it."""
+    issue = rendered.issue
+    cover: MediaItem = rendered.cover
+    data = {
+        "id": issue.id,
+        "number": issue.number,
+        "title": issue.title,
+        "date": issue.date.isoformat() if issue.date else None,
+        "language": issue.language,
+        "direction": issue.direction,
+        "description": issue.description,
+        "cover": {"src": cover.name, "width": cover.width, "height": cover.height},
+        "authors": list(issue_authors(rendered)),
+        "articles": [article_record(a) for a in issue.published if a.slug in rendered.fragments],
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

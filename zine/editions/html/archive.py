@@ -1,0 +1,188 @@
+"""Editions stage (HTML website): the pages across issues, ``coops/<coop-id>.html`` and
+``tags/<tag>.html`` with an index of each.
+
+``render_archive(zine, listed, out_dir)`` runs from ``zine.editions.html.site.render_site`` after
+every issue of a build was written. It reads the published articles of every listed issue from
+the ``<issue-id>/issue.json`` manifests (``SiteIssue.articles``), so issues built earlier into
+the same folder are included, like the site index and the OPDS catalog. Reads only those
+manifests and ``zine.coops``; writes only through ``zine.safety.writer``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zine.editions.html.assets import fill, format_date, template_env, ui_strings
+from zine.model import Article, Zine, text_direction
+from zine.safety.writer import write_all
+
+if TYPE_CHECKING:
+    from zine.editions.html.site import SiteIssue
+
+COOP_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class ArchiveArticle:
+    """One published article as a manifest records it."""
+
+    slug: str
+    title: str
+    language: str
+    authors: tuple[tuple[str, str | None], ...]  # (name, coop id or None)
+    tags: tuple[str, ...]
+    summary: str = ""
+
+    @property
+    def direction(self) -> str:
+        return text_direction(self.language)
+
+    @property
+    def coop_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c for _, c in self.authors if c))
+
+
+def article_record(article: Article) -> dict[str, object]:
+    """What a manifest keeps of a published article for the pages across issues."""
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "language": article.language,
+        "authors": [{"name": a.name, "coop": a.coop} for a in article.authors],
+        "tags": list(article.tags),
+        "summary": article.summary,
+    }
+
+
+def parse_articles(data: object) -> tuple[ArchiveArticle, ...]:
+    """The ``articles`` of a manifest; odd entries are skipped (the manifest is build output,
+    but a folder can hold anything)."""
+    found: list[ArchiveArticle] = []
+    if not isinstance(data, list):
+        return ()
+    for item in data:
+        try:
+            slug = str(item["slug"])
+            if not SLUG.match(slug):
+                continue
+            authors = tuple((str(a["name"]), str(a["coop"]) if a.get("coop") else None)
+                            for a in item.get("authors") or ())
+            found.append(ArchiveArticle(
+                slug=slug, title=str(item["title"]), language=str(item.get("language") or "en"),
+                authors=authors, tags=tuple(str(t) for t in item.get("tags") or ()),
+                summary=str(item.get("summary") or ""),
+            ))
+        except (KeyError, TypeError, AttributeError):
+            continue
+    return tuple(found)
+
+
+def article_coop_ids(article: Article) -> tuple[str, ...]:
+    """Coops that sign ``article``, in byline order, once each."""
+    return tuple(dict.fromkeys(a.coop for a in article.authors if a.coop))
+
+
+def tag_slug(tag: str) -> str:
+    """The file name stem of a tag's page: ASCII letters, digits and hyphens; a tag with none
+    of those (e.g. written in Japanese) gets a stable hash of its text."""
+    folded = unicodedata.normalize("NFKD", tag.casefold()).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if slug and slug == re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-"):
+        return slug
+    digest = hashlib.sha256(tag.encode("utf-8")).hexdigest()[:10]
+    return f"{slug}-{digest}" if slug else f"tag-{digest}"
+
+
+def tag_file(tag: str) -> str:
+    return f"{tag_slug(tag)}.html"
+
+
+def web_url(url: str) -> str | None:
+    from zine.editions.html import web_url as checked
+
+    return checked(url)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """An article as the coop and tag pages list it."""
+
+    issue: SiteIssue
+    article: ArchiveArticle
+    issue_label: str
+    date_text: str
+
+    @property
+    def href(self) -> str:
+        return f"../{self.issue.id}/{self.article.slug}.html"
+
+
+def listings(listed: Sequence[SiteIssue]) -> list[Listing]:
+    """Every published article of every listed issue, newest issue first, in reading order."""
+    from zine.editions.html.site import card
+
+    found = []
+    for item in listed:
+        label = str(card(item)["label"]) or item.title
+        for article in item.articles:
+            found.append(Listing(item, article, label, format_date(item.date, item.language)))
+    return found
+
+
+def group_by_coop(items: Iterable[Listing]) -> dict[str, list[Listing]]:
+    groups: dict[str, list[Listing]] = {}
+    for entry in items:
+        for cid in entry.article.coop_ids:
+            if COOP_ID.match(cid):
+                groups.setdefault(cid, []).append(entry)
+    return groups
+
+
+def group_by_tag(items: Iterable[Listing]) -> dict[str, tuple[str, list[Listing]]]:
+    """Tag slug -> (the tag as first written, its articles)."""
+    groups: dict[str, tuple[str, list[Listing]]] = {}
+    for entry in items:
+        for tag in dict.fromkeys(entry.article.tags):
+            slug = tag_slug(tag)
+            groups.setdefault(slug, (tag, []))[1].append(entry)
+    return groups
+
+
+def render_archive(zine: Zine, listed: Sequence[SiteIssue], out_dir: Path,
+                   stylesheets: Sequence[str]) -> list[Path]:
+    """Write ``coops/index.html``, ``coops/<id>.html``, ``tags/index.html``, ``tags/<tag>.html``."""
+    items = listings(listed)
+    by_coop = group_by_coop(items)
+    by_tag = group_by_tag(items)
+    coops: Mapping[str, object] = zine.coops
+    env = template_env()
+    common = {
+        "zine": zine, "ui": ui_strings(zine.language),
+        "stylesheets": [f"../styles/{s}" for s in stylesheets],
+        "page_lang": zine.language, "page_dir": text_direction(zine.language),
+        "root": "../", "tag_file": tag_file, "web_url": web_url, "fill": fill,
+    }
+    pages: list[tuple[str, bytes]] = []
+    page = env.get_template("archive.html")
+    known = sorted(cid for cid in by_coop if cid in coops)
+    for cid in known:
+        html = page.render(**common, kind="coop", coop=zine.coops[cid], entries=by_coop[cid])
+        pages.append((f"coops/{cid}.html", html.encode("utf-8")))
+    html = page.render(**common, kind="coops", coops=[zine.coops[c] for c in known],
+                       counts={c: len(by_coop[c]) for c in known})
+    pages.append(("coops/index.html", html.encode("utf-8")))
+    tags = sorted(by_tag.items(), key=lambda kv: (kv[1][0].casefold(), kv[0]))
+    for slug, (tag, entries) in tags:
+        html = page.render(**common, kind="tag", tag=tag, entries=entries)
+        pages.append((f"tags/{slug}.html", html.encode("utf-8")))
+    html = page.render(**common, kind="tags",
+                       tags=[(slug, tag, len(entries)) for slug, (tag, entries) in tags])
+    pages.append(("tags/index.html", html.encode("utf-8")))
+    return write_all(out_dir, pages)

@@ -1,0 +1,277 @@
+"""Render stage: an issue's parsed articles -> HTML fragments and processed media.
+
+Runs once per issue, after checks passed. Every edition (EPUB, PDF, HTML) wraps the *same*
+``Fragment.html`` with its own template and CSS; images are referenced in fragments as
+``media/<content-hash>.<ext>``, and the processed bytes (EXIF stripped, core media type) are in
+``RenderedIssue.media`` under that same name, so each edition only has to place them.
+This module reads the model and image files through ``zine.media.images`` (which reads them under
+``zine.safety.fetcher``'s rules); the HTML itself comes from ``zine.render.fragment``. It writes
+nothing. """
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import unquote_to_bytes
+
+from lxml import etree
+
+from zine.diagnostics import Diagnostic, make
+from zine.diagnostics.codes import IMAGE_PROCESSING, NOTE_DROPPED, RENDER_FAILED
+from zine.model import Article, Issue, LinkTarget, Position, Zine
+
+if TYPE_CHECKING:
+    from zine.check.links import LinkIndex
+
+LOG = logging.getLogger(__name__)
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+# Characters XML 1.0 forbids (C0 controls but tab/newline/CR, surrogates, U+FFFE/FFFF).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    name: str  # "media/<sha256-prefix>.<ext>", the same in every edition
+    media_type: str  # image/png, image/jpeg, image/gif, image/webp, image/svg+xml
+    data: bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One article's body as an XHTML-compatible HTML fragment (no <html>/<body>)."""
+
+    article: Article
+    html: str
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    zine: Zine
+    issue: Issue
+    fragments: Mapping[str, Fragment]  # slug -> fragment, published articles only
+    media: Mapping[str, MediaItem]  # name -> item
+    cover: MediaItem  # the issue's cover.*, processed, or a generated typographic cover
+
+
+class MediaCache(Protocol):
+    """Processed images by the SHA-256 of their source bytes (``zine.runtime.cache.MediaStore``)."""
+
+    def get(self, key: str) -> MediaItem | None: ...
+
+    def put(self, key: str, item: MediaItem) -> None: ...
+
+
+def heading_anchor(slug: str, heading_id: str) -> str:
+    """The id a heading gets in fragments: unique across a whole issue in one document."""
+    return f"{slug}--{heading_id}"
+
+
+_NOTE_ID = re.compile(r"(fn|fnref)-?([0-9]+)")
+
+
+@dataclass(frozen=True)
+class Xref:
+    """A link to another article as fragments carry it (``data-xref``), for each edition to
+    turn into its own href. ``anchor`` is the target's id in its fragment, "" for its start."""
+
+    issue: str
+    slug: str
+    anchor: str = ""
+
+    @classmethod
+    def to(cls, target: LinkTarget, article: Article | None) -> Xref:
+        """The xref of a resolved link; ``article`` is the target (its headings win over the
+        footnote ids ``fn1``/``fn-1``, as in the fragment)."""
+        anchor = target.anchor
+        if anchor and article is not None and anchor not in {h.id for h in article.body.headings}:
+            note = _NOTE_ID.fullmatch(anchor)
+            if note:
+                return cls(target.issue, target.slug, f"{note[1]}-{target.slug}-{note[2]}")
+        return cls(target.issue, target.slug, heading_anchor(target.slug, anchor) if anchor
+                   else "")
+
+    @classmethod
+    def parse(cls, value: str) -> Xref:
+        where, _, anchor = value.partition("#")
+        issue, _, slug = where.partition("/")
+        return cls(issue, slug, anchor)
+
+    def __str__(self) -> str:
+        return f"{self.issue}/{self.slug}#{self.anchor}"
+
+    def page(self, from_issue: str) -> str:
+        """The HTML edition's href from an article page of ``from_issue``."""
+        page = f"{self.slug}.html" if self.issue == from_issue else \
+            f"../{self.issue}/{self.slug}.html"
+        return f"{page}#{self.anchor}" if self.anchor else page
+
+    def web_url(self, base: str) -> str:
+        """The article's address on the web site under ``base`` (zine.yaml's ``url``)."""
+        if not base:
+            return ""
+        page = f"{base.rstrip('/')}/{self.issue}/{self.slug}.html"
+        return f"{page}#{self.anchor}" if self.anchor else page
+
+
+def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
+                 ) -> tuple[RenderedIssue, list[Diagnostic]]:
+    """Render every published article of ``issue`` once: fragments, processed media, cover.
+
+    Problems become diagnostics (Z501 naming the article, Z504 naming the image); an article
+    that could not be rendered is left out of ``fragments``. ``media_cache`` (optional) keeps
+    processed images between builds.
+    """
+    from zine.check.links import LinkIndex
+
+    diags: list[Diagnostic] = []
+    media: dict[str, MediaItem] = {}
+    fragments: dict[str, Fragment] = {}
+    links = LinkIndex.of(zine)
+    # A generated cover (no contributor file involved) is drawn in a thread meanwhile: zlib,
+    # which takes most of its time, does not hold the GIL.
+    with ThreadPoolExecutor(1) as pool:
+        generated = pool.submit(_generated_cover, zine, issue) if issue.cover is None else None
+        for article in issue.published:
+            try:
+                images = _article_media(article, diags, media_cache)
+                html = render_fragment(article, images, article_xrefs(links, article),
+                                       issue.id)
+                check_fragment(html)
+            except Exception as error:  # any failure names the article, never a traceback
+                LOG.debug("rendering %s failed", article.path, exc_info=True)
+                reason = f"{type(error).__name__}: {error}"[:300]
+                diags.append(make(RENDER_FAILED, Position(article.path, article.body_line, 1),
+                                  reason=reason))
+                continue
+            for item in images.values():
+                media[item.name] = item
+            diags += [make(NOTE_DROPPED, pos, label=label, why=why)
+                      for pos, label, why in article.body.dropped_notes]
+            fragments[article.slug] = Fragment(article, html)
+        cover = generated.result() if generated else _issue_cover(zine, issue, diags,
+                                                                   media_cache)
+    rendered = RenderedIssue(zine, issue, fragments, dict(sorted(media.items())), cover)
+    return rendered, diags
+
+
+def _article_media(article: Article, diags: list[Diagnostic],
+                   media_cache: MediaCache | None = None) -> dict[str, MediaItem]:
+    """src as written -> processed image, for every image that resolves and processes."""
+    from zine.media.images import MediaError, process_bytes
+
+    found: dict[str, MediaItem] = {}
+    for ref in article.body.images:
+        if ref.src in found:
+            continue
+        try:
+            if ref.path is not None:
+                found[ref.src] = _cached_image(ref.path, article.folder, media_cache)
+            elif ref.src.lower().startswith("data:image/"):
+                found[ref.src] = process_bytes(_data_url_bytes(ref.src))
+        except MediaError as error:
+            shown = ref.src if len(ref.src) <= 80 else ref.src[:77] + "..."
+            diags.append(make(IMAGE_PROCESSING, ref.pos, src=shown, reason=error.reason))
+    return found
+
+
+def _cached_image(path: Path, root: Path, media_cache: MediaCache | None) -> MediaItem:
+    """``media.process_image(path, root=root)``, looked up in ``media_cache`` first."""
+    import hashlib
+
+    from zine.media.images import process_bytes, process_image
+    from zine.safety.fetcher import read_regular_file
+
+    if media_cache is None:
+        return process_image(path, root=root)
+    try:
+        data = read_regular_file(path, [root], path.name)
+    except Exception:  # process_image reads it again and says what is wrong
+        return process_image(path, root=root)
+    key = hashlib.sha256(data).hexdigest()
+    cached = media_cache.get(key)
+    if cached is None:
+        cached = process_bytes(data)
+        media_cache.put(key, cached)
+    return cached
+
+
+def _data_url_bytes(url: str) -> bytes:
+    from zine.media.images import MediaError
+
+    header, _, payload = url.partition(",")
+    if header.lower().endswith(";base64"):
+        try:
+            return base64.b64decode(payload, validate=False)
+        except ValueError:
+            raise MediaError("malformed data: URL") from None
+    return unquote_to_bytes(payload)
+
+
+def _generated_cover(zine: Zine, issue: Issue) -> MediaItem:
+    from zine.render.cover import generated_cover
+
+    return generated_cover(zine, issue)
+
+
+def _issue_cover(zine: Zine, issue: Issue, diags: list[Diagnostic],
+                 media_cache: MediaCache | None = None) -> MediaItem:
+    """The issue's own cover, processed (a raster one through ``media_cache`` like article
+    images; an SVG one is drawn anew), or a generated typographic one."""
+    from zine.media.images import MediaError, looks_like_svg, process_image
+    from zine.render.cover import generated_cover
+    from zine.safety.fetcher import read_regular_file
+
+    if issue.cover is not None:
+        try:  # the fetcher's reader: a regular file inside the issue folder, never a FIFO
+            svg = looks_like_svg(read_regular_file(issue.cover, [issue.path],
+                                                   issue.cover.name)[:4096])
+        except Exception:
+            svg = True  # process_image reads it again and says what is wrong
+        try:
+            if media_cache is not None and not svg:
+                return _cached_image(issue.cover, issue.path, media_cache)
+            return process_image(issue.cover, root=issue.path, allow_svg=True)
+        except MediaError as error:
+            diags.append(make(IMAGE_PROCESSING, Position(issue.cover, 1, 1),
+                              src=issue.cover.name, reason=error.reason))
+    return generated_cover(zine, issue)
+
+
+def article_xrefs(links: LinkIndex, article: Article) -> dict[str, Xref]:
+    """href as written -> xref, for each of ``article``'s links to another article."""
+    from zine.check.links import article_targets
+
+    found = {}
+    for href, target in article_targets(links, article).items():
+        entry = links.find(target)
+        found[href] = Xref.to(target, entry)
+    return found
+
+
+def render_fragment(article: Article, images: Mapping[str, MediaItem],
+                    xrefs: Mapping[str, Xref] | None = None, issue_id: str = "") -> str:
+    """One article's tokens as an XHTML-compatible HTML5 fragment; ``xrefs``: its links to
+    other articles (``article_xrefs``)."""
+    from zine.load.markdown import make_parser
+    from zine.render.fragment import FragmentRenderer
+
+    renderer = FragmentRenderer(article, images, xrefs or {}, issue_id)
+    options = make_parser(article.language).options
+    html = renderer.render(list(article.body.tokens), options, {})
+    return _XML_INVALID.sub("", html)
+
+
+def check_fragment(html: str) -> None:
+    """Raise ``ValueError`` unless ``html`` parses as XML inside an XHTML ``<div>``."""
+    try:
+        etree.fromstring(f'<div xmlns="{XHTML_NS}">{html}</div>'.encode())
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"fragment is not well-formed XHTML ({error})") from None

@@ -1,0 +1,381 @@
+"""Build stage helper, parallel work: the one place in ``zine`` that forks worker processes.
+
+``run_forked(function, tasks, count)`` calls ``function(task)`` for every task in ``count``
+forked worker processes and returns the results in task order; ``Workers`` does the same as a
+context manager whose ``results()`` hands each result out as soon as it is there (the build
+writes an issue's website while other issues' PDFs are still being laid out). Tasks are handed
+out in the order given (callers put the longest first), one at a time to whichever worker is
+free. Workers are forked, so the function and the tasks are inherited, never pickled (a
+``Typesetter`` with its parsed stylesheets and fonts, a rendered issue); only what comes back
+(bytes, diagnostics) is pickled, through a pipe. An exception in a task is raised again in the
+caller with the worker's traceback as a note; a worker that dies (killed, out of memory) fails
+its task only: ``died(task)`` gives that task's result, or ``WorkerDied`` is raised.
+
+Lifetimes, so that no worker outlives the build:
+
+- A worker ends by itself when the process that forked it is gone. On Linux the kernel kills
+  it (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, set right after the fork, then the parent id checked
+  in case the parent died before); where that is not available, a thread in the worker checks
+  every ``WATCH`` seconds whether its parent id changed. A worker that forks workers of its own
+  (an edition worker laying out PDF parts) does it through this module too, so every level is
+  covered: killing the main process with SIGKILL ends the whole tree.
+- Workers ignore SIGINT: Ctrl-C reaches every process of the terminal's process group, and the
+  process that forked them stops them instead, once. When it leaves ``Workers`` because of an
+  exception (``KeyboardInterrupt``, ``Interrupted``), it sends every worker SIGTERM, which raises
+  ``Interrupted`` in the worker, so the files it was writing are removed on the way out
+  (``zine.safety.writer``) and its own workers are stopped the same way; what is still alive
+  ``GRACE`` seconds later is killed. Leaving normally closes the task pipes, at which idle
+  workers end; one that does not within ``GRACE`` seconds gets SIGTERM, then SIGKILL.
+- ``interruptible()`` makes SIGTERM raise ``Interrupted`` in the main process as well, and the
+  first SIGINT or SIGTERM ignore the next ones, so the clean-up is not cut short.
+
+PR_SET_PDEATHSIG follows the *thread* that forked: fork from the main thread (every caller
+does). This module writes no files and keeps no state; in a worker it sets the signal handlers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pickle
+import selectors
+import signal
+import struct
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import FrameType, TracebackType
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+GRACE = 1.5  # seconds an interrupted worker has to clean up before it is killed
+WATCH = 0.2  # seconds between two parent checks where PR_SET_PDEATHSIG is not available
+POLL = 0.1  # seconds between two checks for a worker that died
+_PR_SET_PDEATHSIG = 1
+_HEADER = struct.Struct("!Q")  # length of the pickled result that follows
+_INDEX = struct.Struct("!I")  # the task a worker is to run next
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+EXIT_INTERRUPTED = 128 + signal.SIGTERM
+
+
+class Interrupted(BaseException):
+    """SIGTERM (or SIGINT) arrived: stop, removing what was half written on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by signal {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+class WorkerDied(Exception):
+    """A worker process ended without sending back the result of its task."""
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """While inside: SIGTERM raises ``Interrupted`` and SIGINT ``KeyboardInterrupt``, each
+    once; then both are ignored until the clean-up is over and the old handlers are back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        for other in _STOP_SIGNALS:
+            signal.signal(other, signal.SIG_IGN)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Interrupted(signum)
+
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def run_forked(function: Callable[[T], R], tasks: Sequence[T], count: int,
+               died: Callable[[T], R] | None = None) -> list[R]:
+    """``[function(task) for task in tasks]``, computed by ``count`` forked workers."""
+    found: dict[int, R] = {}
+    with Workers(function, tasks, count, died) as pool:
+        for index, result in pool.results():
+            found[index] = result
+    return [found[index] for index in range(len(tasks))]
+
+
+@dataclass
+class _Worker:
+    pid: int
+    tasks: int  # write end: task indexes, closed to say "no more"
+    results: int  # read end: framed pickled results
+    buffer: bytearray = field(default_factory=bytearray)
+    running: int | None = None  # the index of the task it is working on
+    alive: bool = True
+
+
+class Workers(Generic[T, R]):
+    """``count`` forked workers computing ``function(task)`` for ``tasks``; see the module."""
+
+    def __init__(self, function: Callable[[T], R], tasks: Sequence[T], count: int,
+                 died: Callable[[T], R] | None = None) -> None:
+        self.function = function
+        self.tasks = tasks
+        self.count = min(max(1, count), len(tasks))  # no tasks: no worker
+        self.died = died
+        self._workers: list[_Worker] = []
+        self._todo: deque[int] = deque(range(len(tasks)))
+        self._selector = selectors.DefaultSelector()
+
+    def __enter__(self) -> Workers[T, R]:
+        try:
+            prctl = _prctl()
+            for _ in range(self.count):
+                self._fork(prctl)
+        except BaseException:
+            self._stop(interrupted=True)
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._stop(interrupted=kind is not None or any(w.running is not None
+                                                       for w in self._workers))
+
+    def results(self) -> Iterator[tuple[int, R]]:
+        """``(index, result)`` of every task, in the order the tasks finish."""
+        for worker in self._workers:
+            self._hand_out(worker)
+        while any(worker.running is not None for worker in self._workers):
+            for key, _events in self._selector.select(POLL):
+                worker = key.data
+                data = _read(worker.results)
+                if data is not None:
+                    yield from self._receive(worker, data)
+            for worker in self._workers:
+                if worker.alive and _exited(worker.pid):
+                    worker.alive = False
+                    yield from self._receive(worker, _drain(worker.results))
+                    yield from self._lost(worker)
+
+    # -- parent side ---------------------------------------------------------------------------
+
+    def _fork(self, prctl: Callable[..., int] | None) -> None:
+        """Fork one more worker; signals wait until it is on the list (and so will be
+        stopped), and the new worker's handlers are in place."""
+        parent = os.getpid()
+        task_r, task_w = os.pipe()
+        result_r, result_w = os.pipe()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            pid = os.fork()
+            if pid == 0:  # never returns
+                siblings = [fd for w in self._workers for fd in (w.tasks, w.results)]
+                _serve(self.function, self.tasks, parent, prctl, mask,
+                       task_r, result_w, [task_w, result_r, *siblings])
+            worker = _Worker(pid, task_w, result_r)
+            self._workers.append(worker)
+            os.set_blocking(result_r, False)
+            self._selector.register(result_r, selectors.EVENT_READ, worker)
+        except BaseException:
+            if not any(w.tasks == task_w for w in self._workers):
+                _close(task_w, result_r)
+            raise
+        finally:
+            _close(task_r, result_w)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+    def _hand_out(self, worker: _Worker) -> None:
+        if not self._todo or not worker.alive:
+            return
+        worker.running = self._todo.popleft()
+        with contextlib.suppress(BrokenPipeError):  # it died already: the next check sees it
+            os.write(worker.tasks, _INDEX.pack(worker.running))
+
+    def _receive(self, worker: _Worker, data: bytes) -> Iterator[tuple[int, R]]:
+        if not data:
+            with contextlib.suppress(KeyError, ValueError):
+                self._selector.unregister(worker.results)  # at EOF; the exit check follows
+            return
+        worker.buffer += data
+        while len(worker.buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(worker.buffer)
+            if len(worker.buffer) < _HEADER.size + size:
+                break
+            message = bytes(worker.buffer[_HEADER.size:_HEADER.size + size])
+            del worker.buffer[:_HEADER.size + size]
+            index, worker.running = worker.running, None
+            self._hand_out(worker)  # before the caller's turn: the worker goes on meanwhile
+            if index is not None:
+                yield index, self._unpack(message)
+
+    def _unpack(self, message: bytes) -> R:
+        ok, value, remote = pickle.loads(message)
+        if ok:
+            return value
+        value.add_note(f"in worker process:\n{remote}")
+        raise value
+
+    def _lost(self, worker: _Worker) -> Iterator[tuple[int, R]]:
+        """A worker is gone: its task fails; with no worker left, so do the rest."""
+        lost = [] if worker.running is None else [worker.running]
+        worker.running = None
+        if not any(w.alive for w in self._workers):
+            lost += list(self._todo)
+            self._todo.clear()
+        for index in lost:
+            if self.died is None:
+                raise WorkerDied(f"the worker process {worker.pid} stopped unexpectedly")
+            yield index, self.died(self.tasks[index])
+
+    def _stop(self, interrupted: bool) -> None:
+        """Close the task pipes, so idle workers end; stop the others with SIGTERM (at once
+        if ``interrupted``, else after ``GRACE`` seconds), and what remains with SIGKILL."""
+        for worker in self._workers:
+            _close(worker.tasks)
+        steps = (signal.SIGTERM, signal.SIGKILL) if interrupted else (
+            None, signal.SIGTERM, signal.SIGKILL)
+        for signum in steps:
+            alive = [worker for worker in self._workers if worker.alive]
+            for worker in alive:
+                if signum is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(worker.pid, signum)
+            deadline = time.monotonic() + GRACE
+            while alive and (signum == signal.SIGKILL or time.monotonic() < deadline):
+                for worker in alive:
+                    worker.alive = not _exited(worker.pid)
+                alive = [worker for worker in alive if worker.alive]
+                if alive:
+                    time.sleep(0.01)
+        for worker in self._workers:
+            _close(worker.results)
+        self._selector.close()
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _read(fd: int) -> bytes | None:
+    """What is there to read on ``fd``: b"" at its end, None if nothing yet."""
+    try:
+        return os.read(fd, 1 << 20)
+    except BlockingIOError:
+        return None
+
+
+def _drain(fd: int) -> bytes:
+    chunks = []
+    with contextlib.suppress(BlockingIOError, OSError):
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _exited(pid: int) -> bool:
+    try:
+        done, _status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return done == pid
+
+
+# -- worker side ---------------------------------------------------------------------------------
+
+def _prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` on Linux, else None (looked up before forking, once per pool)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                      ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return prctl
+
+
+def _serve(function: Callable[[Any], Any], tasks: Sequence[Any], parent: int,
+           prctl: Callable[..., int] | None, mask: Any, task_r: int, result_w: int,
+           inherited: Sequence[int]) -> None:
+    """The worker: run the tasks whose indexes arrive on ``task_r`` until it is closed."""
+    code = 0
+    try:
+        _die_with(parent, prctl)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop_worker)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for fd in inherited:
+            os.close(fd)
+        while index_bytes := _read_exactly(task_r, _INDEX.size):
+            (index,) = _INDEX.unpack(index_bytes)
+            _send(result_w, _outcome(function, tasks[index]))
+    except (Interrupted, KeyboardInterrupt):
+        code = EXIT_INTERRUPTED
+    except BaseException:  # a broken pipe to a parent that is gone, or a bug here
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _die_with(parent: int, prctl: Callable[..., int] | None) -> None:
+    """End this worker when ``parent`` ends: the kernel's signal, else a watching thread."""
+    armed = prctl is not None and prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(EXIT_INTERRUPTED)
+    if not armed:
+        threading.Thread(target=_watch, args=(parent,), name="zine-parent-watch",
+                         daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH)
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the clean-up runs to its end
+    raise Interrupted(signum)
+
+
+def _outcome(function: Callable[[Any], Any], task: Any) -> bytes:
+    try:
+        return pickle.dumps((True, function(task), None), pickle.HIGHEST_PROTOCOL)
+    except Exception as error:
+        remote = traceback.format_exc()
+        try:
+            message = pickle.dumps((False, error, remote), pickle.HIGHEST_PROTOCOL)
+            pickle.loads(message)  # an exception may pickle and still not unpickle
+            return message
+        except Exception:  # then its type and text travel instead
+            text = RuntimeError(f"{type(error).__name__}: {error}")
+            return pickle.dumps((False, text, remote), pickle.HIGHEST_PROTOCOL)
+
+
+def _send(fd: int, message: bytes) -> None:
+    data = memoryview(_HEADER.pack(len(message)) + message)
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            return b""
+        data += chunk
+    return data
