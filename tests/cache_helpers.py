@@ -16,7 +16,7 @@ import pytest
 
 from tests.pipeline_helpers import copy_content as copy_content  # re-exported
 from zine.errors import ContentError
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 from zine.safety.writer import write_text
 
 Renderer = Callable[[RenderedIssue, Path], list[Path]]

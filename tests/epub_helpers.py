@@ -20,7 +20,7 @@ from PIL import Image
 
 from tests.model_helpers import make_article, png
 from zine.model import Author, Coop, Issue, Located, Position, Section, Zine
-from zine.render.issue import Fragment, RenderedIssue
+from zine.model.rendered import Fragment, RenderedIssue
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",

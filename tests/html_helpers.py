@@ -26,7 +26,7 @@ from PIL import Image
 
 from tests.model_helpers import make_article, png
 from zine.model import Author, Coop, Issue, Located, Position, Section, Zine
-from zine.render.issue import Fragment, RenderedIssue
+from zine.model.rendered import Fragment, RenderedIssue
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

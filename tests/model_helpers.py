@@ -11,7 +11,7 @@ from PIL import Image
 
 from zine.load.markdown import parse_body
 from zine.model import Article, Author, Located, Position
-from zine.render.issue import MediaItem
+from zine.model.rendered import MediaItem
 
 
 def png(width: int, height: int, colour: tuple[int, int, int]) -> MediaItem:

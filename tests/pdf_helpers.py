@@ -18,7 +18,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from zine.model import Article, Author, Body, Coop, Issue, Located, Position, Section, Zine
-from zine.render.issue import Fragment, MediaItem, RenderedIssue
+from zine.model.rendered import Fragment, MediaItem, RenderedIssue
 
 FIXTURE = Path("/virtual/zine")  # never read: every byte comes from the objects below
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import REPO
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 
 def copy_content(dest: Path) -> Path:

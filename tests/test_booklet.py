@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from tests.conftest import require_tool
 from tests.pdf_helpers import make_rendered_issue, squash
 from zine.editions import booklet, pdf
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,7 @@ from tests.conftest import REPO
 from tests.epub_helpers import NS, Epub, epubcheck, multilingual_issue
 from zine.editions import epub
 from zine.editions.epub.docs import EpubBuildError
-from zine.render.issue import Fragment
+from zine.model.rendered import Fragment
 
 GENERATED_NAME = re.compile(
     r"^(mimetype|META-INF/container\.xml|EPUB/content\.opf|EPUB/toc\.ncx"

@@ -12,7 +12,7 @@ from tests.conftest import REPO
 from tests.epub_helpers import NS, Epub, epubcheck, write_multilingual_tree
 from tests.pipeline_helpers import render_project
 from zine.editions import epub
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 
 def _build(root: Path, out: Path) -> list[tuple[RenderedIssue, Epub]]:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.render_helpers import make_article, make_issue, make_zine, png_bytes, write_png
-from zine.render.issue import MediaItem, render_issue
+from zine.model.rendered import MediaItem
+from zine.render.issue import render_issue
 from zine.safety.fetcher import (
     BASE_URL,
     MAX_RESOURCE_BYTES,

@@ -16,7 +16,7 @@ import pytest
 
 from tests.check_helpers import article, write_tree
 from tests.render_helpers import png_bytes
-from zine.render.issue import MediaItem
+from zine.model.rendered import MediaItem
 from zine.safety.fetcher import BASE_URL, ResourceDenied, RestrictedFetcher
 
 NO_WEASYPRINT = "import sys; assert 'weasyprint' not in sys.modules, sorted(sys.modules)"

@@ -23,7 +23,8 @@ import pytest
 from tests.a11y_helpers import checkers_missing
 from tests.check_helpers import article, write_tree
 from tests.test_check_images import check
-from zine.load.markdown import FALLBACK_ID, HeadingIds, github_slug, parse_body, slugify
+from zine.load.markdown import parse_body
+from zine.text.ids import FALLBACK_ID, HeadingIds, github_slug, slugify
 
 SPEC = Path(__file__).parent / "spec"
 SLUG_JS = Path(__file__).parents[1] / "tools" / "checkers" / "slug.mjs"

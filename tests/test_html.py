@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from tests.html_helpers import FIGURE, ROOT, handmade_issue, site_digest, vnu_errors
 from zine.editions.html import render, render_site
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 
 def build(out: Path, rendered: RenderedIssue | None = None) -> tuple[RenderedIssue, list[Path]]:

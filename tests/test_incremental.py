@@ -17,7 +17,7 @@ from tests.cache_helpers import copy_content, first_article, snapshot
 from tests.conftest import REPO, require_tool
 from zine.build import build_project
 from zine.cli import main
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 from zine.runtime import cache
 
 pytestmark = pytest.mark.slow

@@ -20,7 +20,7 @@ from tests.epub_helpers import NS, Epub, epubcheck
 from tests.pipeline_helpers import render_project
 from zine.check.run import check_project
 from zine.editions import epub, html
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 GUIDE = article(body=(
     "The [notes](notes/index.md) say more; [this very section](guide.md#choose-a-legal-form)"
@@ -199,7 +199,7 @@ def test_link_positions_are_exact() -> None:
 
 
 def test_an_xref_is_one_value_each_edition_reads() -> None:
-    from zine.render.issue import Xref
+    from zine.model.rendered import Xref
 
     xref = Xref("02-next", "later", "later--later-on")
     assert Xref.parse(str(xref)) == xref

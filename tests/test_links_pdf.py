@@ -19,7 +19,7 @@ from tests.check_helpers import article, write_tree
 from tests.pdf_helpers import contents_numbers, opening_pages, page_texts
 from tests.pipeline_helpers import render_project
 from zine.editions import pdf
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 pytestmark = pytest.mark.slow
 

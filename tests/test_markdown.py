@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zine.load.markdown import MAX_NESTING, QUOTES, make_parser, parse_body, slugify
+from zine.load.markdown import MAX_NESTING, QUOTES, make_parser, parse_body
+from zine.text.ids import slugify
 
 
 def parse(source: str, language: str = "en", tmp: Path = Path("/nonexistent")):

@@ -26,7 +26,8 @@ from zine.build import build_project
 from zine.check.body import check_body
 from zine.editions.pdf.markup import prepare_fragment
 from zine.load.markdown import resolve_local
-from zine.render.issue import RenderedIssue, render_issue
+from zine.model.rendered import RenderedIssue
+from zine.render.issue import render_issue
 from zine.safety.fetcher import STYLES_DIR
 
 

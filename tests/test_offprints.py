@@ -24,7 +24,8 @@ from tests.pdf_helpers import (
     squash,
 )
 from zine.editions import pdf
-from zine.render.issue import RenderedIssue
+from zine.editions.pdf import typeset
+from zine.model.rendered import RenderedIssue
 
 pytestmark = pytest.mark.slow
 
@@ -154,7 +155,7 @@ def test_offprints_reuse_one_stylesheet_parse_per_issue(
     pdf.render(rendered, tmp_path)
     # pdf.css and what it imports, each parsed once for every part of the issue (the parts
     # are also the offprints), also in the worker processes forked after the parse
-    assert parsed[0] == pdf.BASE_URL + pdf.stylesheet_urls()[0]
+    assert parsed[0] == typeset.BASE_URL + typeset.stylesheet_urls()[0]
     assert len(parsed) == len(set(parsed))
 
 

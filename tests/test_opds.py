@@ -173,6 +173,6 @@ def test_control_characters_in_a_title_do_not_break_the_catalog(tmp_path: Path) 
 def opds_item(rendered: object, title: str) -> object:
     from dataclasses import replace
 
-    from zine.editions.html.site import from_rendered
+    from zine.editions.html.listing import from_rendered
 
     return replace(from_rendered(rendered), title=title)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from tests.pdf_helpers import make_rendered_issue, page_texts
 from zine.editions import pdf
 from zine.editions.pdf import folio as pdf_folio
 from zine.editions.pdf.merge import placement
-from zine.render.issue import Fragment, RenderedIssue
+from zine.model.rendered import Fragment, RenderedIssue
 from zine.runtime.cache import cache_home
 
 pytestmark = pytest.mark.slow

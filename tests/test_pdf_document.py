@@ -9,7 +9,7 @@ import pytest
 from tests.pdf_helpers import english_body, make_rendered_issue
 from zine.editions.pdf.markup import FragmentError, make_entry, prepare_fragment
 from zine.editions.pdf.parts import css_string, front_part, plan_parts
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 
 def front(rendered: RenderedIssue) -> lxml.html.HtmlElement:

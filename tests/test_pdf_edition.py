@@ -26,7 +26,7 @@ from tests.pdf_helpers import (
     squash,
 )
 from zine.editions import pdf
-from zine.render.issue import Fragment, MediaItem, RenderedIssue
+from zine.model.rendered import Fragment, MediaItem, RenderedIssue
 
 pytestmark = pytest.mark.slow
 

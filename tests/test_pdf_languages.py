@@ -28,7 +28,8 @@ from tests.pdf_helpers import (
 from tests.pdf_structure_helpers import pdf_languages, pdf_structure_problems, pdfua_findings
 from tests.pipeline_helpers import render_project
 from zine.editions import pdf
-from zine.render.issue import RenderedIssue
+from zine.editions.pdf import typeset
+from zine.model.rendered import RenderedIssue
 
 pytestmark = pytest.mark.slow
 
@@ -197,7 +198,7 @@ def test_english_text_is_hyphenated(texts: list[str], rendered: RenderedIssue) -
 
 
 def test_the_layout_logs_no_warning(rendered: RenderedIssue) -> None:
-    with pdf.capture_weasyprint_log() as collector:
+    with typeset.capture_weasyprint_log() as collector:
         logging.getLogger("weasyprint").warning("probe")  # the capture itself works
     assert [r.getMessage() for r in collector.records] == ["probe"]
     records: list[str] = []

@@ -18,7 +18,7 @@ from tests.conftest import require_tool
 from tests.pdf_helpers import page_texts, pdffonts, squash, words_outside
 from tests.pipeline_helpers import render_project
 from zine.editions import pdf
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 pytestmark = pytest.mark.slow
 

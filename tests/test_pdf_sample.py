@@ -36,7 +36,7 @@ from tests.pdf_structure_helpers import (
 )
 from tests.pipeline_helpers import render_project
 from zine.editions import pdf
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 pytestmark = pytest.mark.slow
 

@@ -29,7 +29,7 @@ from zine.editions import (
     registry,
 )
 from zine.errors import UsageError
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 from zine.safety.writer import write_text
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -15,9 +15,10 @@ from tests.render_helpers import (
     xpath,
 )
 from zine.load.loader import load_project
+from zine.model.rendered import RenderedIssue
 from zine.render import issue as render_module
 from zine.render.fragment import code_stylesheets
-from zine.render.issue import RenderedIssue, check_fragment, render_issue
+from zine.render.issue import check_fragment, render_issue
 from zine.safety.fetcher import STYLES_DIR
 
 REPO = Path(__file__).resolve().parents[1]

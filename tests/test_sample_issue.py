@@ -22,8 +22,9 @@ from tests.conftest import REPO
 from zine.check.run import check_project
 from zine.cli import main
 from zine.load.loader import load_project
-from zine.load.markdown import parse_body, slugify
+from zine.load.markdown import parse_body
 from zine.model import Article, Issue, Zine
+from zine.text.ids import slugify
 
 SAMPLE_ID = "01-no-masters-no-slaves"
 SAMPLE = REPO / "issues" / SAMPLE_ID

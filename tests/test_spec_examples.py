@@ -18,7 +18,8 @@ from tests.render_helpers import png_bytes
 from tests.spec_harness import IMAGE_FILES, Example, category, examples, outline, same
 from zine.check.run import check_project
 from zine.load.loader import load_project
-from zine.render.issue import MediaItem, render_fragment
+from zine.model.rendered import MediaItem
+from zine.render.issue import render_fragment
 
 # Reviewed silent differences: example -> (category, why). Empty since the links between
 # articles landed (issue 10 item 2); it may only shrink: a new silent difference fails the

@@ -347,10 +347,9 @@ def _logs_through(report: ProgressReport) -> Iterator[None]:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from zine.build import select_issues
     from zine.commands.stats import format_json, format_text, issue_stats
     from zine.load.loader import load_project
-    from zine.load.project import find_root
+    from zine.load.project import find_root, select_issues
 
     zine, diags = load_project(find_root([], args.root))
     stats = [issue_stats(zine, issue) for issue in select_issues(zine, args.issues)]

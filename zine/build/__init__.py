@@ -20,6 +20,21 @@ leaves a file holding the same bytes alone), so the CLI can say what changed.
 
 from __future__ import annotations
 
+from zine.check.images import ImageChecks
+from zine.check.run import check_zine
+from zine import editions as edition_registry
+from zine.editions import BY_NAME, EDITIONS, NAMES
+from zine.load.loader import load_project
+from zine.load.project import find_root, select_issues
+from zine.render.issue import render_issue
+from zine.runtime.cache import MediaStore
+from zine.runtime.cache import Record, save_record
+from zine.runtime.cache import build_key, load_record
+from zine.runtime.cache import cache_refused
+from zine.runtime.workers import WorkerDied
+from zine.runtime.workers import Workers
+from zine.safety.writer import remove_stale_temporaries
+
 import contextlib
 import difflib
 import logging
@@ -36,7 +51,7 @@ from zine.model import Issue, Position, Zine
 
 if TYPE_CHECKING:
     from zine.runtime.cache import MediaStore
-    from zine.render.issue import RenderedIssue
+    from zine.model.rendered import RenderedIssue
 
 log = logging.getLogger(__name__)
 
@@ -74,22 +89,6 @@ class BuildContext:
         return self.editions.out_dir
 
 
-def select_issues(zine: Zine, wanted: Sequence[str]) -> list[Issue]:
-    """The issues named on the command line (all when none), or a usage error."""
-    by_id = {issue.id: issue for issue in zine.issues}
-    unknown = [name for name in wanted if name not in by_id]
-    if unknown:
-        hints = []
-        for name in unknown:
-            close = difflib.get_close_matches(name, list(by_id), n=1)
-            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        known = ", ".join(sorted(by_id)) or "none"
-        raise UsageError(f"unknown issue {', '.join(hints)}; issues: {known}")
-    if not wanted:
-        return list(zine.issues)
-    return [by_id[name] for name in dict.fromkeys(wanted)]
-
-
 def _belongs_to(diag: Diagnostic, issue: Issue) -> bool:
     issue_dir = os.path.abspath(issue.path)
     return os.path.abspath(diag.pos.path).startswith(issue_dir + os.sep)
@@ -119,23 +118,16 @@ def build_project(
     ``edition_options`` are keyword arguments for one edition's renderer, e.g.
     ``{"booklet": {"crop_marks": True}}``.
     """
-    from zine.load.project import find_root
-    from zine.safety.writer import remove_stale_temporaries
-
     options_by_edition = _edition_options(formats, edition_options or {})
     root_dir = find_root([], root)
     for path in remove_stale_temporaries(out_dir):  # left by a build killed before it ended
         log.info("removed %s, left by a build that was killed", path)
     key = None
     if use_cache:
-        from zine.runtime.cache import cache_refused
-
         if refused := cache_refused(out_dir):
             log.warning("building without the cache: %s", refused)
             use_cache = False
     if use_cache:
-        from zine.runtime.cache import build_key, load_record
-
         options = {"issues": list(issue_ids), "formats": list(formats), "strict": strict_mode,
                    "editions": options_by_edition}
         key = build_key(root_dir, out_dir, options)
@@ -144,13 +136,11 @@ def build_project(
             log.debug("nothing changed since the last build: skipped")
             return BuildResult(diagnostics=record.diagnostics, outputs=record.outputs,
                                built=record.built)
-    from zine.runtime.cache import MediaStore
 
     before = _file_identities(out_dir)  # to tell, afterwards, which outputs were rewritten
     # processed images: in the build cache (zine.runtime.cache.cache_home), else for this build only
     media_cache = MediaStore(out_dir, persist=use_cache)
     if use_cache:  # laid-out PDF parts and link-preview cards are kept in the cache as well
-        from zine.editions import BY_NAME
 
         for name in formats:
             if BY_NAME[name].cached:
@@ -162,8 +152,6 @@ def build_project(
     result = _build(context)
     result.changed = _changed(result.outputs, before)
     if key is not None and not result.failed:
-        from zine.runtime.cache import Record, save_record
-
         save_record(out_dir, root_dir, Record(key, result.outputs, result.diagnostics,
                                               result.built))
     return result
@@ -172,8 +160,6 @@ def build_project(
 def _edition_options(formats: Sequence[str], given: Mapping[str, Mapping[str, object]]
                      ) -> dict[str, dict[str, object]]:
     """``given`` checked against the registry: known editions and the options they take."""
-    from zine.editions import BY_NAME
-
     for name in formats:
         if name not in BY_NAME:
             raise UsageError(f"unknown edition {name!r}; editions: {', '.join(BY_NAME)}")
@@ -216,10 +202,6 @@ def _changed(outputs: Sequence[Path], before: Mapping[str, FileIdentity]) -> lis
 
 def _build(context: BuildContext) -> BuildResult:
     """Load, check, render every issue asked for, then write their editions."""
-    from zine.check.run import check_zine
-    from zine.check.images import ImageChecks
-    from zine.load.loader import load_project
-
     formats, out_dir, media_cache = context.editions.formats, context.out_dir, \
         context.media_cache
     zine, diags = load_project(context.root_dir)
@@ -244,20 +226,18 @@ def _build(context: BuildContext) -> BuildResult:
         if rendered is not None:
             ready.append(rendered)
     rendered_issues = write_editions(ready, context.editions, result, context.report)
-    if "html" in formats and rendered_issues:
-        from zine.editions.html import render_site
-
+    steps = edition_registry.site_steps(formats) if rendered_issues else []
+    if steps:
         context.report("site", "")
-        result.outputs += render_site(zine, rendered_issues, out_dir)
+    for step in steps:
+        result.outputs += step(zine, rendered_issues, out_dir)
     if media_cache is not None and not result.failed:
         media_cache.prune()
     return result
 
 
 def _available(formats: Sequence[str]) -> None:
-    from zine.editions import registry
-
-    renderers = registry()
+    renderers = edition_registry.registry()
     for name in formats:
         if name not in renderers:
             raise UsageError(f"the {name} edition is not available yet")
@@ -266,8 +246,6 @@ def _available(formats: Sequence[str]) -> None:
 def prepare_issue(context: BuildContext, zine: Zine, issue: Issue, diags: Sequence[Diagnostic],
                   result: BuildResult) -> RenderedIssue | None:
     """Check and render one issue; None (and the issue in ``result.failed``) if it cannot be."""
-    from zine.render.issue import render_issue
-
     strict_mode = context.strict_mode
 
     own = [d for d in diags if _belongs_to(d, issue)]
@@ -306,16 +284,13 @@ def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
     """Write one edition; a content problem comes back as diagnostics, never raised.
     ``made``: what the editions written before it in this process wrote, by edition; an
     edition that ``needs`` one of them is given those paths (the booklet the PDF's)."""
-    from zine.editions import BY_NAME, registry
-    from zine.runtime.workers import WorkerDied
-
     options = dict(editions.options.get(name, {}))
     needed = {need: list(made[need]) for need in BY_NAME[name].needs
               if made is not None and need in made}
     if needed:
         options["made"] = needed
     try:
-        renderer = registry()[name]
+        renderer = edition_registry.registry()[name]
         written = renderer(rendered, editions.out_dir, **options)
         # an edition may return its warnings with its files (zine.editions.pdf.Written)
         return list(written), list(getattr(written, "warnings", [])), True
@@ -350,8 +325,6 @@ def _editions_in_turn(rendered: RenderedIssue, names: tuple[str, ...],
 def _task_groups(formats: Sequence[str]) -> list[tuple[str, ...]]:
     """Editions handed to workers, slowest first (``Edition.cost``); an edition goes in the
     same worker after the one it ``needs`` (the booklet after the PDF it imposes)."""
-    from zine.editions import EDITIONS
-
     early = sorted((e for e in EDITIONS if e.name in formats and not e.last),
                    key=lambda e: -e.cost)
     groups: list[list[str]] = []
@@ -366,8 +339,6 @@ def _task_groups(formats: Sequence[str]) -> list[tuple[str, ...]]:
 
 
 def _edition_order(name: str) -> int:
-    from zine.editions import NAMES
-
     return NAMES.index(name)
 
 
@@ -379,8 +350,6 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
     is pickled but the outcome), the slowest first; HTML runs here once an issue's others are
     written, while other issues' PDFs may still be running.
     """
-    from zine.runtime.workers import Workers
-
     groups = _task_groups(editions.formats)
     tasks = [(index, names) for names in groups for index in range(len(ready))]
     count = min(len(tasks), os.cpu_count() or 1, MAX_WORKERS)
@@ -418,8 +387,6 @@ def _serial_issue(rendered: RenderedIssue, editions: Editions, result: BuildResu
                   report: Progress) -> bool:
     """One issue's editions in this process, in the registry's order, stopping at the first
     failure."""
-    from zine.editions import EDITIONS
-
     outcomes: list[tuple[str, Outcome]] = []
     made: dict[str, list[Path]] = {}
     for edition in EDITIONS:
@@ -442,7 +409,6 @@ def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome
     if not all(ok for _name, (_w, _d, ok) in outcomes):
         result.failed.append(issue_id)
         return False
-    from zine.editions import EDITIONS
 
     for name in (e.name for e in EDITIONS if e.last):
         if name in editions.formats:

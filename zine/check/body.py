@@ -19,8 +19,8 @@ from zine.load.filenames import case_variant
 from zine.load.markdown import MAX_NESTING
 from zine.load.schema import did_you_mean
 from zine.model import Article, ImageRef, Position
+from zine.safety.schemes import SAFE_SCHEMES, UNSAFE_SCHEMES
 
-UNSAFE_SCHEMES = ("javascript", "vbscript", "data", "file")
 # markdown-it drops links with these schemes (it prints them as text), so the source is read:
 # the scheme-like start of every link destination (inline links and images, autolinks and
 # reference definitions), with entities decoded and the blanks browsers ignore removed.
@@ -102,8 +102,6 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 def check_link_schemes(article: Article) -> list[Diagnostic]:
     """Links the editions print as text because of their scheme (``<a+b:c>``, ``<x:5001/y>``,
     ``http:page``); unsafe schemes are ``check_schemes``' (Z306)."""
-    from zine.render.fragment import SAFE_SCHEMES
-
     diags = []
     for link in article.body.links:
         match = _SCHEME.match(link.href)

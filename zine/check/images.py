@@ -32,7 +32,7 @@ from zine.media.images import (
 )
 
 if TYPE_CHECKING:
-    from zine.render.issue import MediaItem
+    from zine.model.rendered import MediaItem
 
 # One set of image rules: the limits, the SVG sniffing and the decoding live in zine.media.images,
 # which the render stage uses too; this module only maps a problem to its diagnostic code.

@@ -23,6 +23,8 @@ from zine.check.images import ImageChecks
 from zine.check.links import LinkIndex, link_diagnostics
 from zine.diagnostics import Diagnostic, codes, make
 from zine.errors import UsageError
+from zine.load.loader import empty_zine, load_lone_articles, load_project
+from zine.load.project import find_root
 from zine.load.schema import did_you_mean
 from zine.model import Article, Author, Coop, Issue, Located, Position, Section, Zine
 
@@ -62,9 +64,6 @@ def spdx_licenses() -> frozenset[str]:
 
 def check_project(paths: Sequence[Path], root: Path | None) -> list[Diagnostic]:
     """``zine check``: load the repository (or just ``paths``) and check it."""
-    from zine.load.loader import empty_zine, load_lone_articles, load_project
-    from zine.load.project import find_root
-
     for path in paths:
         if not path.exists():
             raise UsageError(f"zine check: {path}: no such file or folder")

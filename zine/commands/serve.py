@@ -32,8 +32,10 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from zine.build import build_project
 from zine.diagnostics import Diagnostic, sort_diagnostics
 from zine.errors import UsageError, ZineError
+from zine.load.project import find_root
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,6 @@ class Preview:
         self.lock = threading.Lock()
 
     def rebuild(self) -> None:
-        from zine.build import build_project
-
         try:
             result = build_project([], formats=("html",), out_dir=self.out_dir, root=self.root)
             diags = result.diagnostics
@@ -240,8 +240,6 @@ def preview_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServe
 def serve(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
           public: bool = False) -> int:
     """Serve the preview until interrupted; port 0 picks a free port."""
-    from zine.load.project import find_root
-
     if not is_loopback(host) and not public:
         raise UsageError(f"zine serve binds to loopback only; to serve on {host}, "
                          "add --public (anyone on that network can then read the preview)")

@@ -1,8 +1,9 @@
-"""Diagnostics: the one format every stage reports problems in, and the catalogue of codes.
+"""Diagnostics: the one format every stage reports problems in.
 
-``path:line:col: error|warning: message [Z012]``. Every code lives in ``CATALOGUE`` with its
-severity and message template; ``make(code, pos, **values)`` is the only way to create one, so
-the catalogue stays complete (one golden test per code in ``tests/``).
+``path:line:col: error|warning: message [Z012]``. Every code lives in the catalogue
+(``zine.diagnostics.codes.CATALOGUE``) with its severity and message template;
+``make(code, pos, **values)`` is the only way to create one, so the catalogue stays complete
+(one golden test per code in ``tests/``).
 """
 
 from __future__ import annotations
@@ -10,34 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
+from zine.diagnostics.codes import CATALOGUE, Severity
 from zine.model import Position
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class Code:
-    severity: Severity
-    template: str
-
-
-# The catalogue: code -> (severity, template). Templates use str.format fields.
-# Z0xx files and YAML, Z1xx schema, Z2xx references, Z3xx Markdown body, Z4xx images and
-# resources, Z5xx rendering and editions.
-CATALOGUE: dict[str, Code] = {}
-
-
-def register(code: str, severity: Severity, template: str) -> str:
-    if code in CATALOGUE:
-        raise ValueError(f"diagnostic code {code} registered twice")
-    CATALOGUE[code] = Code(severity, template)
-    return code
 
 
 @dataclass(frozen=True, order=True)
@@ -62,8 +39,6 @@ class Diagnostic:
 
 def make(code: str, pos: Position, **values: object) -> Diagnostic:
     """A diagnostic of catalogue ``code`` at ``pos``, its message filled from ``values``."""
-    import zine.diagnostics.codes  # noqa: F401  (fills CATALOGUE)
-
     entry = CATALOGUE[code]
     return Diagnostic(pos, entry.severity, entry.template.format(**values), code)
 

@@ -9,7 +9,31 @@ refer to them. Each code has one golden test in tests/.
 
 from __future__ import annotations
 
-from zine.diagnostics import Severity, register
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: Severity
+    template: str
+
+
+# The catalogue: code -> (severity, template). Templates use str.format fields.
+CATALOGUE: dict[str, Code] = {}
+
+
+def register(code: str, severity: Severity, template: str) -> str:
+    if code in CATALOGUE:
+        raise ValueError(f"diagnostic code {code} registered twice")
+    CATALOGUE[code] = Code(severity, template)
+    return code
+
 
 E = Severity.ERROR
 W = Severity.WARNING

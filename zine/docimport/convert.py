@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zine.check.images import MAX_PIXELS
 from zine.diagnostics import Diagnostic, codes, make
 from zine.docimport.archive import Archive, context, fail, open_archive
 from zine.docimport.losses import (
@@ -346,8 +347,6 @@ class Rewriter:
 def convert_image(data: bytes) -> tuple[bytes, str] | str:
     """(bytes, extension) ready for the article, or 'FORMAT: why not' when it cannot be."""
     from PIL import Image, UnidentifiedImageError
-
-    from zine.check.images import MAX_PIXELS
 
     kind = "unknown"
     try:

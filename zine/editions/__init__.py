@@ -9,7 +9,7 @@ resources only through ``zine.safety.fetcher``. ``EDITIONS`` is the one list of 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from pathlib import Path
 # its record (``Edition.options``); ``use_cache`` is given by the build to editions whose
 # record says ``cached``, ``made`` (what the editions it ``needs`` wrote) to those that need.
 Renderer = Callable[..., list[Path]]
+SiteStep = Callable[..., list[Path]]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Edition:
     cached: bool = False  # keeps work in the build cache (``use_cache``)
     options: tuple[Option, ...] = ()  # what its renderer takes besides the above
     cost: int = 0  # how slow it is, for handing out parallel work: slowest first
+    site: str = ""  # "module:function" run once after every issue is written (site-wide pages)
 
 
 EDITIONS: tuple[Edition, ...] = (
@@ -52,7 +54,8 @@ EDITIONS: tuple[Edition, ...] = (
     Edition("pdf", "zine.editions.pdf", "A5 print PDF and one offprint per article",
             cached=True, cost=3),
     Edition("html", "zine.editions.html", "the website", last=True,
-            cached=True),  # its link-preview cards
+            cached=True,  # its link-preview cards
+            site="zine.editions.html.site:render_site"),
     Edition("booklet", "zine.editions.booklet", "A4 sheets imposed for saddle stitching",
             default=False, needs=("pdf",), cached=True, cost=2,
             options=(Option("crop_marks", "booklet: draw crop marks around each A5 page"),)),
@@ -66,6 +69,17 @@ def registry() -> dict[str, Renderer]:
     """Edition name -> renderer. Each edition's module is imported when it is first called,
     so ``zine check`` never loads WeasyPrint and an EPUB build never loads pypdf."""
     return {edition.name: _lazy(edition.module) for edition in EDITIONS}
+
+
+def site_steps(formats: Sequence[str]) -> list[SiteStep]:
+    """The site-wide steps of the editions in ``formats`` (``Edition.site``), each called once
+    with ``(zine, rendered_issues, out_dir)`` after every issue of a build was written."""
+    steps: list[SiteStep] = []
+    for edition in EDITIONS:
+        if edition.site and edition.name in formats:
+            module, _, function = edition.site.partition(":")
+            steps.append(getattr(importlib.import_module(module), function))
+    return steps
 
 
 def _lazy(module: str) -> Renderer:

@@ -23,7 +23,9 @@ from pathlib import Path
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, NameObject
 
-from zine.render.issue import RenderedIssue
+from zine.editions.pdf import issue_pdf_bytes
+from zine.model.rendered import RenderedIssue
+from zine.runtime.cache import BlobStore
 from zine.safety import writer
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points: 297 mm x 210 mm
@@ -48,12 +50,9 @@ def _issue_pdf(rendered: RenderedIssue, out_dir: Path, use_cache: bool,
     for path in (made or {}).get("pdf", []):
         if path.name == name and path.parent.name == rendered.issue.id:
             return path.read_bytes()
-    from zine.editions.pdf import issue_pdf_bytes
 
     store = None
     if use_cache:
-        from zine.runtime.cache import BlobStore
-
         store = BlobStore(out_dir, "pdf")
     return issue_pdf_bytes(rendered, store)
 

@@ -16,7 +16,6 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -35,6 +34,7 @@ from mdit_py_plugins.footnote.index import footnote_def as plugin_footnote_def
 from zine.load.autolinks import use_autolinks
 from zine.load.filenames import same_case
 from zine.model import Body, Heading, ImageRef, LinkRef, Position
+from zine.text.ids import HeadingIds
 from zine.text.words import body_words
 
 # Quote marks per primary language: (double open, double close, single open, single close).
@@ -274,49 +274,6 @@ def _watch_nesting(md: MarkdownIt) -> None:
         original(state, start, end)
 
     md.block.tokenize = tokenize  # type: ignore[method-assign,assignment]
-
-
-# Heading ids are made as GitHub makes them, by github-slugger's rule: lowercase, strip every
-# character of its list (punctuation but "-" and "_", symbols and emoji, controls, format
-# characters such as ZWNJ, separators but the space; letters, marks and digits stay), then each
-# space becomes "-". The list is github-slugger's own (zine/data/github-slugger-strip.txt).
-FALLBACK_ID = "section"  # for a heading with nothing left (emoji or punctuation only)
-
-
-@functools.cache
-def _slugger_strip() -> re.Pattern[str]:
-    text = resources.files("zine").joinpath("data/github-slugger-strip.txt").read_text("utf-8")
-    ranges = []
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            low, high = (chr(int(part, 16)) for part in line.split("-"))
-            ranges.append(re.escape(low) if low == high else f"{re.escape(low)}-{re.escape(high)}")
-    return re.compile("[" + "".join(ranges) + "]")
-
-
-def github_slug(text: str) -> str:
-    """github-slugger's ``slug(text)``: what GitHub makes of a heading (may be empty)."""
-    return _slugger_strip().sub("", text.lower()).replace(" ", "-")
-
-
-def slugify(text: str) -> str:
-    """A heading id as GitHub makes it; ``section`` when nothing is left of the text."""
-    return github_slug(text) or FALLBACK_ID
-
-
-class HeadingIds:
-    """github-slugger's ``GithubSlugger``: repeats of an id get ``-1``, ``-2``, ... ."""
-
-    def __init__(self) -> None:
-        self.occurrences: dict[str, int] = {}
-
-    def slug(self, text: str) -> str:
-        result = original = slugify(text)
-        while result in self.occurrences:
-            self.occurrences[original] += 1
-            result = f"{original}-{self.occurrences[original]}"
-        self.occurrences[result] = 0
-        return result
 
 
 def _record_heading_text(md: MarkdownIt) -> None:

@@ -1,15 +1,19 @@
-"""Command support: find the zine repository (the folder holding zine.yaml).
+"""Load stage, first step: find the zine root (the folder holding zine.yaml), and pick the issues
+a command names.
 
-Called by ``zine.check.run.check_project`` and the other commands; touches only the file system's
-folder structure (it reads no content).
+``find_root`` is called by every command before anything is read; it touches only the file
+system's folder structure (it reads no content). ``select_issues`` picks issues of the loaded
+model by id, with a "did you mean" for an unknown one.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from pathlib import Path
 
 from zine.errors import UsageError
+from zine.model import Issue, Zine
 
 MARKER = "zine.yaml"
 
@@ -38,3 +42,19 @@ def search_upwards(start: Path) -> Path | None:
         if (candidate / MARKER).is_file():
             return candidate
     return None
+
+
+def select_issues(zine: Zine, wanted: Sequence[str]) -> list[Issue]:
+    """The issues named on the command line (all when none), or a usage error."""
+    by_id = {issue.id: issue for issue in zine.issues}
+    unknown = [name for name in wanted if name not in by_id]
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, list(by_id), n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        known = ", ".join(sorted(by_id)) or "none"
+        raise UsageError(f"unknown issue {', '.join(hints)}; issues: {known}")
+    if not wanted:
+        return list(zine.issues)
+    return [by_id[name] for name in dict.fromkeys(wanted)]

@@ -36,7 +36,6 @@ twice. This module keeps no state between calls. """
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import re
 import subprocess
@@ -48,7 +47,9 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from zine.render.issue import MediaItem
+from zine.media.svg import SvgError, svg_cover
+from zine.model.rendered import MediaItem
+from zine.safety.fetcher import ResourceDenied, read_regular_file
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # bigger source files are refused before reading pixels
 MAX_PIXELS = 40_000_000  # width x height of the source; a 100 MP PNG is ~1 GB decoded
@@ -78,8 +79,6 @@ def process_image(path: Path, *, root: Path | None = None,
     resolve, symlinks followed, to a regular file inside ``root``. ``allow_svg`` is for issue
     covers only: the SVG is sanitised and drawn as a PNG (``zine.media.svg``).
     """
-    from zine.safety.fetcher import ResourceDenied, read_regular_file
-
     try:
         if root is not None:
             data = read_regular_file(path, [root], path.name)
@@ -104,14 +103,13 @@ def looks_like_svg(data: bytes) -> bool:
 
 
 def _svg_cover(data: bytes) -> MediaItem:
-    from zine.media.svg import SvgError, svg_cover
-
     try:
-        return svg_cover(data)
+        ext, drawn, width, height = svg_cover(data)
     except SvgError as error:
         raise MediaError(str(error)) from None
     except (OSError, subprocess.SubprocessError) as error:
         raise MediaError(f"the SVG could not be drawn ({error})") from None
+    return _process(drawn) if ext == "png" else MediaItem.of(drawn, ext, width, height)
 
 
 def process_bytes(data: bytes) -> MediaItem:
@@ -132,13 +130,7 @@ def checked_item(data: bytes, image: Image.Image) -> MediaItem | None:
         return None
     if copied is None:
         return None
-    return _item(copied, _KEEP[image.format or ""][0], image.width, image.height)
-
-
-def _item(out: bytes, ext: str, width: int, height: int) -> MediaItem:
-    media_type = "image/jpeg" if ext == "jpg" else f"image/{ext}"
-    name = f"media/{hashlib.sha256(out).hexdigest()[:16]}.{ext}"
-    return MediaItem(name, media_type, out, width, height)
+    return MediaItem.of(copied, _KEEP[image.format or ""][0], image.width, image.height)
 
 
 def _process(data: bytes) -> MediaItem:
@@ -165,7 +157,7 @@ def _process(data: bytes) -> MediaItem:
             raise MediaError("not an image format that can be read") from None
         except (OSError, SyntaxError, ValueError, EOFError) as error:
             raise MediaError(f"damaged or truncated image ({error})") from None
-    return _item(out, ext, image.width, image.height)
+    return MediaItem.of(out, ext, image.width, image.height)
 
 
 def open_checked(data: bytes) -> Image.Image:

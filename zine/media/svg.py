@@ -13,7 +13,6 @@ Without ``pdftoppm`` the sanitised SVG itself is returned (an EPUB core media ty
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -22,7 +21,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from zine.render.issue import MediaItem
+from zine.model.rendered import MediaItem
+from zine.safety.fetcher import BASE_URL, RestrictedFetcher
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -115,16 +115,14 @@ def _size(root: etree._Element) -> tuple[int, int]:
     return COVER_WIDTH, max(1, min(4 * COVER_WIDTH, round(height * scale)))
 
 
-def svg_cover(data: bytes) -> MediaItem:
-    """The cover as a PNG drawn from the sanitised SVG (or the sanitised SVG itself)."""
+def svg_cover(data: bytes) -> tuple[str, bytes, int, int]:
+    """The cover drawn from the sanitised SVG: ``("png", png, width, height)``, or the sanitised
+    SVG itself (``"svg"``) when poppler is missing; ``zine.media.images`` makes the item."""
     svg, width, height = sanitise_svg(data)
     png = _rasterise(svg, width, height)
     if png is not None:
-        from zine.media.images import process_bytes
-
-        return process_bytes(png)
-    name = f"media/{hashlib.sha256(svg).hexdigest()[:16]}.svg"
-    return MediaItem(name, "image/svg+xml", svg, width, height)
+        return "png", png, width, height
+    return "svg", svg, width, height
 
 
 def _rasterise(svg: bytes, width: int, height: int) -> bytes | None:
@@ -133,8 +131,6 @@ def _rasterise(svg: bytes, width: int, height: int) -> bytes | None:
     if pdftoppm is None:
         return None
     from weasyprint import HTML
-
-    from zine.safety.fetcher import BASE_URL, RestrictedFetcher
 
     item = MediaItem("media/cover.svg", "image/svg+xml", svg, width, height)
     fetcher = RestrictedFetcher({item.name: item})

@@ -19,8 +19,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from zine.model import Issue, Zine, text_direction
+from zine.model.rendered import MediaItem
 from zine.render.i18n import format_date, strings
-from zine.render.issue import MediaItem
 from zine.safety.fetcher import read_style_resource
 
 log = logging.getLogger(__name__)
@@ -256,8 +256,7 @@ def _cover(zine_title: str, publisher: str, issue_id: str, number: int | None, t
     # zlib level 6: a third of the time of optimize=True (level 9) for a file ~6 % larger.
     image.save(buffer, "PNG", compress_level=6)
     data = buffer.getvalue()
-    name = f"media/{hashlib.sha256(data).hexdigest()[:16]}.png"
-    return MediaItem(name, "image/png", data, WIDTH, HEIGHT)
+    return MediaItem.of(data, "png", WIDTH, HEIGHT)
 
 
 def _line(draw: ImageDraw.ImageDraw, y: int, text: str, font: FontType,

@@ -5,7 +5,7 @@ processed media map; it reads no files. The output is valid inside an XHTML EPUB
 document and an HTML5 page: every id carries the article slug (a whole issue can share one
 document), images point at generated media names only, a link to another article is
 ``<a class="xref" data-xref="<issue>/<slug>#<id>">`` with the HTML edition's href (the EPUB and
-the PDF rewrite it: ``zine.render.issue.Xref``), other unsafe links become plain text, code
+the PDF rewrite it: ``zine.model.rendered.Xref``), other unsafe links become plain text, code
 is highlighted with Pygments CSS classes, footnotes use DPUB-ARIA roles.
 """
 
@@ -25,16 +25,16 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from zine.render.i18n import strings
-from zine.render.issue import heading_anchor
+from zine.safety.schemes import SAFE_SCHEMES
+from zine.text.ids import heading_anchor
+from zine.text.typography import LOOKS_LIKE_URL
 
 if TYPE_CHECKING:
     from markdown_it.utils import OptionsDict
 
     from zine.model import Article
-    from zine.render.issue import MediaItem, Xref
+    from zine.model.rendered import MediaItem, Xref
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "xmpp", "irc", "ircs", "gemini",
-                          "matrix", "geo"})
 CODE_FORMATTER = HtmlFormatter(nowrap=True)
 _LANG_CLASS = re.compile(r"[^A-Za-z0-9_+#.-]")
 
@@ -54,8 +54,6 @@ def highlight_code(code: str, language: str) -> tuple[str, str]:
 
 def _shows_a_url(tokens: Sequence[Token], idx: int) -> bool:
     """The link at ``idx`` has a URL as its only text (an autolink, for instance)."""
-    from zine.text.typography import LOOKS_LIKE_URL
-
     parts = tokens[idx + 1:idx + 3]
     return len(parts) == 2 and parts[0].type == "text" and parts[1].type == "link_close" \
         and LOOKS_LIKE_URL.match(parts[0].content) is not None

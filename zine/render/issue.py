@@ -15,16 +15,22 @@ import logging
 import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes
 
 from lxml import etree
 
+from zine.check.links import LinkIndex, article_targets
 from zine.diagnostics import Diagnostic, make
 from zine.diagnostics.codes import IMAGE_PROCESSING, NOTE_DROPPED, RENDER_FAILED
-from zine.model import Article, Issue, LinkTarget, Position, Zine
+from zine.load.markdown import make_parser
+from zine.media.images import MediaError, looks_like_svg, process_bytes, process_image
+from zine.model import Article, Issue, Position, Zine
+from zine.model.rendered import Fragment, MediaCache, MediaItem, RenderedIssue, Xref
+from zine.render.cover import generated_cover
+from zine.render.fragment import FragmentRenderer
+from zine.safety.fetcher import read_regular_file
 
 if TYPE_CHECKING:
     from zine.check.links import LinkIndex
@@ -35,92 +41,6 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-@dataclass(frozen=True)
-class MediaItem:
-    name: str  # "media/<sha256-prefix>.<ext>", the same in every edition
-    media_type: str  # image/png, image/jpeg, image/gif, image/webp, image/svg+xml
-    data: bytes
-    width: int
-    height: int
-
-
-@dataclass(frozen=True)
-class Fragment:
-    """One article's body as an XHTML-compatible HTML fragment (no <html>/<body>)."""
-
-    article: Article
-    html: str
-
-
-@dataclass(frozen=True)
-class RenderedIssue:
-    zine: Zine
-    issue: Issue
-    fragments: Mapping[str, Fragment]  # slug -> fragment, published articles only
-    media: Mapping[str, MediaItem]  # name -> item
-    cover: MediaItem  # the issue's cover.*, processed, or a generated typographic cover
-
-
-class MediaCache(Protocol):
-    """Processed images by the SHA-256 of their source bytes (``zine.runtime.cache.MediaStore``)."""
-
-    def get(self, key: str) -> MediaItem | None: ...
-
-    def put(self, key: str, item: MediaItem) -> None: ...
-
-
-def heading_anchor(slug: str, heading_id: str) -> str:
-    """The id a heading gets in fragments: unique across a whole issue in one document."""
-    return f"{slug}--{heading_id}"
-
-
-_NOTE_ID = re.compile(r"(fn|fnref)-?([0-9]+)")
-
-
-@dataclass(frozen=True)
-class Xref:
-    """A link to another article as fragments carry it (``data-xref``), for each edition to
-    turn into its own href. ``anchor`` is the target's id in its fragment, "" for its start."""
-
-    issue: str
-    slug: str
-    anchor: str = ""
-
-    @classmethod
-    def to(cls, target: LinkTarget, article: Article | None) -> Xref:
-        """The xref of a resolved link; ``article`` is the target (its headings win over the
-        footnote ids ``fn1``/``fn-1``, as in the fragment)."""
-        anchor = target.anchor
-        if anchor and article is not None and anchor not in {h.id for h in article.body.headings}:
-            note = _NOTE_ID.fullmatch(anchor)
-            if note:
-                return cls(target.issue, target.slug, f"{note[1]}-{target.slug}-{note[2]}")
-        return cls(target.issue, target.slug, heading_anchor(target.slug, anchor) if anchor
-                   else "")
-
-    @classmethod
-    def parse(cls, value: str) -> Xref:
-        where, _, anchor = value.partition("#")
-        issue, _, slug = where.partition("/")
-        return cls(issue, slug, anchor)
-
-    def __str__(self) -> str:
-        return f"{self.issue}/{self.slug}#{self.anchor}"
-
-    def page(self, from_issue: str) -> str:
-        """The HTML edition's href from an article page of ``from_issue``."""
-        page = f"{self.slug}.html" if self.issue == from_issue else \
-            f"../{self.issue}/{self.slug}.html"
-        return f"{page}#{self.anchor}" if self.anchor else page
-
-    def web_url(self, base: str) -> str:
-        """The article's address on the web site under ``base`` (zine.yaml's ``url``)."""
-        if not base:
-            return ""
-        page = f"{base.rstrip('/')}/{self.issue}/{self.slug}.html"
-        return f"{page}#{self.anchor}" if self.anchor else page
-
-
 def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
                  ) -> tuple[RenderedIssue, list[Diagnostic]]:
     """Render every published article of ``issue`` once: fragments, processed media, cover.
@@ -129,8 +49,6 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
     that could not be rendered is left out of ``fragments``. ``media_cache`` (optional) keeps
     processed images between builds.
     """
-    from zine.check.links import LinkIndex
-
     diags: list[Diagnostic] = []
     media: dict[str, MediaItem] = {}
     fragments: dict[str, Fragment] = {}
@@ -165,8 +83,6 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
 def _article_media(article: Article, diags: list[Diagnostic],
                    media_cache: MediaCache | None = None) -> dict[str, MediaItem]:
     """src as written -> processed image, for every image that resolves and processes."""
-    from zine.media.images import MediaError, process_bytes
-
     found: dict[str, MediaItem] = {}
     for ref in article.body.images:
         if ref.src in found:
@@ -186,9 +102,6 @@ def _cached_image(path: Path, root: Path, media_cache: MediaCache | None) -> Med
     """``media.process_image(path, root=root)``, looked up in ``media_cache`` first."""
     import hashlib
 
-    from zine.media.images import process_bytes, process_image
-    from zine.safety.fetcher import read_regular_file
-
     if media_cache is None:
         return process_image(path, root=root)
     try:
@@ -204,8 +117,6 @@ def _cached_image(path: Path, root: Path, media_cache: MediaCache | None) -> Med
 
 
 def _data_url_bytes(url: str) -> bytes:
-    from zine.media.images import MediaError
-
     header, _, payload = url.partition(",")
     if header.lower().endswith(";base64"):
         try:
@@ -216,8 +127,6 @@ def _data_url_bytes(url: str) -> bytes:
 
 
 def _generated_cover(zine: Zine, issue: Issue) -> MediaItem:
-    from zine.render.cover import generated_cover
-
     return generated_cover(zine, issue)
 
 
@@ -225,10 +134,6 @@ def _issue_cover(zine: Zine, issue: Issue, diags: list[Diagnostic],
                  media_cache: MediaCache | None = None) -> MediaItem:
     """The issue's own cover, processed (a raster one through ``media_cache`` like article
     images; an SVG one is drawn anew), or a generated typographic one."""
-    from zine.media.images import MediaError, looks_like_svg, process_image
-    from zine.render.cover import generated_cover
-    from zine.safety.fetcher import read_regular_file
-
     if issue.cover is not None:
         try:  # the fetcher's reader: a regular file inside the issue folder, never a FIFO
             svg = looks_like_svg(read_regular_file(issue.cover, [issue.path],
@@ -247,8 +152,6 @@ def _issue_cover(zine: Zine, issue: Issue, diags: list[Diagnostic],
 
 def article_xrefs(links: LinkIndex, article: Article) -> dict[str, Xref]:
     """href as written -> xref, for each of ``article``'s links to another article."""
-    from zine.check.links import article_targets
-
     found = {}
     for href, target in article_targets(links, article).items():
         entry = links.find(target)
@@ -260,9 +163,6 @@ def render_fragment(article: Article, images: Mapping[str, MediaItem],
                     xrefs: Mapping[str, Xref] | None = None, issue_id: str = "") -> str:
     """One article's tokens as an XHTML-compatible HTML5 fragment; ``xrefs``: its links to
     other articles (``article_xrefs``)."""
-    from zine.load.markdown import make_parser
-    from zine.render.fragment import FragmentRenderer
-
     renderer = FragmentRenderer(article, images, xrefs or {}, issue_id)
     options = make_parser(article.language).options
     html = renderer.render(list(article.body.tokens), options, {})

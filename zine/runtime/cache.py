@@ -35,9 +35,11 @@ from typing import TYPE_CHECKING, Any
 
 from zine.diagnostics import Diagnostic, Severity
 from zine.model import Position
+from zine.model.rendered import MediaItem, media_name
+from zine.safety.writer import write_bytes, write_text
 
 if TYPE_CHECKING:
-    from zine.render.issue import MediaItem
+    from zine.model.rendered import MediaItem
 
 LOG = logging.getLogger(__name__)
 CACHE_DIR = ".cache"
@@ -197,8 +199,6 @@ def _diag_from_json(data: dict[str, Any], root: Path) -> Diagnostic:
 
 def save_record(out_dir: Path, root: Path, record: Record) -> None:
     """Write ``build.json``; outputs outside ``out_dir`` make the build uncacheable."""
-    from zine.safety.writer import write_text
-
     outputs = []
     for path in dict.fromkeys(record.outputs):
         relative = _relative(path, out_dir)
@@ -276,14 +276,12 @@ class MediaStore:
         return self._read(key)
 
     def _read(self, key: str) -> MediaItem | None:
-        from zine.render.issue import MediaItem
-
         try:
             blob = (self.base / self._relative(key)).read_bytes()
             header, _, data = blob.partition(b"\n")
             meta = json.loads(header)
             ext = str(meta["name"]).rsplit(".", 1)[-1]
-            if meta["name"] != f"media/{hashlib.sha256(data).hexdigest()[:16]}.{ext}":
+            if meta["name"] != media_name(data, ext):
                 return None  # damaged: the name is the hash of the bytes
             return MediaItem(str(meta["name"]), str(meta["media_type"]), data,
                              int(meta["width"]), int(meta["height"]))
@@ -291,8 +289,6 @@ class MediaStore:
             return None
 
     def put(self, key: str, item: MediaItem) -> None:
-        from zine.safety.writer import write_bytes
-
         self.used.add(key)
         if not self.persist:
             with self._lock:
@@ -356,8 +352,6 @@ class BlobStore:
         return data if check == hashlib.sha256(data).hexdigest().encode() else None
 
     def put(self, key: str, data: bytes) -> None:
-        from zine.safety.writer import write_bytes
-
         self.used.add(key)
         try:
             write_bytes(self.base, self._relative(key),

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher as _FetcherBase
     from weasyprint.urls import URLFetcherResponse
 
-    from zine.render.issue import MediaItem, RenderedIssue
+    from zine.model.rendered import MediaItem, RenderedIssue
 else:  # the real base is added on first use: see RestrictedFetcher.__new__
     _FetcherBase = object
 

@@ -23,7 +23,7 @@ from zine.editions.epub import docs
 from zine.editions.epub.container import Deflater, book_entries, build_time, is_stored, pack
 from zine.editions.epub.meta import add_metadata, book_identifier
 from zine.model import Article, Section
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 from zine.safety import writer
 from zine.safety.fetcher import ResourceDenied, media_type_of, read_style_resource
 

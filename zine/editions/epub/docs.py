@@ -22,7 +22,9 @@ from lxml import etree
 from zine.editions import templating
 from zine.errors import ContentError
 from zine.model import Article, Author, Coop, Issue, Zine
-from zine.render.issue import MediaItem
+from zine.model.rendered import MediaItem, Xref
+from zine.render.i18n import format_date as i18n_format_date
+from zine.render.i18n import strings
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -53,19 +55,13 @@ class Doc:
 
 def ui_strings(language: str) -> dict[str, str]:
     """UI strings in ``language`` from ``zine.render.i18n`` (English for missing keys)."""
-    from zine.render.i18n import strings
-
     return dict(strings(language))
 
 
 def format_date(value: Any, language: str) -> str:
-    """A date written for readers of ``language`` (ISO 8601 if ``zine.render.i18n`` cannot)."""
+    """A date written for readers of ``language`` (``zine.render.i18n.format_date``)."""
     if value is None:
         return ""
-    try:
-        from zine.render.i18n import format_date as i18n_format_date
-    except ImportError:
-        return str(value.isoformat())
     return str(i18n_format_date(value, language))
 
 
@@ -137,8 +133,6 @@ def resolve_xrefs(fragment: etree._Element, issue_id: str, documents: Mapping[st
     """Point each link to another article (``data-xref``) at its content document in this
     book (``documents``: slug -> file name), else at its page on the web site under ``web``
     (an offprint, another issue); without either it keeps only its text."""
-    from zine.render.issue import Xref
-
     for link in fragment.iter(f"{{{XHTML_NS}}}a"):
         value = link.attrib.pop("data-xref", None)
         if value is None:

@@ -13,7 +13,7 @@ import uuid
 from ebooklib import epub as ebook
 
 from zine.model import Author
-from zine.render.issue import RenderedIssue
+from zine.model.rendered import RenderedIssue
 
 # alternativeText: the cover always is an image with alt text, and so is every figure
 ACCESS_FEATURES = ("alternativeText", "displayTransformability", "readingOrder",

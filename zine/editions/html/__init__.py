@@ -11,16 +11,15 @@ it), loads CSS and fonts only through ``zine.safety.fetcher``, and writes only t
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from markupsafe import Markup
 
-from zine.editions.html.archive import article_coop_ids, article_record, tag_file
+from zine.editions.html.archive import tag_file
 from zine.editions.html.assets import (
     copy_styles,
     fill,
@@ -28,11 +27,15 @@ from zine.editions.html.assets import (
     format_size,
     template_env,
     ui_strings,
+    web_url,
 )
-from zine.editions.html.site import issue_authors, render_site
+from zine.editions.html.cards import CardText, card_pngs
+from zine.editions.html.listing import article_coop_ids, issue_manifest
+from zine.editions.html.site import render_site
 from zine.errors import ContentError
 from zine.model import Article, Coop, Issue
-from zine.render.issue import MediaItem, RenderedIssue
+from zine.model.rendered import RenderedIssue
+from zine.runtime.cache import BlobStore
 from zine.safety.writer import write_all
 from zine.text.words import reading_minutes
 
@@ -93,9 +96,6 @@ def render(rendered: RenderedIssue, out_dir: Path, use_cache: bool = False) -> l
 def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
                 label: str, use_cache: bool) -> list[Path]:
     """``<issue-id>/cards/<slug>.png`` per article and ``cards/index.png`` for the issue."""
-    from zine.editions.html.cards import CardText, card_pngs
-    from zine.runtime.cache import BlobStore
-
     issue, zine = rendered.issue, rendered.zine
     store = BlobStore(out_dir, "cards") if use_cache else None
     heading = label if issue.number is None else f"{label} · {issue.title}"
@@ -252,26 +252,3 @@ def license_url(spdx_id: str) -> str:
     return f"https://spdx.org/licenses/{quote(spdx_id, safe='')}.html"
 
 
-def web_url(url: str) -> str | None:
-    """``url`` if it is an absolute http(s) link, else None (coops.yaml is input too)."""
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def issue_manifest(rendered: RenderedIssue) -> str:
-    """What the site index needs to list this issue in later builds that do not rebuild it."""
-    issue = rendered.issue
-    cover: MediaItem = rendered.cover
-    data = {
-        "id": issue.id,
-        "number": issue.number,
-        "title": issue.title,
-        "date": issue.date.isoformat() if issue.date else None,
-        "language": issue.language,
-        "direction": issue.direction,
-        "description": issue.description,
-        "cover": {"src": cover.name, "width": cover.width, "height": cover.height},
-        "authors": list(issue_authors(rendered)),
-        "articles": [article_record(a) for a in issue.published if a.slug in rendered.fragments],
-    }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

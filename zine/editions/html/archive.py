@@ -16,77 +16,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from zine.editions.html.assets import fill, format_date, template_env, ui_strings
-from zine.model import Article, Zine, text_direction
+from zine.editions.html.assets import fill, format_date, template_env, ui_strings, web_url
+from zine.editions.html.listing import ArchiveArticle, SiteIssue, card
+from zine.model import Zine, text_direction
 from zine.safety.writer import write_all
 
-if TYPE_CHECKING:
-    from zine.editions.html.site import SiteIssue
-
 COOP_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-@dataclass(frozen=True)
-class ArchiveArticle:
-    """One published article as a manifest records it."""
-
-    slug: str
-    title: str
-    language: str
-    authors: tuple[tuple[str, str | None], ...]  # (name, coop id or None)
-    tags: tuple[str, ...]
-    summary: str = ""
-
-    @property
-    def direction(self) -> str:
-        return text_direction(self.language)
-
-    @property
-    def coop_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c for _, c in self.authors if c))
-
-
-def article_record(article: Article) -> dict[str, object]:
-    """What a manifest keeps of a published article for the pages across issues."""
-    return {
-        "slug": article.slug,
-        "title": article.title,
-        "language": article.language,
-        "authors": [{"name": a.name, "coop": a.coop} for a in article.authors],
-        "tags": list(article.tags),
-        "summary": article.summary,
-    }
-
-
-def parse_articles(data: object) -> tuple[ArchiveArticle, ...]:
-    """The ``articles`` of a manifest; odd entries are skipped (the manifest is build output,
-    but a folder can hold anything)."""
-    found: list[ArchiveArticle] = []
-    if not isinstance(data, list):
-        return ()
-    for item in data:
-        try:
-            slug = str(item["slug"])
-            if not SLUG.match(slug):
-                continue
-            authors = tuple((str(a["name"]), str(a["coop"]) if a.get("coop") else None)
-                            for a in item.get("authors") or ())
-            found.append(ArchiveArticle(
-                slug=slug, title=str(item["title"]), language=str(item.get("language") or "en"),
-                authors=authors, tags=tuple(str(t) for t in item.get("tags") or ()),
-                summary=str(item.get("summary") or ""),
-            ))
-        except (KeyError, TypeError, AttributeError):
-            continue
-    return tuple(found)
-
-
-def article_coop_ids(article: Article) -> tuple[str, ...]:
-    """Coops that sign ``article``, in byline order, once each."""
-    return tuple(dict.fromkeys(a.coop for a in article.authors if a.coop))
 
 
 def tag_slug(tag: str) -> str:
@@ -102,12 +38,6 @@ def tag_slug(tag: str) -> str:
 
 def tag_file(tag: str) -> str:
     return f"{tag_slug(tag)}.html"
-
-
-def web_url(url: str) -> str | None:
-    from zine.editions.html import web_url as checked
-
-    return checked(url)
 
 
 @dataclass(frozen=True)
@@ -126,8 +56,6 @@ class Listing:
 
 def listings(listed: Sequence[SiteIssue]) -> list[Listing]:
     """Every published article of every listed issue, newest issue first, in reading order."""
-    from zine.editions.html.site import card
-
     found = []
     for item in listed:
         label = str(card(item)["label"]) or item.title

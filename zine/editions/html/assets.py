@@ -12,11 +12,16 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
 from zine.editions import templating
 from zine.errors import ContentError
+from zine.render import i18n
+from zine.render.i18n import strings
+from zine.safety import fetcher
+from zine.safety.fetcher import ResourceDenied, read_style_resource
 from zine.safety.writer import write_all
 
 # Linked in this order on every page (base.css imports fonts.css, code.css and its screen
@@ -34,8 +39,6 @@ _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "A
 @functools.lru_cache(maxsize=32)
 def ui_strings(language: str) -> Mapping[str, str]:
     """UI strings in ``language`` from ``zine.render.i18n`` (English for missing keys)."""
-    from zine.render.i18n import strings
-
     return dict(strings(language))
 
 
@@ -52,8 +55,6 @@ def format_date(value: date | None, language: str) -> str:
     if value is None:
         return ""
     try:
-        from zine.render import i18n
-
         formatter = getattr(i18n, "format_date", None)
     except ImportError:
         formatter = None
@@ -87,9 +88,7 @@ def template_env() -> Environment:
 
 
 def _available(name: str) -> bool:
-    from zine.safety.fetcher import STYLES_DIR
-
-    return (Path(STYLES_DIR) / name).is_file()
+    return (Path(fetcher.STYLES_DIR) / name).is_file()
 
 
 def copy_styles(out_dir: Path, target: PurePosixPath) -> tuple[list[Path], list[str]]:
@@ -99,8 +98,6 @@ def copy_styles(out_dir: Path, target: PurePosixPath) -> tuple[list[Path], list[
     Returns the files written and the stylesheet names to link (relative to ``target``).
     Every file is read through ``zine.safety.fetcher.read_style_resource``.
     """
-    from zine.safety.fetcher import ResourceDenied, read_style_resource
-
     linked = [name for name in STYLESHEETS
               if name in REQUIRED_STYLESHEETS or _available(name)]
     pending = sorted(linked)
@@ -133,3 +130,9 @@ def _css_resources(css: str) -> set[str]:
         if _SAFE_RESOURCE.match(url) and ".." not in url.split("/"):
             found.add(url)
     return found
+
+
+def web_url(url: str) -> str | None:
+    """``url`` if it is an absolute http(s) link, else None (coops.yaml is input too)."""
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None

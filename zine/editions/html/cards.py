@@ -24,6 +24,8 @@ from pathlib import Path
 from markupsafe import escape
 
 from zine.errors import ZineError
+from zine.runtime.cache import BlobStore
+from zine.safety.fetcher import BASE_URL, RestrictedFetcher
 
 WIDTH, HEIGHT = 1200, 630
 
@@ -104,8 +106,6 @@ def card_png(text: CardText, store: object | None = None) -> bytes:
 def card_pngs(texts: Sequence[CardText], store: object | None = None) -> list[bytes]:
     """The PNG card of each of ``texts``; those not in ``store`` (a ``BlobStore``) are laid
     out together, as one document rasterised by one ``pdftoppm`` run."""
-    from zine.runtime.cache import BlobStore
-
     cache = store if isinstance(store, BlobStore) else None
     keys = [BlobStore.key("card", card_html(text)) for text in texts] if cache else []
     found: list[bytes | None] = [cache.get(key) for key in keys] if cache else [None] * len(texts)
@@ -122,8 +122,6 @@ def card_pngs(texts: Sequence[CardText], store: object | None = None) -> list[by
 def card_pdf(html: str) -> bytes:
     """The card laid out by WeasyPrint as a one-page PDF (its text layer is the card's text)."""
     from weasyprint import HTML
-
-    from zine.safety.fetcher import BASE_URL, RestrictedFetcher
 
     fetcher = RestrictedFetcher({})
     data: bytes = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()

@@ -13,14 +13,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from zine.editions.html.listing import SiteIssue, card
 from zine.model import Zine
 from zine.safety.writer import write_all
-
-if TYPE_CHECKING:
-    from zine.editions.html.site import SiteIssue
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -56,8 +53,6 @@ def robots(zine: Zine) -> str:
 
 def json_feed(zine: Zine, listed: Sequence[SiteIssue]) -> str:
     """The issues as a JSON Feed 1.1, newest first, like ``feed.xml``."""
-    from zine.editions.html.site import card
-
     base = base_url(zine)
     items = []
     for item in listed:

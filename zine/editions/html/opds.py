@@ -18,16 +18,13 @@ import re
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from zine.editions.html.listing import SiteIssue
 from zine.model import Zine
 from zine.safety.fetcher import media_type_of
 from zine.safety.writer import write_bytes
-
-if TYPE_CHECKING:
-    from zine.editions.html.site import SiteIssue
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/terms/"

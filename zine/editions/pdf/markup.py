@@ -24,8 +24,8 @@ from markupsafe import Markup
 
 from zine.editions import templating
 from zine.model import Article, Author, Zine
+from zine.model.rendered import RenderedIssue, Xref
 from zine.render import i18n
-from zine.render.issue import RenderedIssue, Xref
 from zine.text import typography
 
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -101,7 +101,7 @@ XrefResolver = Callable[[Xref], tuple[str, str]]
 
 def prepare_fragment(html: str, slug: str, resolve: XrefResolver | None = None) -> Markup:
     """The PDF's copy of a fragment: footnotes at their call sites. Its ids are the shared
-    fragment's, which carry the article slug already (``zine.render.issue.heading_anchor``), so
+    fragment's, which carry the article slug already (``zine.text.ids.heading_anchor``), so
     they are unique in the issue and are not prefixed again."""
     root = lxml.html.fragment_fromstring(html or "", create_parent="div")
     if _visible_text(root) != _source_text(html or ""):

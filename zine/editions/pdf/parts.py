@@ -32,8 +32,8 @@ from zine.editions.pdf.markup import (
     web_resolver,
 )
 from zine.model import Article, Coop
+from zine.model.rendered import RenderedIssue, Xref
 from zine.render import i18n
-from zine.render.issue import RenderedIssue, Xref
 from zine.runtime.timestamps import build_timestamp
 
 BACK_ANCHORS = ("coops", "colophon")

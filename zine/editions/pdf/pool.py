@@ -19,20 +19,31 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from zine.diagnostics import Diagnostic
+from zine.diagnostics.codes import CATALOGUE
+from zine.editions.pdf.typeset import PdfBuildError, Typesetter
+from zine.runtime.cache import BlobStore
+from zine.runtime.workers import run_forked
 
 if TYPE_CHECKING:
-    from zine.editions.pdf import Typesetter
     from zine.editions.pdf.parts import Part
-    from zine.runtime.cache import BlobStore
 
 Outcome = tuple[bytes | None, list[Diagnostic]]
+
+
+def typeset_parts(setter: Typesetter, parts: Sequence[Part], store: BlobStore | None = None,
+                  warm_up: Part | None = None) -> list[bytes]:
+    """Each part laid out (from the cache when it has it), or ``PdfBuildError`` with the
+    problems of every part that failed. ``warm_up``: a part laid out in this process
+    before any worker is forked, appended to the result."""
+    if warm_up is None:
+        return typeset_all(setter, parts, store)
+    first = typeset_all(setter, [warm_up], store)
+    return typeset_all(setter, parts, store) + first
 
 
 def typeset_all(setter: Typesetter, parts: Sequence[Part],
                 store: BlobStore | None) -> list[bytes]:
     """The PDF of every part, in order; ``PdfBuildError`` naming every part that failed."""
-    from zine.editions.pdf import PdfBuildError
-
     keys = [_key(part) for part in parts]
     found: list[bytes | None] = [store.get(k) if store is not None else None for k in keys]
     todo = sorted((i for i, data in enumerate(found) if data is None),
@@ -55,16 +66,12 @@ def typeset_all(setter: Typesetter, parts: Sequence[Part],
 
 
 def _warnings_key(key: str) -> str:
-    from zine.runtime.cache import BlobStore
-
     return BlobStore.key("pdf-part-warnings", key)
 
 
 def _cached_warnings(store: BlobStore, key: str, setter: Typesetter,
                      part: Part) -> list[Diagnostic]:
     """The warnings the layout of a cached part gave (Z508), at its article again."""
-    from zine.diagnostics import CATALOGUE
-
     data = store.get(_warnings_key(key))
     where = setter.position(part)
     return [Diagnostic(where, CATALOGUE[code].severity, message, code)
@@ -72,8 +79,6 @@ def _cached_warnings(store: BlobStore, key: str, setter: Typesetter,
 
 
 def _key(part: Part) -> str:
-    from zine.runtime.cache import BlobStore
-
     return BlobStore.key("pdf-part", "tagged" if part.tagged else "untagged", part.html)
 
 
@@ -82,8 +87,6 @@ def _run(setter: Typesetter, parts: Sequence[Part], todo: list[int]) -> list[Out
     if workers < 2:
         return [_typeset_one(setter, parts[i]) for i in todo]
     from functools import partial
-
-    from zine.runtime.workers import run_forked
 
     _load_hyphenation(setter, [parts[i] for i in todo])
     return run_forked(partial(_typeset_one, setter), [parts[i] for i in todo], workers)
@@ -103,8 +106,6 @@ def _load_hyphenation(setter: Typesetter, parts: Sequence[Part]) -> None:
 
 
 def _typeset_one(setter: Typesetter, part: Part) -> Outcome:
-    from zine.editions.pdf import PdfBuildError
-
     try:
         return setter.typeset(part)
     except PdfBuildError as error:
