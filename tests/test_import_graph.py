@@ -10,6 +10,8 @@ per command (``zine --help`` and ``zine check`` stay free of the editions and We
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -171,3 +173,32 @@ def test_the_check_path_loads_no_edition_library(module: str) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=PACKAGE.parent)
     assert out.stdout.strip() == ""
+
+
+def resolves(name: str) -> bool:
+    """``zine.a.b.c`` names a module, or something a module holds."""
+    parts = name.split(".")
+    for count in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:count]))
+        except ImportError:
+            continue
+        for attribute in parts[count:]:
+            if not hasattr(found, attribute):
+                return False
+            found = getattr(found, attribute)
+        return True
+    return False
+
+
+def test_every_zine_name_the_docs_and_docstrings_quote_exists() -> None:
+    """``zine.x.y`` quoted in a docstring, a comment or the README names a real module or
+    attribute: a module that moves takes its mentions along."""
+    quoted = re.compile(r"(?<=`)zine(?:\.[A-Za-z_]\w*)+")
+    files = [*MODULES.values(), PACKAGE.parent / "README.md", PACKAGE.parent / "CONTRIBUTING.md"]
+    stale = [f"{path.relative_to(PACKAGE.parent)}:{number}: {name}"
+             for path in files
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             for name in quoted.findall(line)
+             if name not in ("zine.__main__", "zine.yaml") and not resolves(name)]
+    assert stale == []

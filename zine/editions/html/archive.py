@@ -5,7 +5,7 @@
 every issue of a build was written. It reads the published articles of every listed issue from
 the ``<issue-id>/issue.json`` manifests (``SiteIssue.articles``), so issues built earlier into
 the same folder are included, like the site index and the OPDS catalog. Reads only those
-manifests and ``zine.coops``; writes only through ``zine.safety.writer``.
+manifests and the coops of the model (``Zine.coops``); writes only through ``zine.safety.writer``.
 """
 
 from __future__ import annotations
