@@ -19,8 +19,10 @@ from typing import Any
 
 import tinycss2
 
+from zine.safety.fetcher import packaged_styles
+
 ROOT = Path(__file__).resolve().parents[1]
-STYLES = ROOT / "styles"
+STYLES = packaged_styles()
 CHECKERS = ROOT / "tools" / "checkers"
 CHROMIUM = os.environ.get("ZINE_CHROMIUM", "/usr/bin/chromium")
 AA_NORMAL = 4.5  # WCAG 2.x 1.4.3, text under 18pt (14pt bold): code is always that small

@@ -11,6 +11,7 @@ from PIL import Image, ImageChops, ImageDraw
 from tests.render_helpers import make_issue, make_zine
 from zine.render import cover as cover_module
 from zine.render.cover import HEIGHT, WIDTH, generated_cover
+from zine.safety.fetcher import packaged_styles
 
 
 def cover_image(tmp_path: Path, title: str = "No masters, no slaves",
@@ -169,7 +170,7 @@ def test_font_coverage_reader_agrees_with_fonttools() -> None:
     """``cmap_codepoints`` (read directly, no fontTools import) maps what fontTools maps."""
     from fontTools.ttLib import TTFont
 
-    fonts = sorted((Path(__file__).parent.parent / "styles" / "fonts").glob("*.ttf"))
+    fonts = sorted((packaged_styles() / "fonts").glob("*.ttf"))
     fonts += [cover_module.SYSTEM_FONTS / name for names in cover_module._FALLBACKS.values()
               for name in names if (cover_module.SYSTEM_FONTS / name).is_file()]
     assert fonts

@@ -13,10 +13,10 @@ from zine.render.issue import render_issue
 from zine.safety.fetcher import (
     BASE_URL,
     MAX_RESOURCE_BYTES,
-    STYLES_DIR,
     ResourceDenied,
     RestrictedFetcher,
-    read_style_resource,
+    Styles,
+    packaged_styles,
 )
 
 MEDIA = MediaItem("media/0123456789abcdef.png", "image/png", png_bytes(), 40, 30)
@@ -65,17 +65,104 @@ def test_serves_data_urls_of_raster_images(fetcher: RestrictedFetcher) -> None:
     assert fetcher.fetch(url).read() == png_bytes()
 
 
-def test_read_style_resource_reads_every_shared_file() -> None:
-    fonts = [f"fonts/{p.name}" for p in (STYLES_DIR / "fonts").iterdir()
+def test_the_packaged_styles_serve_every_shared_file() -> None:
+    packaged = packaged_styles()
+    fonts = [f"fonts/{p.name}" for p in (packaged / "fonts").iterdir()
              if p.suffix in (".ttf", ".otf")]
-    names = ["base.css", "fonts.css", "code.css", "code-dark.css", "screen.css", *fonts]
+    names = ["base.css", "fonts.css", "code.css", "code-dark.css", "screen.css", "pdf.css",
+             "epub.css", "html.css", "fonts/OFL.txt", *fonts]
     assert len(fonts) >= 6
     for name in names:
-        assert read_style_resource(name) == (STYLES_DIR / name).read_bytes()
+        assert Styles.of_root(None).read(name) == (packaged / name).read_bytes()
 
 
-def test_styles_dir_is_the_repository_styles_folder() -> None:
-    assert Path(__file__).resolve().parents[1] / "styles" == STYLES_DIR
+def test_the_defaults_live_in_the_package_and_the_repository_root_only_overrides() -> None:
+    import zine
+
+    assert packaged_styles() == Path(zine.__file__).resolve().parent / "styles"
+    repo = Path(__file__).resolve().parents[1]
+    assert not (repo / "styles").exists()  # the sample root uses the defaults as shipped
+    assert Styles.of_root(repo).folders == (packaged_styles(),)
+
+
+# -- a zine root's own styles/ ---------------------------------------------------------------
+
+def a_root(tmp_path: Path, files: dict[str, bytes] | None = None) -> Path:
+    """A zine root whose styles/ holds ``files`` (relative name -> bytes)."""
+    root = tmp_path / "root"
+    (root / "styles").mkdir(parents=True)
+    (root / "zine.yaml").write_text("title: T\n", encoding="utf-8")
+    for name, data in (files or {}).items():
+        path = root / "styles" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root
+
+
+def test_a_root_overrides_the_defaults_file_by_file(tmp_path: Path) -> None:
+    root = a_root(tmp_path, {"epub.css": b"p { color: red }", "fonts/NotoSerif-Regular.ttf": b""})
+    styles = Styles.of_root(root)
+    assert styles.read("epub.css") == b"p { color: red }"
+    assert styles.read("fonts/NotoSerif-Regular.ttf") == b""
+    assert styles.read("base.css") == (packaged_styles() / "base.css").read_bytes()
+    assert styles.read("fonts/NotoSans-Bold.ttf") == (
+        packaged_styles() / "fonts" / "NotoSans-Bold.ttf").read_bytes()
+    fetcher = RestrictedFetcher({}, styles=styles)
+    assert fetcher.fetch(BASE_URL + "styles/epub.css").read() == b"p { color: red }"
+    assert fetcher.fetch(BASE_URL + "styles/pdf.css").read() == (
+        packaged_styles() / "pdf.css").read_bytes()
+    assert "epub.css" in styles.names() and "pdf.css" in styles.names()
+
+
+def test_styles_come_from_the_root_never_from_the_working_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = tmp_path / "cwd"
+    (elsewhere / "styles").mkdir(parents=True)
+    (elsewhere / "styles" / "base.css").write_text("evil", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert Styles.of_root(None).read("base.css") != b"evil"
+    root = a_root(tmp_path)
+    assert Styles.of_root(root).read("base.css") != b"evil"
+    refused(RestrictedFetcher({}, styles=Styles.of_root(root)),
+            (elsewhere / "styles" / "base.css").as_uri())
+
+
+def test_a_refused_override_is_an_error_not_the_default(tmp_path: Path) -> None:
+    root = a_root(tmp_path)
+    (root / "styles" / "epub.css").symlink_to("/etc/passwd")
+    os.mkfifo(root / "styles" / "pdf.css")
+    styles = Styles.of_root(root)
+    with pytest.raises(ResourceDenied, match="outside"):
+        styles.read("epub.css")
+    with pytest.raises(ResourceDenied, match="regular"):
+        styles.read("pdf.css")
+    fetcher = RestrictedFetcher({}, styles=styles)
+    refused(fetcher, BASE_URL + "styles/epub.css")
+    refused(fetcher, BASE_URL + "styles/pdf.css")
+
+
+def test_file_urls_reach_both_style_folders_and_nothing_beside_them(tmp_path: Path) -> None:
+    root = a_root(tmp_path, {"extra.css": b"x"})
+    (root / "secret.css").write_text("zine.yaml is beside styles/", encoding="utf-8")
+    fetcher = RestrictedFetcher({}, styles=Styles.of_root(root))
+    assert fetcher.fetch((root / "styles" / "extra.css").as_uri()).read() == b"x"
+    assert fetcher.fetch((packaged_styles() / "base.css").as_uri()).read()
+    refused(fetcher, (root / "secret.css").as_uri())
+    refused(fetcher, (packaged_styles().parent / "fetcher.py").as_uri())
+
+
+def test_the_digest_changes_with_an_override_and_only_then(tmp_path: Path) -> None:
+    root = a_root(tmp_path)
+    before = Styles.of_root(root).digest
+    assert Styles.of_root(root).digest == before == Styles.of_root(None).digest
+    (root / "styles" / "epub.css").write_text("p { color: red }", encoding="utf-8")
+    added = Styles.of_root(root).digest
+    (root / "styles" / "epub.css").write_text("p { color: blue }", encoding="utf-8")
+    edited = Styles.of_root(root).digest
+    (root / "styles" / "fonts").mkdir()
+    (root / "styles" / "fonts" / "NotoSerif-Regular.ttf").write_bytes(b"font")
+    font = Styles.of_root(root).digest
+    assert len({before, added, edited, font}) == 4
 
 
 # -- refused ---------------------------------------------------------------------------------
@@ -121,15 +208,17 @@ def test_refuses_symlinks_that_escape(fetcher: RestrictedFetcher, tmp_path: Path
 
 
 def test_refuses_symlinks_in_styles_that_escape(tmp_path: Path) -> None:
-    styles = tmp_path / "styles"
-    styles.mkdir()
-    (styles / "evil.css").symlink_to("/etc/passwd")
+    root = a_root(tmp_path)
+    (root / "styles" / "evil.css").symlink_to("/etc/passwd")
+    styles = Styles.of_root(root)
     with pytest.raises(ResourceDenied):
-        read_style_resource("evil.css", styles)
-    with pytest.raises(ResourceDenied):
-        read_style_resource("../zine.yaml", styles)
-    fetcher = RestrictedFetcher({}, styles_dir=styles)
+        styles.read("evil.css")
+    for climbing in ("../zine.yaml", "%2e%2e/zine.yaml", "fonts/../../zine.yaml", "/etc/passwd"):
+        with pytest.raises(ResourceDenied):
+            styles.read(climbing)
+    fetcher = RestrictedFetcher({}, styles=styles)
     refused(fetcher, BASE_URL + "styles/evil.css")
+    refused(fetcher, BASE_URL + "styles/%2e%2e/zine.yaml")
 
 
 def test_refuses_fifos_devices_and_directories(fetcher: RestrictedFetcher) -> None:

@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 from tests.html_helpers import FIGURE, ROOT, handmade_issue, site_digest, vnu_errors
 from zine.editions.html import render, render_site
 from zine.model.rendered import RenderedIssue
+from zine.safety.fetcher import packaged_styles
 
 
 def build(out: Path, rendered: RenderedIssue | None = None) -> tuple[RenderedIssue, list[Path]]:
@@ -168,12 +169,12 @@ def test_stylesheets_are_copied_and_linked(site: Path) -> None:
     doc = page(site / "01-handmade" / "tools.html")
     sheets = [link.get("href") for link in doc.iter("link") if link.get("rel") == "stylesheet"]
     assert sheets[-1] == "styles/html.css"
-    expected = (ROOT / "styles" / "html.css").read_bytes()
+    expected = (packaged_styles() / "html.css").read_bytes()
     assert (site / "01-handmade" / "styles" / "html.css").read_bytes() == expected
 
 
 def test_stylesheet_keeps_wide_content_inside_small_screens() -> None:
-    css = (ROOT / "styles" / "html.css").read_text(encoding="utf-8")
+    css = (packaged_styles() / "html.css").read_text(encoding="utf-8")
     assert "prefers-color-scheme: dark" in css
     assert "@media print" in css
     assert ".table-wrap { max-width: 100%; overflow-x: auto;" in css

@@ -6,7 +6,6 @@ builds again; outputs are read back with real readers (zip for EPUB, pdftotext f
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -14,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.cache_helpers import copy_content, first_article, snapshot
-from tests.conftest import REPO, require_tool
+from tests.conftest import require_tool
 from zine.build import build_project
 from zine.cli import main
 from zine.model.rendered import RenderedIssue
-from zine.runtime import cache
+from zine.safety.fetcher import packaged_styles
 
 pytestmark = pytest.mark.slow
 
@@ -62,21 +61,25 @@ def test_editing_an_article_shows_in_the_epub_pdf_and_html(tmp_path: Path) -> No
     assert "Quokkafederation" in pages
 
 
-def test_editing_a_style_rebuilds_with_the_new_rule(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    styles = tmp_path / "styles"
-    shutil.copytree(REPO / "styles", styles)
-    monkeypatch.setattr("zine.safety.fetcher.STYLES_DIR", styles)
-    monkeypatch.setattr(cache, "styles_dirs", lambda: [styles])
-    monkeypatch.setattr(cache, "_code_digest", None)
+def test_a_root_style_override_rebuilds_with_the_new_rule(tmp_path: Path) -> None:
+    pdftotext = require_tool("pdftotext")
     content, out = copy_content(tmp_path / "content"), tmp_path / "out"
-    issue = build(content, out, ("epub",))
+    issue = build(content, out, ("epub", "pdf", "html"))
     assert "#123456" not in epub_text(out / issue / f"{issue}.epub", ".css")
-    with (styles / "epub.css").open("a", encoding="utf-8") as sheet:
-        sheet.write("\nblockquote { color: #123456; }\n")
-    monkeypatch.setattr(cache, "_code_digest", None)  # a new process would hash styles/ again
-    build(content, out, ("epub",))
+    (content / "styles").mkdir()  # the root's own styles/ appears: one sheet overridden
+    sheet = (packaged_styles() / "epub.css").read_text(encoding="utf-8")
+    (content / "styles" / "epub.css").write_text(sheet + "\nblockquote { color: #123456; }\n",
+                                                 encoding="utf-8")
+    pdf_css = (packaged_styles() / "pdf.css").read_text(encoding="utf-8")
+    (content / "styles" / "pdf.css").write_text(
+        pdf_css + '\n@page { @top-center { content: "Quokka override" } }\n', encoding="utf-8")
+    build(content, out, ("epub", "pdf", "html"))
     assert "#123456" in epub_text(out / issue / f"{issue}.epub", ".css")
+    text = subprocess.run([pdftotext, str(out / issue / f"{issue}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Quokka override" in text  # the laid-out parts in the cache were not reused
+    assert (out / issue / "styles" / "html.css").read_bytes() == (
+        packaged_styles() / "html.css").read_bytes()
 
 
 def test_no_cache_on_the_command_line_makes_every_edition_again(

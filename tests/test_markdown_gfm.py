@@ -28,7 +28,7 @@ from zine.editions.pdf.markup import prepare_fragment
 from zine.load.markdown import resolve_local
 from zine.model.rendered import RenderedIssue
 from zine.render.issue import render_issue
-from zine.safety.fetcher import STYLES_DIR
+from zine.safety.fetcher import packaged_styles
 
 
 def render_one(tmp_path: Path, source: str) -> tuple[RenderedIssue, str]:
@@ -157,7 +157,7 @@ def test_a_note_cited_twice_gets_the_same_marker_in_print(tmp_path: Path) -> Non
     assert [a.text for a in again] == ["1"]
     assert again[0].getparent().tag == "p"  # not inside a <sup>: drawn like the call itself
     assert tree.xpath("//sup") == []
-    css = (STYLES_DIR / "pdf.css").read_text("utf-8")
+    css = (packaged_styles() / "pdf.css").read_text("utf-8")
     call = re.search(r"\.pdf-footnote::footnote-call \{([^}]*)\}", css)
     repeat = re.search(r"\.pdf-footnote-again \{([^}]*)\}", css)
     assert call and repeat

@@ -19,7 +19,7 @@ from zine.model.rendered import RenderedIssue
 from zine.render import issue as render_module
 from zine.render.fragment import code_stylesheets
 from zine.render.issue import check_fragment, render_issue
-from zine.safety.fetcher import STYLES_DIR
+from zine.safety.fetcher import packaged_styles
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -133,7 +133,7 @@ def test_unknown_language_is_plain_text(tmp_path: Path) -> None:
 
 def test_code_stylesheets_are_up_to_date() -> None:
     for name, text in code_stylesheets().items():
-        assert (STYLES_DIR / name).read_text(encoding="utf-8") == text, \
+        assert (packaged_styles() / name).read_text(encoding="utf-8") == text, \
             f"styles/{name} is stale: regenerate with zine.render.fragment.code_stylesheets()"
 
 

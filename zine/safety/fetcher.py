@@ -2,7 +2,8 @@
 
 Every edition loads CSS, fonts and images only through this module: WeasyPrint through
 ``RestrictedFetcher`` (a ``weasyprint.urls.URLFetcher`` subclass), the EPUB and HTML editions
-through ``read_style_resource``. Nothing here writes files or touches the network.
+and the generated cover through ``Styles.read``. Nothing here writes files or touches the
+network.
 
 Importing this module does not import WeasyPrint (about 0.4 s), so the EPUB and HTML editions
 and ``zine check`` do not pay for it: the rules are all here, in ``RestrictedFetcher``, and
@@ -10,8 +11,11 @@ the class WeasyPrint needs (``RestrictedFetcher`` and ``URLFetcher`` as bases, n
 added) is made on the first ``RestrictedFetcher(...)``, which returns an instance of it.
 
 What is served: ``<base>media/<name>`` from the rendered issue's media map, ``<base>styles/...``
-from the repository's ``styles/`` folder, ``file:`` URLs that resolve (symlinks followed) to a
-regular file inside an allowed root, and ``data:`` URLs of raster images. Everything else is
+from the zine root's effective styles (``Styles``: the root's own ``styles/`` file by file over
+the defaults shipped in the package, ``zine/styles/``), ``file:`` URLs that resolve (symlinks
+followed) to a regular file inside an allowed root, and ``data:`` URLs of raster images.
+Styles are found from the zine root a command found (``zine.project.find_root``, carried as
+``Zine.root``), never from the working directory or at import time. Everything else is
 refused and recorded in ``denied`` so the edition can report it (Z502) and fail the build:
 other schemes and every network URL, ``..`` (also percent-encoded), paths outside the roots,
 symlinks that escape, devices, FIFOs, ``/proc``, and files above a size cap.
@@ -20,10 +24,14 @@ symlinks that escape, devices, FIFOs, ``/proc``, and files above a size cap.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 import stat
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
@@ -46,18 +54,6 @@ _TYPES = {
     ".woff2": "font/woff2", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
     ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml", ".txt": "text/plain",
 }
-
-
-def _find_styles_dir() -> Path:
-    """``styles/`` next to the package: works from a checkout and an editable install."""
-    here = Path(__file__).resolve().parents[1]
-    for candidate in (here.parent / "styles", Path.cwd() / "styles"):
-        if candidate.is_dir():
-            return candidate
-    return here.parent / "styles"
-
-
-STYLES_DIR: Path = _find_styles_dir()
 
 
 class ResourceDenied(ValueError):
@@ -116,14 +112,80 @@ def _check_relative(relative: str, url: str) -> str:
     return decoded
 
 
-def read_style_resource(relative: str, styles_dir: Path | None = None) -> bytes:
-    """A file under ``styles/`` (e.g. ``"base.css"``, ``"fonts/NotoSerif-Regular.ttf"``).
+def packaged_styles() -> Path:
+    """The default styles and fonts shipped in the package (``zine/styles/``)."""
+    return Path(str(resources.files("zine").joinpath("styles")))
 
-    Raises ``ResourceDenied`` for anything the PDF fetcher would refuse too.
+
+_SKIPPED = ("__pycache__",)
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The style files a zine root's editions use: ``folders`` in order of precedence.
+
+    ``of_root(root)`` is the root's own ``styles/`` (when it has one) over the packaged
+    defaults, file by file: ``fonts/NotoSerif-Regular.ttf`` comes from the first folder that
+    has an entry of that name, so a root overrides one stylesheet or one font and keeps the
+    rest. An entry the first folder has but refuses (a link out of it, a FIFO) is an error, not
+    a silent fall back to the default.
     """
-    root = styles_dir or STYLES_DIR
-    clean = _check_relative(relative, f"styles/{relative}")
-    return read_regular_file(root / clean, [root], f"styles/{relative}")
+
+    folders: tuple[Path, ...]
+
+    @classmethod
+    def of_root(cls, root: Path | None) -> Styles:
+        own = root / "styles" if root is not None else None
+        if own is not None and own.is_dir():
+            return cls((own, packaged_styles()))
+        return cls((packaged_styles(),))
+
+    def source(self, relative: str) -> Path | None:
+        """The folder that serves ``relative`` (already checked), or None if none has it."""
+        for folder in self.folders:
+            if os.path.lexists(folder / relative):
+                return folder
+        return None
+
+    def read(self, relative: str, url: str = "") -> bytes:
+        """A style file (``"base.css"``, ``"fonts/NotoSerif-Regular.ttf"``), by the rules of
+        ``read_regular_file`` inside the folder that serves it; ``ResourceDenied`` otherwise."""
+        url = url or f"styles/{relative}"
+        clean = _check_relative(relative, url)
+        folder = self.source(clean)
+        if folder is None:
+            raise ResourceDenied(url, "cannot open (No such file or directory)")
+        return read_regular_file(folder / clean, [folder], url)
+
+    def has(self, relative: str) -> bool:
+        """Whether some folder has ``relative`` as a regular file (a stylesheet is optional)."""
+        folder = self.source(relative)
+        return folder is not None and (folder / relative).is_file()
+
+    def names(self) -> list[str]:
+        """Every effective style file, relative and sorted (``fonts/OFL.txt``, ``base.css``)."""
+        found: set[str] = set()
+        for folder in self.folders:
+            for parent, dirs, files in os.walk(folder):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIPPED)
+                base = Path(parent).relative_to(folder)
+                found.update((base / name).as_posix() for name in files
+                             if not name.endswith(".pyc"))
+        return sorted(found)
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 over every effective file's name and bytes (or why it is refused): what a
+        cached output that used these styles depends on, so an override invalidates it."""
+        digest = hashlib.sha256(b"zine-styles\0")
+        for name in self.names():
+            try:
+                data = self.read(name)
+            except ResourceDenied as denied:
+                data = f"refused: {denied.reason}".encode()
+            digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(hashlib.sha256(data).digest())
+        return digest.hexdigest()
 
 
 def media_type_of(name: str) -> str:
@@ -149,7 +211,7 @@ def _with_urlfetcher(cls: type) -> type:
 
 
 class RestrictedFetcher(_FetcherBase):
-    """WeasyPrint's URL fetcher, restricted to the rendered issue's media and ``styles/``.
+    """WeasyPrint's URL fetcher, restricted to the rendered issue's media and ``styles``.
 
     ``denied`` lists ``(url, reason)`` for every refusal, in order, for Z502 diagnostics.
     Every instance is a ``weasyprint.urls.URLFetcher`` (WeasyPrint is imported on the first
@@ -161,21 +223,23 @@ class RestrictedFetcher(_FetcherBase):
         return instance
 
     def __init__(self, media: Mapping[str, MediaItem], roots: Iterable[Path] = (),
-                 base_url: str = BASE_URL, styles_dir: Path | None = None,
+                 base_url: str = BASE_URL, styles: Styles | None = None,
                  **kwargs: Any) -> None:
         super().__init__(allowed_protocols=(), allow_redirects=False, **kwargs)
         self.media = dict(media)
-        self.styles_dir = styles_dir or STYLES_DIR
-        self.roots = [self.styles_dir, *roots]
+        self.styles = styles or Styles.of_root(None)  # no root: the packaged defaults only
+        self.roots = [*self.styles.folders, *roots]
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.denied: list[tuple[str, str]] = []
 
     @classmethod
     def for_issue(cls, rendered: RenderedIssue, **kwargs: Any) -> RestrictedFetcher:
-        """A fetcher for one rendered issue: its media, styles/ and its articles' folders."""
+        """A fetcher for one rendered issue: its media, its zine root's styles and its
+        articles' folders."""
         media = dict(rendered.media)
         media.setdefault(rendered.cover.name, rendered.cover)
         folders = sorted({a.folder for a in rendered.issue.published})
+        kwargs.setdefault("styles", Styles.of_root(rendered.zine.root))
         return cls(media, folders, **kwargs)
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
@@ -218,7 +282,7 @@ class RestrictedFetcher(_FetcherBase):
             return URLFetcherResponse(url, item.data, {"Content-Type": item.media_type})
         if rest.startswith("styles/"):
             relative = _check_relative(rest[len("styles/"):], url)
-            data = read_regular_file(self.styles_dir / relative, [self.styles_dir], url)
+            data = self.styles.read(relative, url)
             return URLFetcherResponse(url, data, {"Content-Type": media_type_of(relative)})
         raise ResourceDenied(url, "only media/ and styles/ are served")
 

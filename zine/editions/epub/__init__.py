@@ -25,10 +25,10 @@ from zine.editions.epub.meta import add_metadata, book_identifier
 from zine.model import Article, Section
 from zine.model.rendered import RenderedIssue
 from zine.safety import writer
-from zine.safety.fetcher import ResourceDenied, media_type_of, read_style_resource
+from zine.safety.fetcher import ResourceDenied, Styles, media_type_of
 
 BOOK_THREADS = 2
-STYLESHEETS = ("base.css", "epub.css")  # under styles/, linked in this order (base imports fonts)
+STYLESHEETS = ("base.css", "epub.css")  # style files, linked in this order (base imports fonts)
 # EPUB 3.3 forbids these CSS properties; the EPUB sets ``dir`` attributes instead.
 _FORBIDDEN_CSS = re.compile(r"(?<![-\w])(?:direction|unicode-bidi)\s*:[^;}]*;?\s*")
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)""")
@@ -49,7 +49,8 @@ def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
     """Build ``<issue-id>/<issue-id>.epub`` and one ``<issue-id>/offprints/<slug>.epub`` per
     published article under ``out_dir``; returns their paths, the issue first."""
     issue_id = rendered.issue.id
-    resources, deflater = load_style_resources(), Deflater()  # fonts deflated once per build
+    styles = Styles.of_root(rendered.zine.root)
+    resources, deflater = load_style_resources(styles), Deflater()  # fonts deflated once
     jobs: list[tuple[str, RenderedIssue, str]] = [(f"{issue_id}/{issue_id}.epub", rendered, "")]
     for _, articles in reading_order(rendered):
         for article in articles:
@@ -58,7 +59,7 @@ def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
 
     def build(job: tuple[str, RenderedIssue, str]) -> tuple[str, bytes]:
         name, issue, offprint = job
-        return name, build_epub(issue, resources, offprint, deflater)
+        return name, build_epub(issue, resources, offprint, deflater, styles)
 
     # Two threads: zlib and the writer's fsync release the GIL, so one book is compressed
     # while another is laid out, and two files are written at once. The bytes do not depend on
@@ -81,14 +82,17 @@ def offprint_of(rendered: RenderedIssue, article: Article) -> RenderedIssue:
 
 
 def build_epub(rendered: RenderedIssue, resources: dict[str, bytes] | None = None,
-               offprint: str = "", deflater: Deflater | None = None) -> bytes:
-    """The EPUB file of ``rendered`` (of its article ``offprint``) as bytes, deterministic."""
+               offprint: str = "", deflater: Deflater | None = None,
+               styles: Styles | None = None) -> bytes:
+    """The EPUB file of ``rendered`` (of its article ``offprint``) as bytes, deterministic;
+    ``styles`` defaults to those of its zine root."""
     when = build_time(rendered.issue.date)
     book = ebook.EpubBook()
     add_metadata(book, rendered, offprint)
-    resources = resources if resources is not None else load_style_resources()
+    styles = styles or Styles.of_root(rendered.zine.root)
+    resources = resources if resources is not None else load_style_resources(styles)
     plan = plan_documents(rendered, [f"styles/{name}" for name in STYLESHEETS],
-                          typefaces(resources), book_identifier(rendered, offprint))
+                          typefaces(resources, styles), book_identifier(rendered, offprint))
     _add_resources(book, rendered, plan, resources)
     _add_documents(book, plan)
     options = {"mtime": when.replace(tzinfo=None), "epub2_guide": False, "epub3_landmark": False,
@@ -96,8 +100,8 @@ def build_epub(rendered: RenderedIssue, resources: dict[str, bytes] | None = Non
     return pack(book_entries(book, options), when, deflater)  # zipped (and deflated) once
 
 
-def load_style_resources() -> dict[str, bytes]:
-    """``styles/<name>`` -> bytes: the linked stylesheets and everything their ``url()``s
+def load_style_resources(styles: Styles) -> dict[str, bytes]:
+    """Style file name -> bytes: the linked stylesheets and everything their ``url()``s
     (``@import``, ``@font-face``) name, followed through imported stylesheets too."""
     found: dict[str, bytes] = {}
     pending = list(STYLESHEETS)
@@ -105,7 +109,7 @@ def load_style_resources() -> dict[str, bytes]:
         name = pending.pop(0)
         if name in found:
             continue
-        data = _read_style(name)
+        data = _read_style(name, styles)
         if not name.endswith(".css"):
             found[name] = data
             continue
@@ -116,7 +120,7 @@ def load_style_resources() -> dict[str, bytes]:
     return found
 
 
-def typefaces(resources: dict[str, bytes]) -> str:
+def typefaces(resources: dict[str, bytes], styles: Styles) -> str:
     """``Noto Sans, Noto Serif``: the embedded font families, named after their files, plus
     the Open Font License when ``styles/fonts/OFL.txt`` is there (the colophon credits them)."""
     names = sorted({_family(PurePosixPath(name).stem) for name in resources
@@ -124,7 +128,7 @@ def typefaces(resources: dict[str, bytes]) -> str:
     if not names:
         return ""
     try:
-        read_style_resource("fonts/OFL.txt")
+        styles.read("fonts/OFL.txt")
     except ResourceDenied:
         return ", ".join(names)
     return f"{', '.join(names)} (SIL Open Font License 1.1)"
@@ -139,9 +143,9 @@ def epub_css(data: bytes) -> bytes:
     return _FORBIDDEN_CSS.sub("", data.decode("utf-8")).encode("utf-8")
 
 
-def _read_style(name: str) -> bytes:
+def _read_style(name: str, styles: Styles) -> bytes:
     try:
-        return read_style_resource(name)
+        return styles.read(name)
     except ResourceDenied as denied:
         raise docs.EpubBuildError(f"EPUB stylesheet resource refused: styles/{name} "
                                   f"({denied.reason})") from None

@@ -36,6 +36,7 @@ from zine.errors import ContentError
 from zine.model import Article, Coop, Issue
 from zine.model.rendered import RenderedIssue
 from zine.runtime.cache import BlobStore
+from zine.safety.fetcher import Styles
 from zine.safety.writer import write_all
 from zine.text.words import reading_minutes
 
@@ -71,11 +72,13 @@ def render(rendered: RenderedIssue, out_dir: Path, use_cache: bool = False) -> l
     link-preview cards come from (and go to) the build cache."""
     issue = rendered.issue
     base = PurePosixPath(issue.id)
-    written, stylesheets = copy_styles(out_dir, base / "styles")
+    styles = Styles.of_root(rendered.zine.root)
+    written, stylesheets = copy_styles(out_dir, base / "styles", styles)
     written += write_media(rendered, out_dir, base)
     entries = article_entries(rendered, out_dir)
     context = issue_context(rendered, out_dir, entries, stylesheets)
-    written += write_cards(rendered, out_dir, entries, str(context["issue_label"]), use_cache)
+    written += write_cards(rendered, out_dir, entries, str(context["issue_label"]), use_cache,
+                           styles)
     env = template_env()
     article_page = env.get_template("article.html")
     pages: list[tuple[str, bytes]] = []
@@ -94,7 +97,7 @@ def render(rendered: RenderedIssue, out_dir: Path, use_cache: bool = False) -> l
 
 
 def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
-                label: str, use_cache: bool) -> list[Path]:
+                label: str, use_cache: bool, styles: Styles) -> list[Path]:
     """``<issue-id>/cards/<slug>.png`` per article and ``cards/index.png`` for the issue."""
     issue, zine = rendered.issue, rendered.zine
     store = BlobStore(out_dir, "cards") if use_cache else None
@@ -106,7 +109,7 @@ def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry]
         names = ", ".join(a.name for a in article.authors if a.name)
         texts[article.slug] = CardText(article.title, names, heading, zine.title,
                                        article.language, article.direction, zine.language)
-    pngs = card_pngs(list(texts.values()), store)
+    pngs = card_pngs(list(texts.values()), store, styles)
     files = [(f"{issue.id}/cards/{name}.png", png)
              for name, png in zip(texts, pngs, strict=True)]
     return write_all(out_dir, files)

@@ -20,8 +20,7 @@ from zine.editions import templating
 from zine.errors import ContentError
 from zine.render import i18n
 from zine.render.i18n import strings
-from zine.safety import fetcher
-from zine.safety.fetcher import ResourceDenied, read_style_resource
+from zine.safety.fetcher import ResourceDenied, Styles
 from zine.safety.writer import write_all
 
 # Linked in this order on every page (base.css imports fonts.css, code.css and its screen
@@ -87,26 +86,23 @@ def template_env() -> Environment:
     return env
 
 
-def _available(name: str) -> bool:
-    return (Path(fetcher.STYLES_DIR) / name).is_file()
-
-
-def copy_styles(out_dir: Path, target: PurePosixPath) -> tuple[list[Path], list[str]]:
-    """Copy the HTML stylesheets, what they ``@import`` and the fonts they use to
-    ``out_dir/target``.
+def copy_styles(out_dir: Path, target: PurePosixPath,
+                styles: Styles) -> tuple[list[Path], list[str]]:
+    """Copy the HTML stylesheets, what they ``@import`` and the fonts they use from ``styles``
+    (a zine root's effective styles) to ``out_dir/target``.
 
     Returns the files written and the stylesheet names to link (relative to ``target``).
-    Every file is read through ``zine.safety.fetcher.read_style_resource``.
+    Every file is read through ``zine.safety.fetcher.Styles.read``.
     """
     linked = [name for name in STYLESHEETS
-              if name in REQUIRED_STYLESHEETS or _available(name)]
+              if name in REQUIRED_STYLESHEETS or styles.has(name)]
     pending = sorted(linked)
     seen: set[str] = set(pending)
     contents: dict[str, bytes] = {}
     while pending:
         name = pending.pop()
         try:
-            data = read_style_resource(name)
+            data = styles.read(name)
         except ResourceDenied as denied:
             raise ContentError(f"html edition: cannot load styles/{name}: {denied}") from None
         contents[name] = data

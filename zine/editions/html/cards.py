@@ -3,13 +3,14 @@
 ``card_png(text)`` draws a 1200x630 PNG (the Open Graph size) with an article's or issue's
 title, byline and the zine's name, in the text's language and direction. It uses the PDF's
 engine and fonts, not Pillow's text drawing, so Arabic, Devanagari and Japanese are shaped
-right: an HTML page laid out by WeasyPrint (fonts from ``styles/`` through
+right: an HTML page laid out by WeasyPrint (fonts from the zine root's styles through
 ``zine.safety.fetcher.RestrictedFetcher``, system Noto fonts as the fallback, like the PDF) into a
 PDF with a page per card, which one ``pdftoppm`` run rasterises (as ``zine.media.svg`` does for
 covers): the fonts are loaded and the tools started once per issue, not once per card.
-Cards are kept in the build cache (``zine.runtime.cache.BlobStore``, kind ``cards``) keyed by their
-HTML and the code, so a rebuild draws only new or changed cards; the same text gives the same
-bytes. Writes only temporary files in a private folder; the HTML edition writes the PNGs.
+Cards are kept in the build cache (``zine.runtime.cache.BlobStore``, kind ``cards``) keyed by
+their HTML, the effective style files and the code, so a rebuild draws only new or changed
+cards; the same text gives the same bytes. Writes only temporary files in a private folder; the
+HTML edition writes the PNGs.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from markupsafe import escape
 
 from zine.errors import ZineError
 from zine.runtime.cache import BlobStore
-from zine.safety.fetcher import BASE_URL, RestrictedFetcher
+from zine.safety.fetcher import BASE_URL, RestrictedFetcher, Styles
 
 WIDTH, HEIGHT = 1200, 630
 
@@ -98,20 +99,25 @@ def cards_html(texts: Sequence[CardText]) -> str:
     return PAGE.format(zine_lang=zine_lang, width=WIDTH, height=HEIGHT, cards="\n".join(cards))
 
 
-def card_png(text: CardText, store: object | None = None) -> bytes:
+def card_png(text: CardText, store: object | None = None,
+             styles: Styles | None = None) -> bytes:
     """The 1200x630 PNG card for ``text`` (from ``store``, a ``BlobStore``, when cached)."""
-    return card_pngs([text], store)[0]
+    return card_pngs([text], store, styles)[0]
 
 
-def card_pngs(texts: Sequence[CardText], store: object | None = None) -> list[bytes]:
+def card_pngs(texts: Sequence[CardText], store: object | None = None,
+              styles: Styles | None = None) -> list[bytes]:
     """The PNG card of each of ``texts``; those not in ``store`` (a ``BlobStore``) are laid
-    out together, as one document rasterised by one ``pdftoppm`` run."""
+    out together, as one document rasterised by one ``pdftoppm`` run. Fonts come from
+    ``styles`` (default: the packaged ones)."""
+    styles = styles or Styles.of_root(None)
     cache = store if isinstance(store, BlobStore) else None
-    keys = [BlobStore.key("card", card_html(text)) for text in texts] if cache else []
+    keys = ([BlobStore.key("card", styles.digest, card_html(text)) for text in texts]
+            if cache else [])
     found: list[bytes | None] = [cache.get(key) for key in keys] if cache else [None] * len(texts)
     missing = [index for index, png in enumerate(found) if png is None]
     if missing:
-        for index, png in zip(missing, _draw(cards_html([texts[i] for i in missing])),
+        for index, png in zip(missing, _draw(cards_html([texts[i] for i in missing]), styles),
                               strict=True):
             found[index] = png
             if cache:
@@ -119,23 +125,23 @@ def card_pngs(texts: Sequence[CardText], store: object | None = None) -> list[by
     return [png for png in found if png is not None]
 
 
-def card_pdf(html: str) -> bytes:
+def card_pdf(html: str, styles: Styles | None = None) -> bytes:
     """The card laid out by WeasyPrint as a one-page PDF (its text layer is the card's text)."""
     from weasyprint import HTML
 
-    fetcher = RestrictedFetcher({})
+    fetcher = RestrictedFetcher({}, styles=styles)
     data: bytes = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
     return data
 
 
-def _draw(html: str) -> list[bytes]:
+def _draw(html: str, styles: Styles) -> list[bytes]:
     """Each page of the cards document ``html`` as a PNG, in page order."""
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise CardError("link-preview cards need poppler's pdftoppm (Debian: poppler-utils)")
     with tempfile.TemporaryDirectory(prefix="zine-card-") as folder:
         pdf = Path(folder) / "cards.pdf"
-        pdf.write_bytes(card_pdf(html))
+        pdf.write_bytes(card_pdf(html, styles))
         try:
             subprocess.run([pdftoppm, "-png", "-scale-to-x", str(WIDTH), "-scale-to-y",
                             str(HEIGHT), str(pdf), str(Path(folder) / "card")],

@@ -29,6 +29,7 @@ from zine.editions.html.search import index_site, indexed_languages, render_sear
 from zine.model import Zine, text_direction
 from zine.model.rendered import RenderedIssue
 from zine.runtime.timestamps import build_timestamp
+from zine.safety.fetcher import Styles
 from zine.safety.writer import write_text
 
 
@@ -37,7 +38,8 @@ def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> l
     ``out_dir/opds.xml`` listing every built issue, the coop and tag pages, the search page,
     and then the search index over the whole folder."""
     listed = collect_issues(issues, out_dir)
-    written, stylesheets = copy_styles(out_dir, PurePosixPath("styles"))
+    written, stylesheets = copy_styles(out_dir, PurePosixPath("styles"),
+                                       Styles.of_root(zine.root))
     ui = ui_strings(zine.language)
     env = template_env()
     base_url = zine.url if zine.url.endswith("/") else zine.url + "/"

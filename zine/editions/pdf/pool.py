@@ -1,8 +1,9 @@
 """PDF edition, layout stage: lay out the issue's parts, in parallel and from the cache.
 
-Parts whose digest (their HTML, whether tagged, the code, styles and libraries:
-``zine.runtime.cache.BlobStore.key``) is in the build cache are not laid out again. The others are
-laid out by worker processes forked (``zine.runtime.workers``) from the process that holds the
+Parts whose digest (their HTML, whether tagged, the effective style files, the code and
+libraries: ``zine.runtime.cache.BlobStore.key``) is in the build cache are not laid out again.
+The others are laid out by worker processes forked (``zine.runtime.workers``) from the process
+that holds the
 ``Typesetter`` (stylesheets and fonts parsed once, inherited by every worker), the longest
 first, as many at once as there are CPUs. A worker sends back bytes or the diagnostics of its
 part, never an exception, so the problems of every failing part are reported together; a worker
@@ -44,7 +45,7 @@ def typeset_parts(setter: Typesetter, parts: Sequence[Part], store: BlobStore | 
 def typeset_all(setter: Typesetter, parts: Sequence[Part],
                 store: BlobStore | None) -> list[bytes]:
     """The PDF of every part, in order; ``PdfBuildError`` naming every part that failed."""
-    keys = [_key(part) for part in parts]
+    keys = [_key(part, setter.fetcher.styles.digest) for part in parts]
     found: list[bytes | None] = [store.get(k) if store is not None else None for k in keys]
     todo = sorted((i for i, data in enumerate(found) if data is None),
                   key=lambda i: -len(parts[i].html))
@@ -78,8 +79,8 @@ def _cached_warnings(store: BlobStore, key: str, setter: Typesetter,
             for code, message in (json.loads(data) if data else [])]
 
 
-def _key(part: Part) -> str:
-    return BlobStore.key("pdf-part", "tagged" if part.tagged else "untagged", part.html)
+def _key(part: Part, styles: str) -> str:
+    return BlobStore.key("pdf-part", "tagged" if part.tagged else "untagged", styles, part.html)
 
 
 def _run(setter: Typesetter, parts: Sequence[Part], todo: list[int]) -> list[Outcome]:

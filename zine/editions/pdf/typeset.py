@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Stylesheets in cascade order, relative to ``styles/``.
+#: Stylesheets in cascade order, names of style files (``zine.safety.fetcher.Styles``).
 STYLESHEETS = ("pdf.css",)  # it imports base.css, which imports fonts.css and code.css
 
 
@@ -72,7 +72,8 @@ def capture_weasyprint_log() -> Iterator[_Collector]:
 
 
 def stylesheet_urls() -> list[str]:
-    """The edition's stylesheets as URLs under the virtual base (served from ``styles/``)."""
+    """The edition's stylesheets as URLs under the virtual base (served from the zine root's
+    styles)."""
     return [f"styles/{name}" for name in STYLESHEETS]
 
 

@@ -1,7 +1,8 @@
-"""Maintenance script (not part of the build): subset the Debian Noto fonts into styles/fonts/.
+"""Maintenance script (not part of the build): subset the Debian Noto fonts into the packaged
+default styles, ``zine/styles/fonts/``.
 
-Run from the repository root: ``.venv/bin/python styles/fonts/subset.py``. It reads the
-fonts-noto-core files under /usr/share/fonts and writes the subset .ttf files next to itself.
+Run from the repository root: ``.venv/bin/python tools/subset_fonts.py``. It reads the
+fonts-noto-core files under /usr/share/fonts and writes the subset .ttf files there.
 The output is deterministic (fontTools keeps table order; timestamps are taken from the source).
 """
 
@@ -13,7 +14,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 SOURCE = Path("/usr/share/fonts/truetype/noto")
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "zine" / "styles" / "fonts"
 
 FONTS = {
     "NotoSerif-Regular.ttf": "NotoSerif-Regular.ttf",
