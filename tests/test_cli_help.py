@@ -17,8 +17,8 @@ import pytest
 from tests.check_helpers import article, write_tree
 from zine.cli import build_parser, main
 
-COMMANDS = [["check"], ["build"], ["new"], ["new", "issue"], ["new", "article"], ["serve"],
-            ["stats"], ["import"]]
+COMMANDS = [["check"], ["build"], ["new"], ["new", "issue"], ["new", "article"], ["init"],
+            ["serve"], ["stats"], ["import"]]
 
 
 def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -43,7 +43,7 @@ def every_parser() -> dict[str, argparse.ArgumentParser]:
 
 def test_the_documented_commands_are_all_there() -> None:
     assert sorted(every_parser()) == ["zine", "zine build", "zine check", "zine import",
-                                      "zine new",
+                                      "zine init", "zine new",
                                       "zine new article", "zine new issue", "zine serve",
                                       "zine stats"]
 

@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(sub)
     _add_build(sub)
     _add_new(sub)
+    _add_init(sub)
     _add_serve(sub)
     _add_stats(sub)
     _add_import(sub)
@@ -106,6 +107,24 @@ def _add_build(sub: Subparsers) -> None:
     loudness.add_argument("--verbose", "-v", action="store_true",
                           help="also list the files written, show when each step started and "
                                "how long the build took, and log what happens")
+
+
+def _add_init(sub: Subparsers) -> None:
+    init = sub.add_parser("init", help="start a new zine root in a new or empty folder",
+                          description="Create a zine root in DIR (new or empty): zine.yaml, "
+                          "coops.yaml, a first issue with one article, a README with the "
+                          "commands and a GitHub Actions workflow. It passes 'zine check "
+                          "--strict' and 'zine build' as it is; styles come from the package "
+                          "until DIR/styles/ holds a file of the same name.")
+    init.add_argument("dir", type=Path, metavar="DIR", help="the folder to create")
+    init.add_argument("--title", default=None,
+                      help="the zine's title (default: from the folder name)")
+    init.add_argument("--publisher", default=None,
+                      help="who publishes it (default: '<title> editors')")
+    init.add_argument("--url", default="https://zine.example.org/",
+                      help="the web address the website will have (feeds, link previews)")
+    init.add_argument("--language", default="en",
+                      help="BCP 47 language of the zine and its first issue (default: en)")
 
 
 def _add_new(sub: Subparsers) -> None:
@@ -373,13 +392,26 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_init(args: argparse.Namespace) -> int:
+    from zine.commands.init import init_root
+
+    written = init_root(args.dir, title=args.title, language=args.language, url=args.url,
+                        publisher=args.publisher)
+    for path in written:
+        print(f"created {display_path(path)}")
+    print(f"zine: a new zine root in {display_path(args.dir)}; next: cd {args.dir} && zine "
+          "check --strict && zine build")
+    return 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from zine.commands.serve import serve
 
     return serve(host=args.host, port=args.port, root=args.root, public=args.public)
 
 
-COMMANDS = {"check": run_check, "build": run_build, "new": run_new, "serve": run_serve,
+COMMANDS = {"check": run_check, "build": run_build, "new": run_new, "init": run_init,
+            "serve": run_serve,
             "stats": run_stats, "import": run_import}
 
 
