@@ -13,9 +13,9 @@ added) is made on the first ``RestrictedFetcher(...)``, which returns an instanc
 What is served: ``<base>media/<name>`` from the rendered issue's media map, ``<base>styles/...``
 from the zine root's effective styles (``Styles``: the root's own ``styles/`` file by file over
 the defaults shipped in the package, ``zine/styles/``), ``file:`` URLs that resolve (symlinks
-followed) to a regular file inside an allowed root, and ``data:`` URLs of raster images.
-Styles are found from the zine root a command found (``zine.project.find_root``, carried as
-``Zine.root``), never from the working directory or at import time. Everything else is
+followed) to a regular file inside an allowed root, and ``data:`` URLs of raster images
+(styles are found from the zine root a command found, ``zine.load.project.find_root``, carried
+as ``Zine.root``: never from the working directory or at import time). Everything else is
 refused and recorded in ``denied`` so the edition can report it (Z502) and fail the build:
 other schemes and every network URL, ``..`` (also percent-encoded), paths outside the roots,
 symlinks that escape, devices, FIFOs, ``/proc``, and files above a size cap.
