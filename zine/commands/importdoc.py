@@ -23,10 +23,10 @@ from zine.commands.new import (
     _add_to_contents,
     _author_lines,
     _check_id,
-    _clean_text,
-    _language,
-    _quote,
+    checked_language,
+    clean_text,
     make_slug,
+    yaml_string,
 )
 from zine.diagnostics import Diagnostic, codes, display_path, has_errors
 from zine.docimport.archive import ImportFailure, fail
@@ -53,7 +53,7 @@ def import_document(document: Path, issue_id: str, options: ImportOptions,
     _archive, converted, meta = convert_document(document)
     if not (options.title or converted.title).strip():
         raise fail(codes.IMPORT_NO_TITLE, document)
-    title = _clean_text(options.title or converted.title, "--title")
+    title = clean_text(options.title or converted.title, "--title")
     authors = list(options.authors) or ([meta["author"]] if meta.get("author") else [])
     if not authors:
         raise fail(codes.IMPORT_NO_AUTHOR, document)
@@ -64,11 +64,11 @@ def import_document(document: Path, issue_id: str, options: ImportOptions,
     for taken in (folder, articles / f"{slug}.md"):
         if taken.exists():
             raise fail(codes.IMPORT_EXISTS, document, target=display_path(taken))
-    lines = ["---", f"title: {_quote(title)}", "authors:"]
+    lines = ["---", f"title: {yaml_string(title)}", "authors:"]
     lines += _author_lines(authors, list(options.coops), zine, "zine import")
     language = options.language or meta.get("language")
     if language:
-        lines.append(f"language: {_language(language)}")
+        lines.append(f"language: {checked_language(language)}")
     text = "\n".join([*lines, "---", "", converted.markdown.strip(), ""])
     staging = stage_article(folder, text, converted.images)
     try:

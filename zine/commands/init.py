@@ -15,7 +15,13 @@ from importlib import resources
 from pathlib import Path
 
 from zine import __version__
-from zine.commands.new import _clean_text, _issue_date, _language, _quote, make_slug
+from zine.commands.new import (
+    checked_language,
+    clean_text,
+    issue_date_option,
+    make_slug,
+    yaml_string,
+)
 from zine.errors import UsageError
 from zine.safety.writer import write_text
 
@@ -28,14 +34,14 @@ def init_root(folder: Path, *, title: str | None = None, language: str = "en",
               url: str = "https://zine.example.org/", publisher: str | None = None) -> list[Path]:
     """Write a new zine root into ``folder`` (created if missing); returns the files written."""
     _check_empty(folder)
-    name = _clean_text(title or _title_of(folder), "--title")
-    language = _language(language)
+    name = clean_text(title or _title_of(folder), "--title")
+    language = checked_language(language)
     if not url.startswith(("https://", "http://")):
         raise UsageError(f"zine init: --url {url!r}: expected an http(s) address")
     issue_id = f"01-{make_slug(ISSUE_TITLE)}"
     values = {"TITLE": name, "ISSUE": issue_id, "COOP": COOP_ID, "VERSION": __version__}
     files = {
-        "zine.yaml": _zine_yaml(name, _clean_text(publisher or f"{name} editors",
+        "zine.yaml": _zine_yaml(name, clean_text(publisher or f"{name} editors",
                                                   "--publisher"), url, language),
         "coops.yaml": COOPS_YAML,
         f"issues/{issue_id}/issue.yaml": _issue_yaml(language),
@@ -75,8 +81,8 @@ def _template(name: str, values: dict[str, str]) -> str:
 def _zine_yaml(title: str, publisher: str, url: str, language: str) -> str:
     return "\n".join([
         "# The publication: defaults for every issue.",
-        f"title: {_quote(title)}",
-        f"publisher: {_quote(publisher)}",
+        f"title: {yaml_string(title)}",
+        f"publisher: {yaml_string(publisher)}",
         "# The web address the website is published at: feeds, the OPDS catalog and link",
         "# previews use it.",
         f"url: {url if url.endswith('/') else url + '/'}",
@@ -89,12 +95,12 @@ def _zine_yaml(title: str, publisher: str, url: str, language: str) -> str:
 def _issue_yaml(language: str) -> str:
     return "\n".join([
         "number: 1",
-        f"title: {_quote(ISSUE_TITLE)}",
-        f"date: {_issue_date(None).isoformat()}",
+        f"title: {yaml_string(ISSUE_TITLE)}",
+        f"date: {issue_date_option(None).isoformat()}",
         f"language: {language}",
         'description: "What this issue is about, in a sentence or two."',
         "editors:",
-        f"  - name: {_quote('The editors')}",
+        f"  - name: {yaml_string('The editors')}",
         f"    coop: {COOP_ID}",
         "license: CC-BY-SA-4.0",
         "contents:",

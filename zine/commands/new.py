@@ -37,7 +37,7 @@ def new_issue(args: argparse.Namespace, root: Path | None) -> Path:
     """``issues/<id>/issue.yaml`` with number, title, date and language filled in."""
     repo = find_root([], root)
     zine, _ = load_project(repo)  # problems in other issues are zine check's business
-    title = _clean_text(args.title, "--title")
+    title = clean_text(args.title, "--title")
     numbers = {issue.number for issue in zine.issues if issue.number is not None}
     number = args.number if args.number is not None else max(numbers, default=0) + 1
     if number < 1 or number in numbers:
@@ -48,11 +48,11 @@ def new_issue(args: argparse.Namespace, root: Path | None) -> Path:
     folder = repo / "issues" / issue_id
     if folder.exists() or _casefold_clash(repo / "issues", issue_id):
         raise UsageError(f"zine new issue: issues/{issue_id} already exists")
-    language = _language(args.language or zine.language or "en")
+    language = checked_language(args.language or zine.language or "en")
     lines = [
         f"number: {number}",
-        f"title: {_quote(title)}",
-        f"date: {_issue_date(args.date).isoformat()}",
+        f"title: {yaml_string(title)}",
+        f"date: {issue_date_option(args.date).isoformat()}",
         f"language: {language}",
         "# An article written in Word or LibreOffice: zine import FILE.docx "
         f"{issue_id} (see CONTRIBUTING.md)",
@@ -71,7 +71,7 @@ def new_article(args: argparse.Namespace, root: Path | None) -> Path:
         known = sorted(p.parent.name for p in (repo / "issues").glob("*/issue.yaml"))
         raise UsageError(f"zine new article: no issue {args.issue!r}"
                          f"{did_you_mean(str(args.issue), known)}")
-    title = _clean_text(args.title, "--title")
+    title = clean_text(args.title, "--title")
     slug = args.slug or make_slug(title)
     _check_id(slug, "slug")
     articles = issue_dir / "articles"
@@ -79,10 +79,10 @@ def new_article(args: argparse.Namespace, root: Path | None) -> Path:
             or _casefold_clash(articles, slug):
         raise UsageError(f"zine new article: an article {slug!r} already exists in "
                          f"{args.issue}")
-    lines = ["---", f"title: {_quote(title)}", "authors:"]
+    lines = ["---", f"title: {yaml_string(title)}", "authors:"]
     lines += _author_lines(args.author, args.coop, zine)
     if args.language:
-        lines.append(f"language: {_language(args.language)}")
+        lines.append(f"language: {checked_language(args.language)}")
     lines += ["---", "", ARTICLE_BODY]
     path = write_text(repo, Path("issues", str(args.issue), "articles", f"{slug}.md"),
                       "\n".join(lines))
@@ -129,7 +129,7 @@ def _author_lines(names: list[str], coops: list[str], zine: Zine,
                          "coop after its author")
     lines = []
     for index, name in enumerate(names):
-        lines.append(f"  - name: {_quote(_clean_text(name, '--author'))}")
+        lines.append(f"  - name: {yaml_string(clean_text(name, '--author'))}")
         if index < len(coops) and coops[index]:
             coop = coops[index]
             if coop not in zine.coops:
@@ -149,7 +149,7 @@ def make_slug(title: str) -> str:
     return slug[:60].rstrip("-")
 
 
-def _clean_text(value: str, option: str) -> str:
+def clean_text(value: str, option: str) -> str:
     text = unicodedata.normalize("NFC", value).strip()
     if not text:
         raise UsageError(f"{option} must not be empty")
@@ -167,18 +167,18 @@ def _check_id(value: str, what: str) -> None:
                          "starting with a letter or digit")
 
 
-def _language(tag: str) -> str:
+def checked_language(tag: str) -> str:
     if not valid_language(tag):
         raise UsageError(f"--language {tag!r} is not a BCP 47 language tag (e.g. en, pt-BR)")
     return tag
 
 
-def _quote(text: str) -> str:
+def yaml_string(text: str) -> str:
     """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
     return json.dumps(text, ensure_ascii=False)
 
 
-def _issue_date(given: str | None) -> date:
+def issue_date_option(given: str | None) -> date:
     if given:
         try:
             return date.fromisoformat(given)
