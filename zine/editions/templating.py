@@ -2,7 +2,9 @@
 
 Autoescaping is on and undefined names fail loudly, for every edition alike: contributor
 text reaches templates only as data, never as markup (fragments are passed in already
-rendered and marked safe by the edition). Templates live in ``zine/templates/<edition>/``.
+rendered and marked safe by the edition). Bylines and licences are named by the same
+functions in every edition (``zine.render.credits``). Templates live in
+``zine/templates/<edition>/``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from zine.render import credits
 from zine.text import typography
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -33,4 +36,7 @@ def environment(folder: str = "", *, trim_blocks: bool = True) -> Environment:
     env.filters["ltr"] = typography.ltr
     env.filters["keep_words"] = typography.join_hangul  # Korean: PDF lines break at spaces
     env.globals["label_attrs"] = typography.label_attrs
+    # one byline and one licence table for every edition (zine.render.credits)
+    env.globals.update(byline_text=credits.byline, byline_parts=credits.byline_parts,
+                       license_of=credits.license_of)
     return env

@@ -1,13 +1,14 @@
 """Render stage, UI strings: the words the editions print around the articles, per language.
 
-Pure data and two functions; reads and writes nothing. ``strings(language)`` falls back by
+Pure data and a few functions; reads and writes nothing. ``strings(language)`` falls back by
 primary language and then to English, key by key, so a missing translation never breaks a build.
-``format_date`` writes a date the way the language does, without Babel.
+``format_date`` writes a date the way the language does, without Babel; ``join_list`` joins
+names the way it does ("A, B and C").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from types import MappingProxyType
 
@@ -215,6 +216,24 @@ def strings(language: str) -> Mapping[str, str]:
     """UI strings for ``language`` (a BCP 47 tag); missing keys come from English."""
     table = _TABLES.get(primary(language), {})
     return MappingProxyType({**_EN, **table})
+
+
+# How a language separates the items of a list: (between two items, before the last one).
+# Others write ", " and " <and> " with their "and" string.
+_LIST_SEPARATORS = {"ja": ("、", "、"), "ar": ("، ", " و")}
+
+
+def list_separators(count: int, language: str) -> list[str]:
+    """The separator written before each of ``count`` items ("" before the first)."""
+    lang = primary(language)
+    between, last = _LIST_SEPARATORS.get(lang, (", ", f" {strings(language)['and']} "))
+    return ["" if i == 0 else last if i == count - 1 else between for i in range(count)]
+
+
+def join_list(items: Sequence[str], language: str) -> str:
+    """``A, B and C`` as ``language`` writes a list (``A, B und C``, ``A、B、C``)."""
+    return "".join(sep + item for sep, item in zip(list_separators(len(items), language),
+                                                    items, strict=True))
 
 
 def format_date(value: date, language: str) -> str:

@@ -24,6 +24,7 @@ from zine.editions.epub.container import Deflater, book_entries, build_time, is_
 from zine.editions.epub.meta import add_metadata, book_identifier
 from zine.model import Article, Section
 from zine.model.rendered import RenderedIssue
+from zine.render import credits
 from zine.safety import writer
 from zine.safety.fetcher import ResourceDenied, Styles, media_type_of
 
@@ -227,10 +228,10 @@ def _plan_article(plan: Plan, rendered: RenderedIssue, article: Article, number:
     plan.documents.append(docs.render_document(
         "article.xhtml", name, fragment=fragment, title=article.title, article=article,
         section_title=section, article_ui=strings,
-        license=docs.license_info(article.license), **common))
+        license=credits.license_of(article.license), **common))
     return {"href": name, "title": article.title, "id": f"article-{number:02d}",
             "lang": article.language, "dir": article.direction,
-            "byline": docs.byline(article.authors, rendered.zine.coops, strings["and"])}
+            "byline": credits.byline(article.authors, rendered.zine.coops, article.language)}
 
 
 def _plan_back_matter(plan: Plan, rendered: RenderedIssue, common: dict[str, object],
@@ -242,11 +243,11 @@ def _plan_back_matter(plan: Plan, rendered: RenderedIssue, common: dict[str, obj
             "coops.xhtml", "coops.xhtml", title=ui["coop_directory"], coop_list=coops, **common))
         plan.toc.append(ebook.Link("coops.xhtml", ui["coop_directory"], "coops"))
     articles = [article for _, group in reading_order(rendered) for article in group]
-    credits = [{"article": a, "license": docs.license_info(a.license),
-                "byline": docs.byline(a.authors, zine.coops, ui["and"])} for a in articles]
+    entries = [{"article": a, "license": credits.license_of(a.license),
+                "byline": credits.byline(a.authors, zine.coops, a.language)} for a in articles]
     plan.documents.append(docs.render_document(
-        "colophon.xhtml", "colophon.xhtml", title=ui["colophon"], credits=credits,
-        issue_license=docs.license_info(issue.license),
+        "colophon.xhtml", "colophon.xhtml", title=ui["colophon"], credits=entries,
+        issue_license=credits.license_of(issue.license),
         **common))
     plan.toc.append(ebook.Link("colophon.xhtml", ui["colophon"], "colophon"))
 

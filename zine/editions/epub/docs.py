@@ -9,7 +9,6 @@ rather than in a reader. Writes nothing.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from lxml import etree
 
 from zine.editions import templating
 from zine.errors import ContentError
-from zine.model import Article, Author, Coop, Issue, Zine
+from zine.model import Article, Coop, Issue, Zine
 from zine.model.rendered import MediaItem, Xref
 from zine.render.i18n import format_date as i18n_format_date
 from zine.render.i18n import strings
@@ -39,7 +38,7 @@ ROLE_TO_EPUB_TYPE = {
     "doc-backlink": "backlink",
 }
 
-# English fallbacks for UI strings ``zine.render.i18n`` does not (yet) have in a language.
+
 class EpubBuildError(ContentError):
     """An EPUB document could not be assembled (a broken fragment or media reference)."""
 
@@ -65,23 +64,8 @@ def format_date(value: Any, language: str) -> str:
     return str(i18n_format_date(value, language))
 
 
-@functools.lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = templating.environment("epub")
-    env.filters["byline"] = byline
-    return env
-
-
-def byline(authors: tuple[Author, ...], coops: Mapping[str, Coop], joiner: str = "and") -> str:
-    """``Jo Example (IT-Kollektiv), Sam Doe and Hostsharing``: names with their coops."""
-    names = []
-    for author in authors:
-        coop = coops.get(author.coop) if author.coop else None
-        names.append(f"{author.name} ({coop.name})" if coop and coop.name != author.name
-                     else author.name)
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+    return templating.environment("epub")
 
 
 def render_document(template: str, name: str, **context: Any) -> Doc:
@@ -171,25 +155,6 @@ def check_media(where: Path, item: MediaItem) -> None:
                              f"{item.media_type}, not an EPUB core image type")
     if item.media_type == "image/svg+xml" and _SVG_SCRIPT.search(item.data):
         raise EpubBuildError(f"{where}: SVG image {item.name} contains script")
-
-
-LICENSES: Mapping[str, tuple[str, str]] = {
-    "CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-    "CC-BY-SA-4.0": ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
-    "CC-BY-NC-4.0": ("CC BY-NC 4.0", "https://creativecommons.org/licenses/by-nc/4.0/"),
-    "CC-BY-NC-SA-4.0": ("CC BY-NC-SA 4.0",
-                        "https://creativecommons.org/licenses/by-nc-sa/4.0/"),
-    "CC-BY-ND-4.0": ("CC BY-ND 4.0", "https://creativecommons.org/licenses/by-nd/4.0/"),
-    "CC-BY-NC-ND-4.0": ("CC BY-NC-ND 4.0",
-                        "https://creativecommons.org/licenses/by-nc-nd/4.0/"),
-    "CC0-1.0": ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
-}
-
-
-def license_info(spdx: str) -> dict[str, str]:
-    """Display name and URL of an SPDX id (URL at spdx.org for ids we do not know)."""
-    label, url = LICENSES.get(spdx, (spdx, f"https://spdx.org/licenses/{spdx}.html"))
-    return {"id": spdx, "label": label, "url": url}
 
 
 def issue_coops(zine: Zine, issue: Issue) -> list[Coop]:

@@ -14,6 +14,7 @@ from ebooklib import epub as ebook
 
 from zine.model import Author
 from zine.model.rendered import RenderedIssue
+from zine.render import credits
 
 # alternativeText: the cover always is an image with alt text, and so is every figure
 ACCESS_FEATURES = ("alternativeText", "displayTransformability", "readingOrder",
@@ -104,7 +105,7 @@ def _authors(rendered: RenderedIssue) -> list[Author]:
 def _rights(rendered: RenderedIssue) -> str:
     issue = rendered.issue
     licenses = sorted({f.article.license for f in rendered.fragments.values()} - {issue.license})
-    text = f"Licensed under {issue.license}"
+    text = f"Licensed under {credits.license_of(issue.license).reference}"
     if licenses:
         text += f"; some articles under {', '.join(licenses)} (see the colophon)"
     return text + "."

@@ -15,7 +15,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -35,6 +34,7 @@ from zine.editions.html.site import render_site
 from zine.errors import ContentError
 from zine.model import Article, Coop, Issue
 from zine.model.rendered import RenderedIssue
+from zine.render import credits
 from zine.runtime.cache import BlobStore
 from zine.safety.fetcher import Styles
 from zine.safety.writer import write_all
@@ -106,7 +106,7 @@ def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry]
                                zine.title, issue.language, issue.direction, zine.language)}
     for entry in entries:
         article = entry.article
-        names = ", ".join(a.name for a in article.authors if a.name)
+        names = credits.names(article.authors, article.language)
         texts[article.slug] = CardText(article.title, names, heading, zine.title,
                                        article.language, article.direction, zine.language)
     pngs = card_pngs(list(texts.values()), store, styles)
@@ -202,7 +202,6 @@ def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entr
         "coops": coop_directory(rendered),
         "stylesheets": [f"styles/{name}" for name in stylesheets],
         "licenses": sorted({e.article.license for e in entries if e.article.license}),
-        "license_url": license_url,
         "web_url": web_url,
         "fill": fill,
         "site_url": site_url(zine.url),
@@ -243,15 +242,3 @@ def issue_label(issue: Issue, ui: Mapping[str, str]) -> str:
     if issue.number is None:
         return issue.title
     return fill(ui["issue_n"], number=issue.number, n=issue.number)
-
-
-def license_url(spdx_id: str) -> str:
-    """The canonical page of an SPDX licence id (Creative Commons ids on creativecommons.org)."""
-    match = re.fullmatch(r"CC-(BY(?:-NC)?(?:-ND|-SA)?)-(\d\.\d)", spdx_id)
-    if match:
-        return f"https://creativecommons.org/licenses/{match[1].lower()}/{match[2]}/"
-    if spdx_id == "CC0-1.0":
-        return "https://creativecommons.org/publicdomain/zero/1.0/"
-    return f"https://spdx.org/licenses/{quote(spdx_id, safe='')}.html"
-
-

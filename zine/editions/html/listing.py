@@ -19,6 +19,7 @@ from pathlib import Path
 from zine.editions.html.assets import fill, format_date, rfc3339, ui_strings
 from zine.model import Article, text_direction
 from zine.model.rendered import MediaItem, RenderedIssue
+from zine.render.credits import Signature
 from zine.runtime.timestamps import build_timestamp
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -148,7 +149,7 @@ class ArchiveArticle:
     slug: str
     title: str
     language: str
-    authors: tuple[tuple[str, str | None], ...]  # (name, coop id or None)
+    authors: tuple[Signature, ...]  # (name, coop id or None)
     tags: tuple[str, ...]
     summary: str = ""
 
@@ -184,7 +185,7 @@ def parse_articles(data: object) -> tuple[ArchiveArticle, ...]:
             slug = str(item["slug"])
             if not SLUG.match(slug):
                 continue
-            authors = tuple((str(a["name"]), str(a["coop"]) if a.get("coop") else None)
+            authors = tuple(Signature(str(a["name"]), str(a["coop"]) if a.get("coop") else None)
                             for a in item.get("authors") or ())
             found.append(ArchiveArticle(
                 slug=slug, title=str(item["title"]), language=str(item.get("language") or "en"),

@@ -13,7 +13,7 @@ drop (nesting deeper than libxml2's limit) is detected and reported instead of s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 
@@ -23,9 +23,9 @@ from lxml.html import HtmlElement
 from markupsafe import Markup
 
 from zine.editions import templating
-from zine.model import Article, Author, Zine
+from zine.model import Article, Zine
 from zine.model.rendered import RenderedIssue, Xref
-from zine.render import i18n
+from zine.render import credits, i18n
 from zine.text import typography
 
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -53,7 +53,8 @@ class Entry:
     byline: str
     lang: str
     dir: str
-    license: str
+    license: str  # the SPDX id, as printed
+    license_url: str  # its page (``zine.render.credits.license_of``), "" for none
     body: Markup
 
 
@@ -77,18 +78,6 @@ def ui_strings(issue_number: int | None, language: str) -> dict[str, str]:
         "cover": found["cover"],
     }
 
-
-
-def byline(authors: Sequence[Author], zine: Zine) -> str:
-    """``Name (Coop), Name`` -- the coop is named unless the author *is* the coop."""
-    parts = []
-    for author in authors:
-        coop = zine.coops.get(author.coop) if author.coop else None
-        if coop is not None and coop.name and coop.name != author.name:
-            parts.append(f"{author.name} ({coop.name})")
-        else:
-            parts.append(author.name)
-    return ", ".join(parts)
 
 
 def anchor_for(slug: str) -> str:
@@ -284,10 +273,11 @@ def make_entry(article: Article, html: str, zine: Zine,
         anchor=anchor_for(article.slug),
         title=article.title,
         subtitle=article.subtitle,
-        byline=byline(article.authors, zine),
+        byline=credits.byline(article.authors, zine.coops, article.language),
         lang=article.language,
         dir=article.direction,
         license=article.license,
+        license_url=credits.license_of(article.license).url,
         body=body,
     )
 

@@ -25,7 +25,6 @@ from zine.editions.pdf.markup import (
     Group,
     _environment,
     anchor_for,
-    byline,
     group_articles,
     make_entry,
     ui_strings,
@@ -33,7 +32,7 @@ from zine.editions.pdf.markup import (
 )
 from zine.model import Article, Coop
 from zine.model.rendered import RenderedIssue, Xref
-from zine.render import i18n
+from zine.render import credits, i18n
 from zine.runtime.timestamps import build_timestamp
 
 BACK_ANCHORS = ("coops", "colophon")
@@ -91,7 +90,7 @@ def coop_names(rendered: RenderedIssue, article: Article) -> list[str]:
     names = []
     for author in article.authors:
         coop = rendered.zine.coops.get(author.coop) if author.coop else None
-        name = coop.name if coop is not None and coop.name else author.coop
+        name = coop.name if coop is not None else ""  # an unknown id is never printed
         if name and name not in names:
             names.append(name)
     return names
@@ -250,7 +249,8 @@ def front_part(rendered: RenderedIssue, plan: Plan, pages: Mapping[str, int] | N
     html = _environment().get_template("pdf/front.html.j2").render(
         zine=zine, issue=issue, ui=ui_strings(issue.number, issue.language),
         meta=_issue_meta(rendered), part_css="", cover_src=rendered.cover.name,
-        editors=byline(issue.editors, zine), sections=plan.groups, pages=numbers,
+        editors=credits.byline(issue.editors, zine.coops, issue.language),
+        sections=plan.groups, pages=numbers,
         stubs=anchors, **_dates(rendered, issue.language))
     return Part("front", html, stubs=frozenset(anchors))
 
