@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zine.diagnostics import Diagnostic, make
+from zine.diagnostics import Diagnostic, codes, make
 from zine.editions.pdf import folio as pdf_folio
 from zine.editions.pdf import merge as pdf_merge
 from zine.editions.pdf import tags as pdf_tags
@@ -125,7 +125,7 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     try:
         plan = plan_parts(rendered)
     except FragmentError as error:
-        raise PdfBuildError([make("Z501", article_position(error.article),
+        raise PdfBuildError([make(codes.RENDER_FAILED, article_position(error.article),
                                   reason=error.reason)]) from None
     setter = Typesetter(rendered)
     parts = [front_part(rendered, plan, None), *plan.articles, plan.back]

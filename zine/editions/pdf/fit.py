@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zine.diagnostics import Diagnostic, make
+from zine.diagnostics import Diagnostic, codes, make
 from zine.model import Position
 
 PT_PER_MM = 72 / 25.4
@@ -44,5 +44,5 @@ def overflowing_tables(document: Any) -> list[tuple[int, float]]:
 
 def table_warnings(document: Any, where: Position) -> list[Diagnostic]:
     """Z508 for each table of ``document`` that runs off its page."""
-    return [make("Z508", where, page=page, excess=excess)
+    return [make(codes.TABLE_RUNS_OFF_PAGE, where, page=page, excess=excess)
             for page, excess in overflowing_tables(document)]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from zine.diagnostics import Diagnostic, make
+from zine.diagnostics import Diagnostic, codes, make
 from zine.editions.pdf.fit import table_warnings
 from zine.editions.pdf.tags import tag_structure
 from zine.errors import ContentError
@@ -130,7 +130,7 @@ class Typesetter:
         diags = collect_diagnostics(self.rendered, self.fetcher.denied, collector.records,
                                     failure, where)
         if diags or data is None:
-            raise PdfBuildError(diags or [make("Z501", where,
+            raise PdfBuildError(diags or [make(codes.RENDER_FAILED, where,
                                                reason="WeasyPrint returned no PDF")])
         return data, warnings
 
@@ -141,7 +141,7 @@ def collect_diagnostics(rendered: RenderedIssue, denied: list[tuple[str, str]],
     """Z502 per refused resource, Z503 per logged error, Z501 for an exception."""
     diags = []
     for url, reason in denied:
-        diags.append(make("Z502", _position_of(rendered, url, where),
+        diags.append(make(codes.RESOURCE_DENIED, _position_of(rendered, url, where),
                           url=url.removeprefix(BASE_URL), reason=reason))
     for record in records:
         if record.levelno < logging.ERROR:
@@ -150,11 +150,11 @@ def collect_diagnostics(rendered: RenderedIssue, denied: list[tuple[str, str]],
         message = record_message(record)
         if any(url in record.getMessage() for url, _ in denied):
             continue  # already reported as Z502
-        diags.append(make("Z503", _position_of(rendered, message, where), edition="PDF",
-                          message=message))
+        diags.append(make(codes.RENDERER_LOGGED, _position_of(rendered, message, where),
+                          edition="PDF", message=message))
     if failure is not None:
         reason = _describe(failure)
-        diags.append(make("Z501", where, reason=reason))
+        diags.append(make(codes.RENDER_FAILED, where, reason=reason))
     return diags
 
 
