@@ -11,6 +11,7 @@ what is wrong, and nothing is rendered from an issue that has errors.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -225,3 +226,16 @@ def text_direction(language: str) -> str:
         if len(part) == 4 and part.isalpha():
             return "rtl" if part.title() in _RTL_SCRIPTS else "ltr"
     return "rtl" if parts[0].lower() in _RTL_LANGUAGES else "ltr"
+
+
+def urn_of(zine_url: str, relative: str) -> str:
+    """The stable ``urn:uuid:`` of what the zine publishes at ``relative`` under its
+    ``url``: uuid5 of that address, the same for every build (``issue_urn``, the catalog)."""
+    address = f"{zine_url.rstrip('/')}/{relative}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, address)}"
+
+
+def issue_urn(zine_url: str, issue_id: str, offprint: str = "") -> str:
+    """An issue's identifier (its EPUB's ``dc:identifier``, its OPDS entry's ``id``), or an
+    offprint's with the article's slug."""
+    return urn_of(zine_url, f"{issue_id}/" + (f"offprints/{offprint}/" if offprint else ""))

@@ -8,11 +8,10 @@ dates and the schema.org accessibility metadata. Reads the ``RenderedIssue`` onl
 from __future__ import annotations
 
 import unicodedata
-import uuid
 
 from ebooklib import epub as ebook
 
-from zine.model import Author
+from zine.model import Author, issue_urn
 from zine.model.rendered import RenderedIssue
 from zine.render import credits
 
@@ -34,12 +33,8 @@ def clean(text: str) -> str:
 
 
 def book_identifier(rendered: RenderedIssue, offprint: str = "") -> str:
-    """``urn:uuid:`` + uuid5 of the zine's URL and the issue id (and the slug of an offprint):
-    the same for every build."""
-    url = f"{rendered.zine.url.rstrip('/')}/{rendered.issue.id}/"
-    if offprint:
-        url += f"offprints/{offprint}/"
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}"
+    """The book's ``dc:identifier`` (``zine.model.issue_urn``): the same for every build."""
+    return issue_urn(rendered.zine.url, rendered.issue.id, offprint)
 
 
 def add_metadata(book: ebook.EpubBook, rendered: RenderedIssue, offprint: str = "") -> None:

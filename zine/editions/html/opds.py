@@ -5,7 +5,7 @@ An Atom acquisition feed for e-reader apps (KOReader, Thorium...): one entry per
 a PDF to download (OPDS 1.2 requires an acquisition link in every entry), each with
 acquisition links to the EPUB and PDF editions that exist in ``out_dir``, the cover as image and
 thumbnail, summary, authors, ``dc:language``, ``dc:issued`` and ``updated``. Entry ids are the
-EPUB's ``urn:uuid`` identifier (uuid5 of the zine URL and issue id). Links are relative to the
+EPUB's ``urn:uuid`` identifier (``zine.model.issue_urn``). Links are relative to the
 catalog, so the same folder works wherever it is published.
 
 Called by ``zine.editions.html.site.render_site``; built with lxml from the model and the site's
@@ -15,14 +15,13 @@ issue list; reads only the sizes of the built files; writes only through ``zine.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 from lxml import etree
 
 from zine.editions.html.listing import SiteIssue
-from zine.model import Zine
+from zine.model import Zine, issue_urn, urn_of
 from zine.safety.fetcher import media_type_of
 from zine.safety.writer import write_bytes
 
@@ -40,17 +39,8 @@ _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EDITIONS = (("epub", "application/epub+zip"), ("pdf", "application/pdf"))
 
 
-def issue_urn(zine_url: str, issue_id: str) -> str:
-    """The issue's ``urn:uuid``: the same as its EPUB's ``dc:identifier``."""
-    return _urn(f"{zine_url.rstrip('/')}/{issue_id}/")
-
-
 def catalog_urn(zine_url: str) -> str:
-    return _urn(f"{zine_url.rstrip('/')}/{CATALOG}")
-
-
-def _urn(url: str) -> str:
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}"
+    return urn_of(zine_url, CATALOG)
 
 
 def write_catalog(zine: Zine, listed: Sequence[SiteIssue], out_dir: Path,
