@@ -10,14 +10,12 @@ nothing. """
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote_to_bytes
 
 from lxml import etree
 
@@ -30,6 +28,7 @@ from zine.model import Article, Issue, Position, Zine
 from zine.model.rendered import Fragment, MediaCache, MediaItem, RenderedIssue, Xref
 from zine.render.cover import generated_cover
 from zine.render.fragment import FragmentRenderer
+from zine.safety import fetcher
 from zine.safety.fetcher import read_regular_file
 
 if TYPE_CHECKING:
@@ -91,7 +90,11 @@ def _article_media(article: Article, diags: list[Diagnostic],
             if ref.path is not None:
                 found[ref.src] = _cached_image(ref.path, article.folder, media_cache)
             elif ref.src.lower().startswith("data:image/"):
-                found[ref.src] = process_bytes(_data_url_bytes(ref.src))
+                try:
+                    data = fetcher.data_url_bytes(ref.src)
+                except ValueError:
+                    raise MediaError("malformed data: URL") from None
+                found[ref.src] = process_bytes(data)
         except MediaError as error:
             shown = ref.src if len(ref.src) <= 80 else ref.src[:77] + "..."
             diags.append(make(IMAGE_PROCESSING, ref.pos, src=shown, reason=error.reason))
@@ -114,16 +117,6 @@ def _cached_image(path: Path, root: Path, media_cache: MediaCache | None) -> Med
         cached = process_bytes(data)
         media_cache.put(key, cached)
     return cached
-
-
-def _data_url_bytes(url: str) -> bytes:
-    header, _, payload = url.partition(",")
-    if header.lower().endswith(";base64"):
-        try:
-            return base64.b64decode(payload, validate=False)
-        except ValueError:
-            raise MediaError("malformed data: URL") from None
-    return unquote_to_bytes(payload)
 
 
 def _generated_cover(zine: Zine, issue: Issue) -> MediaItem:

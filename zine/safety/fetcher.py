@@ -289,16 +289,29 @@ class RestrictedFetcher(_FetcherBase):
     def _serve_data(self, url: str) -> URLFetcherResponse:
         from weasyprint.urls import URLFetcherResponse
 
-        header, _, payload = url[5:].partition(",")
-        fields = header.split(";")
-        media_type = fields[0].strip().lower()
+        media_type = data_url_type(url)
         if media_type not in DATA_IMAGE_TYPES:
             raise ResourceDenied(url, "data: URLs are only allowed for raster images")
         try:
-            data = (base64.b64decode(payload, validate=False) if "base64" in fields[1:]
-                    else unquote_to_bytes(payload))
+            data = data_url_bytes(url)
         except ValueError:
             raise ResourceDenied(url, "malformed data: URL") from None
         if len(data) > MAX_RESOURCE_BYTES:
             raise ResourceDenied(url, "data: URL too large")
         return URLFetcherResponse(url, data, {"Content-Type": media_type})
+
+
+def data_url_type(url: str) -> str:
+    """The media type a ``data:`` URL declares, lowercase ("" for none)."""
+    header = url[5:].partition(",")[0] if url[:5].lower() == "data:" else ""
+    return header.split(";")[0].strip().lower()
+
+
+def data_url_bytes(url: str) -> bytes:
+    """What a ``data:`` URL holds (RFC 2397): base64 when its last parameter is ``base64``
+    (in any case), else percent-encoded. Raises ValueError for malformed base64."""
+    header, _, payload = url[5:].partition(",")
+    params = [p.strip().lower() for p in header.split(";")[1:]]
+    if params and params[-1] == "base64":
+        return base64.b64decode(payload, validate=False)
+    return unquote_to_bytes(payload)
