@@ -200,3 +200,21 @@ def test_a_short_title_keeps_its_size(tmp_path: Path) -> None:
     draw = ImageDraw.Draw(Image.new("RGB", (WIDTH, HEIGHT)))
     font, lines = cover_module._fit_title(draw, "Solidarity", WIDTH - 2 * cover_module.MARGIN)
     assert lines == ["Solidarity"] and font.size == 150  # type: ignore[union-attr]
+
+
+def test_a_long_zine_title_keeps_every_word_in_the_masthead(tmp_path: Path) -> None:
+    """The masthead used to show the first two lines of the zine's title and drop the rest."""
+    from dataclasses import replace
+
+    title = "THE TECH-COOPS ZINE OF THE FEDERATION OF WORKER-OWNED TECHNOLOGY COOPERATIVES"
+    draw = ImageDraw.Draw(Image.new("RGB", (WIDTH, HEIGHT)))
+    font, lines = cover_module.fit_masthead(draw, title, WIDTH - 2 * cover_module.MARGIN)
+    assert " ".join(lines).split() == title.split() and len(lines) == 2
+    assert font.size < 64  # type: ignore[union-attr]
+    short, _ = cover_module.fit_masthead(draw, "TECH-COOPS ZINE", 980)
+    assert short.size == 64  # type: ignore[union-attr]
+    zine = make_zine(tmp_path)
+    issue = make_issue(tmp_path, (), title="Solidarity")
+    a = generated_cover(replace(zine, title=title.title() + " East"), issue).data
+    b = generated_cover(replace(zine, title=title.title() + " West"), issue).data
+    assert a != b  # the last word reaches the cover

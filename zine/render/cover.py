@@ -274,14 +274,31 @@ def _line(draw: ImageDraw.ImageDraw, y: int, text: str, font: FontType,
         draw.text((MARGIN, y), text, font=font, fill=fill)
 
 
+MASTHEAD_MIN_SIZE = 32  # px: below this a masthead takes a third line and more
+
+
+def fit_masthead(draw: ImageDraw.ImageDraw, text: str, width: int,
+                 styles: Styles | None = None) -> tuple[FontType, list[str]]:
+    """The zine title at 64 px in at most 2 lines, else smaller until it fits in 2 (down to
+    32 px, then in as many lines as it needs): every word of it is drawn."""
+    size = 64
+    while True:
+        font = _font("NotoSans-Bold.ttf", size, text, styles)
+        lines = _wrap(draw, text, font, width)
+        if len(lines) <= 2 or size <= MASTHEAD_MIN_SIZE:
+            return font, lines
+        size -= 4
+
+
 def _draw_masthead(draw: ImageDraw.ImageDraw, zine: _CoverText, issue: _IssueText,
                    accent: tuple[int, int, int], rtl: bool) -> int:
     """Zine title, a rule and "Issue N"; returns the y below them."""
     y = MARGIN + 20
-    masthead = _font("NotoSans-Bold.ttf", 64, zine.title.upper(), issue.styles)
-    for text in _wrap(draw, zine.title.upper(), masthead, WIDTH - 2 * MARGIN)[:2]:
+    masthead, lines = fit_masthead(draw, zine.title.upper(), WIDTH - 2 * MARGIN, issue.styles)
+    step = int(getattr(masthead, "size", 64) * 1.22)  # 78 px at 64 px
+    for text in lines:
         _line(draw, y, text, masthead, INK, rtl)
-        y += 78
+        y += step
     draw.line((MARGIN, y + 18, WIDTH - MARGIN, y + 18), fill=INK, width=6)
     if issue.number is not None:
         number = strings(issue.language)["issue_n"].format(number=issue.number)
