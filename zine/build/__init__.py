@@ -33,6 +33,7 @@ from zine.runtime.cache import build_key, load_record
 from zine.runtime.cache import cache_refused
 from zine.runtime.workers import WorkerDied
 from zine.runtime.workers import Workers
+from zine.safety import paths
 from zine.safety.writer import remove_stale_temporaries
 
 import contextlib
@@ -90,8 +91,7 @@ class BuildContext:
 
 
 def _belongs_to(diag: Diagnostic, issue: Issue) -> bool:
-    issue_dir = os.path.abspath(issue.path)
-    return os.path.abspath(diag.pos.path).startswith(issue_dir + os.sep)
+    return paths.is_inside(diag.pos.path, issue.path)
 
 
 def _blocking(diags: Sequence[Diagnostic], strict_mode: bool) -> bool:
@@ -212,9 +212,7 @@ def _build(context: BuildContext) -> BuildResult:
     diags = diags + check_zine(zine, images)
     result = BuildResult(diagnostics=list(diags))
     issues = select_issues(zine, context.issue_ids)
-    issue_dirs = [os.path.abspath(i.path) + os.sep for i in zine.issues]
-    global_diags = [d for d in diags
-                    if not any(os.path.abspath(d.pos.path).startswith(p) for p in issue_dirs)]
+    global_diags = [d for d in diags if not any(_belongs_to(d, i) for i in zine.issues)]
     if _blocking(global_diags, context.strict_mode):
         result.failed = [issue.id for issue in issues]
         return result

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import html
-import os
 import re
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -19,6 +18,7 @@ from zine.load.filenames import case_variant
 from zine.load.markdown import MAX_NESTING
 from zine.load.schema import did_you_mean
 from zine.model import Article, ImageRef, Position
+from zine.safety import paths
 from zine.safety.schemes import SAFE_SCHEMES, UNSAFE_SCHEMES
 
 # markdown-it drops links with these schemes (it prints them as text), so the source is read:
@@ -156,10 +156,10 @@ def _unresolved(article: Article, image: ImageRef) -> Diagnostic:
     parts = urlsplit(image.src)
     if parts.scheme or parts.netloc or not parts.path or image.src.startswith(("/", "\\")):
         return make(codes.IMAGE_OUTSIDE, image.pos, src=image.src, folder=folder)
-    target = Path(os.path.realpath(article.path.parent / unquote(parts.path)))
-    root = Path(os.path.realpath(article.folder))
-    if root not in target.parents:
+    written = article.path.parent / unquote(parts.path)
+    if not paths.is_inside(written, article.folder):
         return make(codes.IMAGE_OUTSIDE, image.pos, src=image.src, folder=folder)
+    target = paths.real(written)
     variant = case_variant(image.src, article.path.parent)
     if variant is not None:  # found by a laptop's disk, not by the build server's
         hint = (f"; the folder has {variant!r}, which differs in upper and lower case (names "

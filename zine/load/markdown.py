@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +33,7 @@ from mdit_py_plugins.footnote.index import footnote_def as plugin_footnote_def
 from zine.load.autolinks import use_autolinks
 from zine.load.filenames import same_case
 from zine.model import Body, Heading, ImageRef, LinkRef, Position
+from zine.safety import paths
 from zine.text.ids import HeadingIds
 from zine.text.words import body_words
 
@@ -580,9 +580,10 @@ def resolve_local(src: str, folder: Path, base: Path) -> Path | None:
     parts = urlsplit(src)
     if parts.scheme or parts.netloc or not parts.path or src.startswith(("/", "\\")):
         return None
-    candidate = Path(os.path.realpath(base / unquote(parts.path)))
-    root = Path(os.path.realpath(folder))
-    if root not in candidate.parents or not candidate.is_file():
+    if not paths.is_inside(base / unquote(parts.path), folder):
+        return None
+    candidate, root = paths.real(base / unquote(parts.path)), paths.real(folder)
+    if not candidate.is_file():
         return None
     if not same_case(candidate, root):  # found only because the disk ignores case
         return None

@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from zine.safety import paths
+
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher as _FetcherBase
     from weasyprint.urls import URLFetcherResponse
@@ -70,11 +72,10 @@ def read_regular_file(path: Path, roots: Iterable[Path], url: str = "") -> bytes
     url = url or str(path)
     if any(part == ".." for part in Path(path).parts):
         raise ResourceDenied(url, "path contains '..'")
-    real = Path(os.path.realpath(path))
-    if any(real == bad or bad in real.parents for bad in _FORBIDDEN_ROOTS):
+    real = paths.real(path)
+    if any(paths.is_inside(real, bad, or_itself=True) for bad in _FORBIDDEN_ROOTS):
         raise ResourceDenied(url, "system files are not resources")
-    real_roots = [Path(os.path.realpath(root)) for root in roots]
-    if not any(root in real.parents for root in real_roots):
+    if not any(paths.is_inside(real, root) for root in roots):
         is_link = any(p.is_symlink() for p in (Path(path), *Path(path).parents))
         raise ResourceDenied(url, "a symbolic link that leads outside the allowed folders"
                              if is_link else "outside the allowed folders")

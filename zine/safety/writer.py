@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from zine.errors import ZineError
+from zine.safety import paths
 
 
 class OutputPathError(ZineError):
@@ -36,11 +37,10 @@ class OutputPathError(ZineError):
 
 def safe_output_path(out_dir: Path, relative: str | Path) -> Path:
     """``out_dir / relative``, refusing anything that resolves outside ``out_dir``."""
-    root = Path(os.path.realpath(out_dir))
-    target = Path(os.path.realpath(root / relative))
-    if target != root and root not in target.parents:
+    root = paths.real(out_dir)
+    if not paths.is_inside(root / relative, root, or_itself=True):
         raise OutputPathError(f"refusing to write outside {out_dir}: {relative}")
-    return target
+    return paths.real(root / relative)
 
 
 FSYNC_THREADS = 8
