@@ -57,6 +57,24 @@ class RenderedIssue:
     cover: MediaItem  # the issue's cover.*, processed, or a generated typographic cover
 
 
+def reading_order(rendered: RenderedIssue) -> tuple[tuple[str | None, tuple[Article, ...]], ...]:
+    """(section title, its published articles) in the issue's order, then (None, the articles
+    no section holds): each published article once, in the order every edition shows them."""
+    groups: list[tuple[str | None, tuple[Article, ...]]] = []
+    seen: set[str] = set()
+    for section in rendered.issue.sections:
+        articles = tuple(a for a in section.articles if a.slug in rendered.fragments
+                         and a.slug not in seen)
+        seen.update(a.slug for a in articles)
+        if articles:
+            groups.append((section.title, articles))
+    rest = tuple(a for a in rendered.issue.published if a.slug in rendered.fragments
+                 and a.slug not in seen)
+    if rest:
+        groups.append((None, rest))
+    return tuple(groups)
+
+
 class MediaCache(Protocol):
     """Processed images by the SHA-256 of their source bytes (``zine.runtime.cache.MediaStore``)."""
 

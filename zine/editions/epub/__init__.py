@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -23,7 +22,7 @@ from zine.editions.epub import docs
 from zine.editions.epub.container import Deflater, book_entries, build_time, is_stored, pack
 from zine.editions.epub.meta import add_metadata, book_identifier
 from zine.model import Article, Section
-from zine.model.rendered import RenderedIssue
+from zine.model.rendered import RenderedIssue, reading_order
 from zine.render import credits
 from zine.safety import writer
 from zine.safety.fetcher import ResourceDenied, Styles, media_type_of
@@ -150,21 +149,6 @@ def _read_style(name: str, styles: Styles) -> bytes:
     except ResourceDenied as denied:
         raise docs.EpubBuildError(f"EPUB stylesheet resource refused: styles/{name} "
                                   f"({denied.reason})") from None
-
-
-def reading_order(rendered: RenderedIssue) -> Iterator[tuple[str | None, list[Article]]]:
-    """(section title or None, published articles) in the issue's order; nothing left out."""
-    seen: set[str] = set()
-    for section in rendered.issue.sections:
-        articles = [a for a in section.articles if a.slug in rendered.fragments
-                    and a.slug not in seen]
-        seen.update(a.slug for a in articles)
-        if articles:
-            yield section.title, articles
-    rest = [a for a in rendered.issue.published if a.slug in rendered.fragments
-            and a.slug not in seen]
-    if rest:
-        yield None, rest
 
 
 def plan_documents(rendered: RenderedIssue, css: list[str], faces: str = "",

@@ -33,7 +33,7 @@ from zine.editions.html.listing import article_coop_ids, issue_manifest
 from zine.editions.html.site import render_site
 from zine.errors import ContentError
 from zine.model import Article, Coop, Issue
-from zine.model.rendered import RenderedIssue
+from zine.model.rendered import RenderedIssue, reading_order
 from zine.render import credits
 from zine.runtime.cache import BlobStore
 from zine.safety.fetcher import Styles
@@ -128,32 +128,24 @@ def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> lis
     """Published articles in reading order, with their fragment, reading time and the
     offprints already built for them under ``out_dir``."""
     entries = []
-    for article in rendered.issue.published:
-        fragment = rendered.fragments.get(article.slug)
-        if fragment is None:
-            continue
-        minutes = max(1, reading_minutes(article.body.words))
-        offprints = offprint_downloads(out_dir, rendered.issue.id, article.slug) \
-            if out_dir is not None else []
-        entries.append(Entry(article, f"{article.slug}.html", Markup(fragment.html), minutes,
-                             tuple(offprints)))
+    for _, articles in reading_order(rendered):
+        for article in articles:
+            minutes = max(1, reading_minutes(article.body.words))
+            offprints = offprint_downloads(out_dir, rendered.issue.id, article.slug) \
+                if out_dir is not None else []
+            entries.append(Entry(article, f"{article.slug}.html",
+                                 Markup(rendered.fragments[article.slug].html), minutes,
+                                 tuple(offprints)))
     return entries
 
 
-def section_groups(issue: Issue, entries: Sequence[Entry]) -> list[tuple[str | None, list[Entry]]]:
-    """The issue's sections holding published articles, each with its entries in order."""
+def section_groups(rendered: RenderedIssue,
+                   entries: Sequence[Entry]) -> list[tuple[str | None, list[Entry]]]:
+    """The issue's groups in reading order (``zine.model.rendered.reading_order``), each with
+    the entries of its articles."""
     by_slug = {entry.article.slug: entry for entry in entries}
-    groups: list[tuple[str | None, list[Entry]]] = []
-    placed: set[str] = set()
-    for section in issue.sections:
-        members = [by_slug[a.slug] for a in section.articles if a.slug in by_slug]
-        if members:
-            groups.append((section.title, members))
-            placed.update(e.article.slug for e in members)
-    rest = [entry for entry in entries if entry.article.slug not in placed]
-    if rest:
-        groups.append((None, rest))
-    return groups
+    return [(title, [by_slug[a.slug] for a in articles if a.slug in by_slug])
+            for title, articles in reading_order(rendered)]
 
 
 def downloads(out_dir: Path, issue_id: str) -> list[Download]:
@@ -196,7 +188,7 @@ def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entr
         "issue_label": issue_label(issue, ui),
         "issue_date": format_date(issue.date, issue.language),
         "entries": entries,
-        "groups": section_groups(issue, entries),
+        "groups": section_groups(rendered, entries),
         "cover": rendered.cover,
         "downloads": downloads(out_dir, issue.id),
         "coops": coop_directory(rendered),

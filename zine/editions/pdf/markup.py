@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from zine.editions import templating
 from zine.model import Article, Zine
-from zine.model.rendered import RenderedIssue, Xref
+from zine.model.rendered import RenderedIssue, Xref, reading_order
 from zine.render import credits, i18n
 from zine.text import typography
 
@@ -284,24 +284,9 @@ def make_entry(article: Article, html: str, zine: Zine,
 
 def group_articles(rendered: RenderedIssue) -> list[Group]:
     """The issue's sections with their published articles, in reading order."""
-    groups = []
-    seen: set[str] = set()
-    for section in rendered.issue.sections:
-        entries = []
-        for article in section.articles:
-            fragment = rendered.fragments.get(article.slug)
-            if article.draft or fragment is None or article.slug in seen:
-                continue
-            seen.add(article.slug)
-            entries.append(make_entry(article, fragment.html, rendered.zine))
-        if entries:
-            groups.append(Group(section.title, tuple(entries)))
-    loose = [a for a in rendered.issue.published
-             if a.slug not in seen and a.slug in rendered.fragments]
-    if loose:
-        groups.append(Group(None, tuple(make_entry(a, rendered.fragments[a.slug].html,
-                                                   rendered.zine) for a in loose)))
-    return groups
+    return [Group(title, tuple(make_entry(a, rendered.fragments[a.slug].html, rendered.zine)
+                               for a in articles))
+            for title, articles in reading_order(rendered)]
 
 
 def _environment() -> jinja2.Environment:
