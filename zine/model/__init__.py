@@ -212,6 +212,12 @@ class Zine:
     # holds only part of it (``zine check`` on some files); empty when ``issues`` is all.
     link_scope: tuple[Issue, ...] = ()
 
+    def coops_of(self, issue: Issue) -> tuple[Coop, ...]:
+        """The coop directory every edition of ``issue`` ends with: the coops that signed one
+        of its published articles, in id order; an id coops.yaml does not know is left out
+        (``zine check`` reports it)."""
+        return tuple(self.coops[cid] for cid in issue.coop_ids() if cid in self.coops)
+
 
 _RTL_LANGUAGES = frozenset(
     {"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"}

@@ -236,8 +236,11 @@ def join_list(items: Sequence[str], language: str) -> str:
                                                     items, strict=True))
 
 
-def format_date(value: date, language: str) -> str:
-    """``value`` written out as the language does: "March 1, 2019", "1. März 2019", …"""
+def format_date(value: date | None, language: str) -> str:
+    """``value`` written out as the language does: "March 1, 2019", "1. März 2019", … ("" for
+    an issue without a date)."""
+    if value is None:
+        return ""
     lang = primary(language)
     if lang == "ja":
         return f"{value.year}年{value.month}月{value.day}日"

@@ -26,9 +26,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import posixpath
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -157,6 +158,26 @@ class Styles:
         if folder is None:
             raise ResourceDenied(url, "cannot open (No such file or directory)")
         return read_regular_file(folder / clean, [folder], url)
+
+    def collect(self, names: Iterable[str],
+                rewrite: Callable[[bytes], bytes] | None = None) -> dict[str, bytes]:
+        """Style files ``names`` and every style file their ``url()``s name (``@import``,
+        ``@font-face``), followed through the stylesheets they import; name -> bytes.
+        ``rewrite`` changes each stylesheet before it is kept (the EPUB drops properties it
+        forbids). A ``url()`` leading anywhere but to a style file is refused like any read
+        (``ResourceDenied``, its ``url`` ``styles/<name>``)."""
+        found: dict[str, bytes] = {}
+        pending = list(names)
+        while pending:
+            name = pending.pop(0)
+            if name in found:
+                continue
+            data = self.read(name)
+            if name.endswith(".css"):
+                data = rewrite(data) if rewrite else data
+                pending.extend(css_references(name, data.decode("utf-8")))
+            found[name] = data
+        return found
 
     def has(self, relative: str) -> bool:
         """Whether some folder has ``relative`` as a regular file (a stylesheet is optional)."""
@@ -316,3 +337,19 @@ def data_url_bytes(url: str) -> bytes:
     if params and params[-1] == "base64":
         return base64.b64decode(payload, validate=False)
     return unquote_to_bytes(payload)
+
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)""")
+
+
+def css_references(sheet: str, css: str) -> list[str]:
+    """What the ``url()``s of stylesheet ``sheet`` name, relative to the styles folder, in
+    order (``fonts.css`` -> ``fonts/NotoSans-Regular.ttf``); ``data:`` URLs and references
+    within the sheet (``#id``) are no files, and a query or fragment is not part of a name."""
+    found = []
+    for ref in _CSS_URL.findall(css):
+        if ref.startswith("#") or ref[:5].lower() == "data:":
+            continue
+        path = ref.split("#")[0].split("?")[0]
+        found.append(posixpath.normpath(posixpath.join(posixpath.dirname(sheet), path)))
+    return found

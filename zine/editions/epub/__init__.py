@@ -10,8 +10,8 @@ hash), never taken from a contributor.
 
 from __future__ import annotations
 
-import posixpath
 import re
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -23,7 +23,7 @@ from zine.editions.epub.container import Deflater, book_entries, build_time, is_
 from zine.editions.epub.meta import add_metadata, book_identifier
 from zine.model import Article, Section
 from zine.model.rendered import RenderedIssue, reading_order
-from zine.render import credits
+from zine.render import credits, i18n
 from zine.safety import writer
 from zine.safety.fetcher import ResourceDenied, Styles, media_type_of
 
@@ -31,7 +31,6 @@ BOOK_THREADS = 2
 STYLESHEETS = ("base.css", "epub.css")  # style files, linked in this order (base imports fonts)
 # EPUB 3.3 forbids these CSS properties; the EPUB sets ``dir`` attributes instead.
 _FORBIDDEN_CSS = re.compile(r"(?<![-\w])(?:direction|unicode-bidi)\s*:[^;}]*;?\s*")
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)""")
 _COVER_EXT = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif",
               "image/webp": "webp", "image/svg+xml": "svg"}
 
@@ -101,23 +100,13 @@ def build_epub(rendered: RenderedIssue, resources: dict[str, bytes] | None = Non
 
 
 def load_style_resources(styles: Styles) -> dict[str, bytes]:
-    """Style file name -> bytes: the linked stylesheets and everything their ``url()``s
-    (``@import``, ``@font-face``) name, followed through imported stylesheets too."""
-    found: dict[str, bytes] = {}
-    pending = list(STYLESHEETS)
-    while pending:
-        name = pending.pop(0)
-        if name in found:
-            continue
-        data = _read_style(name, styles)
-        if not name.endswith(".css"):
-            found[name] = data
-            continue
-        found[name] = data = epub_css(data)
-        for ref in _CSS_URL.findall(data.decode("utf-8")):
-            if not ref.startswith(("data:", "#")):
-                pending.append(posixpath.normpath(str(PurePosixPath(name).parent / ref)))
-    return found
+    """Style file name -> bytes: the linked stylesheets (without what EPUB forbids) and every
+    style file they name (``Styles.collect``)."""
+    try:
+        return styles.collect(STYLESHEETS, rewrite=epub_css)
+    except ResourceDenied as denied:
+        raise docs.EpubBuildError(f"EPUB stylesheet resource refused: {denied.url} "
+                                  f"({denied.reason})") from None
 
 
 def typefaces(resources: dict[str, bytes], styles: Styles) -> str:
@@ -143,22 +132,14 @@ def epub_css(data: bytes) -> bytes:
     return _FORBIDDEN_CSS.sub("", data.decode("utf-8")).encode("utf-8")
 
 
-def _read_style(name: str, styles: Styles) -> bytes:
-    try:
-        return styles.read(name)
-    except ResourceDenied as denied:
-        raise docs.EpubBuildError(f"EPUB stylesheet resource refused: styles/{name} "
-                                  f"({denied.reason})") from None
-
-
 def plan_documents(rendered: RenderedIssue, css: list[str], faces: str = "",
                    uid: str = "") -> Plan:
     """Every content document in reading order, and the table of contents over them."""
     zine, issue = rendered.zine, rendered.issue
-    ui = docs.ui_strings(issue.language)
+    ui = i18n.strings(issue.language)
     common = {"zine": zine, "issue": issue, "ui": ui, "css": css, "lang": issue.language,
               "dir": issue.direction, "issue_label": _issue_label(ui, issue.number),
-              "date": docs.format_date(issue.date, issue.language), "coops": zine.coops,
+              "date": i18n.format_date(issue.date, issue.language), "coops": zine.coops,
               "title_lang": _issue_language(rendered)}
     plan = Plan()
     cover_name = cover_file_name(rendered)
@@ -190,7 +171,7 @@ def plan_documents(rendered: RenderedIssue, css: list[str], faces: str = "",
     _plan_back_matter(plan, rendered, {**common, "typefaces": faces, "identifier": uid}, ui)
     nav = docs.render_document("nav.xhtml", "nav.xhtml", title=ui["contents"], entries=entries,
                                first=_first_body(plan), **common,
-                               has_coops=bool(docs.issue_coops(zine, issue)))
+                               has_coops=bool(zine.coops_of(issue)))
     plan.documents.insert(2, nav)
     return plan
 
@@ -208,7 +189,7 @@ def _plan_article(plan: Plan, rendered: RenderedIssue, article: Article, number:
             raise docs.EpubBuildError(f"{article.path}: image {src} was not rendered")
         docs.check_media(article.path, rendered.media[src])
         plan.media.add(src)
-    strings = docs.ui_strings(article.language)
+    strings = i18n.strings(article.language)
     plan.documents.append(docs.render_document(
         "article.xhtml", name, fragment=fragment, title=article.title, article=article,
         section_title=section, article_ui=strings,
@@ -219,9 +200,9 @@ def _plan_article(plan: Plan, rendered: RenderedIssue, article: Article, number:
 
 
 def _plan_back_matter(plan: Plan, rendered: RenderedIssue, common: dict[str, object],
-                      ui: dict[str, str]) -> None:
+                      ui: Mapping[str, str]) -> None:
     zine, issue = rendered.zine, rendered.issue
-    coops = docs.issue_coops(zine, issue)
+    coops = zine.coops_of(issue)
     if coops:
         plan.documents.append(docs.render_document(
             "coops.xhtml", "coops.xhtml", title=ui["coop_directory"], coop_list=coops, **common))
@@ -249,7 +230,7 @@ def _first_body(plan: Plan) -> str:
     return "colophon.xhtml"
 
 
-def _issue_label(ui: dict[str, str], number: int | None) -> str:
+def _issue_label(ui: Mapping[str, str], number: int | None) -> str:
     return ui["issue_n"].format(number=number) if number is not None else ""
 
 

@@ -20,10 +20,8 @@ from lxml import etree
 
 from zine.editions import templating
 from zine.errors import ContentError
-from zine.model import Article, Coop, Issue, Zine
+from zine.model import Article
 from zine.model.rendered import MediaItem, Xref
-from zine.render.i18n import format_date as i18n_format_date
-from zine.render.i18n import strings
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -50,18 +48,6 @@ class Doc:
     name: str
     title: str
     data: bytes
-
-
-def ui_strings(language: str) -> dict[str, str]:
-    """UI strings in ``language`` from ``zine.render.i18n`` (English for missing keys)."""
-    return dict(strings(language))
-
-
-def format_date(value: Any, language: str) -> str:
-    """A date written for readers of ``language`` (``zine.render.i18n.format_date``)."""
-    if value is None:
-        return ""
-    return str(i18n_format_date(value, language))
 
 
 def environment() -> Environment:
@@ -155,8 +141,3 @@ def check_media(where: Path, item: MediaItem) -> None:
                              f"{item.media_type}, not an EPUB core image type")
     if item.media_type == "image/svg+xml" and _SVG_SCRIPT.search(item.data):
         raise EpubBuildError(f"{where}: SVG image {item.name} contains script")
-
-
-def issue_coops(zine: Zine, issue: Issue) -> list[Coop]:
-    """The coops that signed a published article, in id order (unknown ids skipped)."""
-    return [zine.coops[cid] for cid in issue.coop_ids() if cid in zine.coops]

@@ -22,10 +22,8 @@ from zine.editions.html.archive import tag_file
 from zine.editions.html.assets import (
     copy_styles,
     fill,
-    format_date,
     format_size,
     template_env,
-    ui_strings,
     web_url,
 )
 from zine.editions.html.cards import CardText, card_pngs
@@ -35,6 +33,7 @@ from zine.errors import ContentError
 from zine.model import Article, Coop, Issue
 from zine.model.rendered import RenderedIssue, reading_order
 from zine.render import credits
+from zine.render.i18n import format_date, strings
 from zine.runtime.cache import BlobStore
 from zine.safety.fetcher import Styles
 from zine.safety.writer import write_all
@@ -171,16 +170,11 @@ def offprint_downloads(out_dir: Path, issue_id: str, slug: str) -> list[Download
     return found
 
 
-def coop_directory(rendered: RenderedIssue) -> list[Coop]:
-    coops: Mapping[str, Coop] = rendered.zine.coops
-    return [coops[cid] for cid in rendered.issue.coop_ids() if cid in coops]
-
-
 def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
                   stylesheets: Sequence[str]) -> dict[str, object]:
     """Everything the issue index and the article pages share."""
     issue, zine = rendered.issue, rendered.zine
-    ui = ui_strings(issue.language)
+    ui = strings(issue.language)
     return {
         "zine": zine,
         "issue": issue,
@@ -191,7 +185,7 @@ def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entr
         "groups": section_groups(rendered, entries),
         "cover": rendered.cover,
         "downloads": downloads(out_dir, issue.id),
-        "coops": coop_directory(rendered),
+        "coops": zine.coops_of(issue),
         "stylesheets": [f"styles/{name}" for name in stylesheets],
         "licenses": sorted({e.article.license for e in entries if e.article.license}),
         "web_url": web_url,

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from zine.editions.html.assets import fill, format_date, template_env, ui_strings, web_url
+from zine.editions.html.assets import fill, template_env, web_url
 from zine.editions.html.listing import ArchiveArticle, SiteIssue, card
 from zine.model import Zine, text_direction
+from zine.render.i18n import format_date, strings
 from zine.safety.writer import write_all
 
 COOP_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -92,7 +93,7 @@ def render_archive(zine: Zine, listed: Sequence[SiteIssue], out_dir: Path,
     coops: Mapping[str, object] = zine.coops
     env = template_env()
     common = {
-        "zine": zine, "ui": ui_strings(zine.language),
+        "zine": zine, "ui": strings(zine.language),
         "stylesheets": [f"../styles/{s}" for s in stylesheets],
         "page_lang": zine.language, "page_dir": text_direction(zine.language),
         "root": "../", "tag_file": tag_file, "web_url": web_url, "fill": fill,

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from zine.editions.html.assets import fill, format_date, rfc3339, ui_strings
+from zine.editions.html.assets import fill, rfc3339
 from zine.model import Article, text_direction
 from zine.model.rendered import MediaItem, RenderedIssue
 from zine.render.credits import Signature
+from zine.render.i18n import format_date, strings
 from zine.runtime.timestamps import build_timestamp
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -57,7 +58,7 @@ class SiteIssue:
 
 
 def card(item: SiteIssue) -> dict[str, object]:
-    ui = ui_strings(item.language)
+    ui = strings(item.language)
     label = fill(ui["issue_n"], number=item.number, n=item.number) if item.number else ""
     return {
         "issue": item,

@@ -24,9 +24,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from zine.editions.html.assets import template_env, ui_strings
+from zine.editions.html.assets import template_env
 from zine.errors import ZineError
 from zine.model import Zine, text_direction
+from zine.render.i18n import strings
 from zine.safety.writer import write_all
 
 BUNDLE = "pagefind"
@@ -112,7 +113,7 @@ def indexed_languages(out_dir: Path) -> list[str]:
 def render_search_page(zine: Zine, out_dir: Path, stylesheets: Sequence[str],
                        languages: Sequence[str]) -> list[Path]:
     """Write ``search.html`` (searching every indexed language) and ``search.js``."""
-    ui = ui_strings(zine.language)
+    ui = strings(zine.language)
     others = [lang for lang in languages if lang != zine.language.lower()]
     env = template_env()
     script = env.get_template("search.js").render()

@@ -4,7 +4,7 @@
 the issues of this build plus any issue built earlier into the same folder (found through the
 ``<issue-id>/issue.json`` manifest the HTML edition writes), newest first, and writes an Atom
 feed of them. Reads only those manifests and the model; writes only through ``zine.safety.writer``;
-stylesheets come through ``zine.safety.fetcher`` (via ``html_assets.copy_styles``).
+stylesheets come through ``zine.safety.fetcher`` (via ``zine.editions.html.assets.copy_styles``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from zine.editions.html.assets import (
     copy_styles,
     rfc3339,
     template_env,
-    ui_strings,
 )
 from zine.editions.html.discovery import render_discovery
 from zine.editions.html.listing import card, collect_issues
@@ -28,6 +27,7 @@ from zine.editions.html.opds import write_catalog
 from zine.editions.html.search import index_site, indexed_languages, render_search_page
 from zine.model import Zine, text_direction
 from zine.model.rendered import RenderedIssue
+from zine.render.i18n import strings
 from zine.runtime.timestamps import build_timestamp
 from zine.safety.fetcher import Styles
 from zine.safety.writer import write_text
@@ -40,7 +40,7 @@ def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> l
     listed = collect_issues(issues, out_dir)
     written, stylesheets = copy_styles(out_dir, PurePosixPath("styles"),
                                        Styles.of_root(zine.root))
-    ui = ui_strings(zine.language)
+    ui = strings(zine.language)
     env = template_env()
     base_url = zine.url if zine.url.endswith("/") else zine.url + "/"
     cards = [card(item) for item in listed]

@@ -30,7 +30,7 @@ from zine.editions.pdf.markup import (
     ui_strings,
     web_resolver,
 )
-from zine.model import Article, Coop
+from zine.model import Article
 from zine.model.rendered import RenderedIssue, Xref
 from zine.render import credits, i18n
 from zine.runtime.timestamps import build_timestamp
@@ -168,15 +168,8 @@ def plan_parts(rendered: RenderedIssue) -> Plan:
             parts.append(Part(entry.slug, html, article, entry, kicker=kicker,
                               in_section=bool(group.title),
                               xrefs=same_pdf_xrefs(rendered, article)))
-    back = tuple(a for a in BACK_ANCHORS if a != "coops" or issue_coops(rendered))
+    back = tuple(a for a in BACK_ANCHORS if a != "coops" or rendered.zine.coops_of(rendered.issue))
     return Plan(groups, tuple(parts), Part("back", back_document(rendered, groups)), back)
-
-
-def issue_coops(rendered: RenderedIssue) -> list[Coop]:
-    """The directory at the end: the coops named by the issue's articles (may be none; then
-    the PDF, like the EPUB, has no directory page and no contents entry for it)."""
-    zine = rendered.zine
-    return [zine.coops[c] for c in rendered.issue.coop_ids() if c in zine.coops]
 
 
 _XREF = re.compile(r'data-xref="([^"]*)"')
@@ -232,7 +225,7 @@ def article_document(rendered: RenderedIssue, article: Article, entry: Entry,
 
 def back_document(rendered: RenderedIssue, groups: Sequence[Group]) -> str:
     issue, zine = rendered.issue, rendered.zine
-    coops = issue_coops(rendered)
+    coops = rendered.zine.coops_of(rendered.issue)
     return _environment().get_template("pdf/back.html.j2").render(
         zine=zine, issue=issue, ui=ui_strings(issue.number, issue.language),
         meta=_issue_meta(rendered), part_css=part_css(rendered), masthead=masthead(rendered),
