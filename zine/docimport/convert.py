@@ -37,7 +37,6 @@ MAX_IMAGES = 500
 WRITER = ("commonmark_x-raw_html-raw_attribute-attributes-bracketed_spans-fenced_divs"
           "-implicit_figures-smart-emoji-subscript-superscript-tex_math_dollars-alerts"
           "-definition_lists-fancy_lists-task_lists-yaml_metadata_block")
-CONVERTIBLE = {"BMP": "PNG", "TIFF": "PNG", "WMF": "PNG", "EMF": "PNG"}
 KEPT = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 CODE_STYLES = ("code", "preformatted", "verbatim", "source")
 

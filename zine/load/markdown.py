@@ -141,10 +141,6 @@ def _cells(line: str) -> int:
     return row.count("|") + 1 - row.startswith("|") - (len(row) > 1 and row.endswith("|"))
 
 
-def primary_language(tag: str) -> str:
-    return tag.replace("_", "-").split("-")[0].lower()
-
-
 def quotes_for(language: str) -> str:
     """The quote marks of ``language``: its full tag first (``pt-BR``), then shorter prefixes
     (``zh-Hant-TW`` -> ``zh-hant`` -> ``zh``), then English."""
