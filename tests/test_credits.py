@@ -79,7 +79,8 @@ def _tree(root: Path) -> Path:
     return write_tree(root, {
         "zine.yaml": ZINE_YAML, "coops.yaml": COOPS_YAML, "issues/01-base/issue.yaml": issue,
         "issues/01-base/articles/01-english.md":
-            f'---\ntitle: "English"\nlicense: CC-BY-SA-3.0\n{AUTHORS}---\n\nSome text.\n',
+            f'---\ntitle: "English"\nlicense: CC-BY-SA-3.0\n{AUTHORS}---\n\n'
+            "Some text, see [below](#overview).\n\n## Overview\n\nMore text.\n",
         "issues/01-base/articles/02-german.md":
             f'---\ntitle: "Deutsch"\nlanguage: de\n{AUTHORS}---\n\nEin Text.\n',
         "issues/01-base/articles/03-persian.md":
@@ -183,3 +184,15 @@ def test_zwnj_reaches_every_edition(out: Path) -> None:
 def test_zwnj_reaches_the_pdf_text_layer(out: Path) -> None:
     text = "".join(page_texts(out / "01-base" / "01-base.pdf"))
     assert WANT in text
+
+
+@pytest.mark.slow
+def test_heading_ids_carry_the_slug_once_in_every_edition(out: Path) -> None:
+    anchor = "01-english--overview"
+    assert _epub_article(out, 1).xpath("//*[@id=$id]", id=anchor)
+    page = lxml.html.parse(str(out / "01-base" / "01-english.html")).getroot()
+    assert page.xpath("//*[@id=$id]", id=anchor)
+    reader = PdfReader(out / "01-base" / "01-base.pdf")
+    names = set(reader.named_destinations)
+    assert anchor in names
+    assert not [n for n in names if "--" in n and n.count("01-english") > 1]
