@@ -173,6 +173,55 @@ def test_a_rebuild_after_one_edit_lays_out_only_that_article_again(
     assert b"Introductions" not in (out / ISSUE / f"{ISSUE}.pdf").read_bytes()
 
 
+def _edited(rendered: RenderedIssue, slug: str, old: str, new: str) -> RenderedIssue:
+    fragment = rendered.fragments[slug]
+    fragments = {**rendered.fragments,
+                 slug: Fragment(fragment.article, fragment.html.replace(old, new, 1))}
+    return dataclasses.replace(rendered, fragments=fragments)
+
+
+def test_an_edit_that_moves_the_later_parts_lays_out_that_article_and_the_contents_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered = make_rendered_issue()
+    pdf.render(rendered, tmp_path / "warm", use_cache=True)
+    before = pikepdf.open(tmp_path / "warm" / ISSUE / f"{ISSUE}.pdf")
+    laid: list[str] = []
+    real = pdf.Typesetter.typeset
+
+    def counting(self: pdf.Typesetter, part: object, *args: object) -> bytes:
+        laid.append(getattr(part, "name", "?"))
+        return real(self, part, *args)  # type: ignore[arg-type]
+
+    # two pages more for the first article: every part after it moves by two pages
+    longer = _edited(rendered, "editorial", "</p>", "</p>" + "<p>More words here. </p>" * 60)
+    monkeypatch.setattr(pdf.Typesetter, "typeset", counting)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)  # count in this process
+    pdf.render(longer, tmp_path / "warm", use_cache=True)
+    edited = (tmp_path / "warm" / ISSUE / f"{ISSUE}.pdf").read_bytes()
+    assert len(pikepdf.open(tmp_path / "warm" / ISSUE / f"{ISSUE}.pdf").pages) > \
+        len(before.pages)
+    # the article and the contents with its new numbers; the folios come from the cached
+    # blocks (all of this small issue's pages are in the first one)
+    assert laid == ["editorial", "front"]
+    monkeypatch.undo()
+    pdf.render(longer, tmp_path / "cold")
+    assert (tmp_path / "cold" / ISSUE / f"{ISSUE}.pdf").read_bytes() == edited
+    for name in ("report", "arabic", "editorial"):
+        assert (tmp_path / "cold" / ISSUE / "offprints" / f"{name}.pdf").read_bytes() == \
+            (tmp_path / "warm" / ISSUE / "offprints" / f"{name}.pdf").read_bytes(), name
+
+
+def test_an_edit_keeping_the_page_count_gives_the_bytes_of_a_cold_build(tmp_path: Path) -> None:
+    rendered = make_rendered_issue()
+    pdf.render(rendered, tmp_path / "warm", use_cache=True)
+    edited = _edited(rendered, "report", "Introduction", "Introductions")
+    pdf.render(edited, tmp_path / "warm", use_cache=True)
+    pdf.render(edited, tmp_path / "cold")
+    for name in (f"{ISSUE}.pdf", "offprints/report.pdf", "offprints/arabic.pdf"):
+        assert (tmp_path / "cold" / ISSUE / name).read_bytes() == \
+            (tmp_path / "warm" / ISSUE / name).read_bytes(), name
+
+
 def test_a_damaged_cache_entry_is_laid_out_again(tmp_path: Path) -> None:
     rendered: RenderedIssue = make_rendered_issue()
     first = pdf.render(rendered, tmp_path, use_cache=True)[0].read_bytes()

@@ -57,7 +57,6 @@ from typing import TYPE_CHECKING
 from zine.diagnostics import Diagnostic, codes, make
 from zine.editions.pdf import folio as pdf_folio
 from zine.editions.pdf import merge as pdf_merge
-from zine.editions.pdf import tags as pdf_tags
 from zine.editions.pdf.markup import FragmentError, ui_strings
 from zine.editions.pdf.merge import Bookmark, anchor_pages
 from zine.editions.pdf.parts import folio_part, front_part, linked_part, plan_parts
@@ -77,6 +76,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FRONT_ROUNDS = 3  # lay the front matter out again while its page count keeps changing
+FOLIO_BLOCK = 32  # folio pages per folio sheet (``_Folios``)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     # cffi types) before the workers that lay out the other parts are forked from it
     laid = typeset_parts(setter, parts[:-1], store, warm_up=parts[-1])
     docs = [pdf_merge.open_pdf(data) for data in laid]
-    sheets, own_sheets = _number(rendered, setter, plan, parts, docs, store)
+    first_counts, folios = _number(rendered, setter, plan, parts, docs, store)
     counts = [len(doc.pages) for doc in docs]
     starts = pdf_merge.placement(counts)
     language = rendered.issue.language
@@ -143,33 +143,52 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
                            part.entry.lang if part.entry and part.entry.lang != language
                            else None) for part, doc in zip(parts, docs, strict=True)],
         outline)
-    for index, sheet in sheets.items():
-        pdf_folio.stamp(merged, sheet.pdf, first_page=starts[index])
+    for index in range(1, len(parts)):
+        pdf_folio.stamp(merged, folios.pages(starts[index] + 1, counts[index]),
+                        first_page=starts[index])
     issue = pdf_merge.save(merged)
-    # an offprint is the part as first laid out (links to other articles as web addresses)
-    offprints = {part.name: _offprint(laid[index], own_sheets.get(index, sheets[index]), store)
+    # an offprint is the part as first laid out (links to other articles as web addresses),
+    # with the folios of the pages it has in the issue
+    offprints = {part.name: _offprint(laid[index], folios, starts[index] + 1,
+                                      first_counts[index], store)
                  for index, part in enumerate(parts[1:-1], start=1)}
     return IssuePdf(issue, offprints, tuple(sorted(set(setter.warnings))))
 
 
 @dataclass(frozen=True)
-class _Sheet:
-    """A part's folio sheet, opened, and the digest of its bytes (for the offprint cache)."""
+class _Folios:
+    """The folio sheets of an issue, opened: block ``b`` holds the numbers
+    ``b * FOLIO_BLOCK + 1`` to ``(b + 1) * FOLIO_BLOCK``, whichever part they land in, so a
+    part that gains a page changes no block but the last, and every other is kept (cached)."""
 
-    pdf: pikepdf.Pdf
-    digest: str
+    blocks: dict[int, pikepdf.Pdf]
+    digests: dict[int, str]  # of each block's bytes, for the offprint cache
+
+    def pages(self, first: int, count: int) -> list[pikepdf.Page]:
+        """The folio pages of the numbers ``first`` to ``first + count - 1``."""
+        return [self.blocks[(n - 1) // FOLIO_BLOCK].pages[(n - 1) % FOLIO_BLOCK]
+                for n in range(first, first + count)]
+
+    def digest(self, first: int, count: int) -> str:
+        used = sorted({(n - 1) // FOLIO_BLOCK for n in range(first, first + count)})
+        return f"{first}+{count}:" + ",".join(self.digests[b] for b in used)
 
 
-def _offprint(part: bytes, sheet: _Sheet, store: BlobStore | None) -> bytes:
-    """An article's part with the folios of the pages it has in the issue."""
+def _blocks_for(last: int) -> range:
+    """The folio blocks that hold the numbers 1 to ``last``."""
+    return range((last + FOLIO_BLOCK - 1) // FOLIO_BLOCK)
+
+
+def _offprint(part: bytes, folios: _Folios, first: int, count: int,
+              store: BlobStore | None) -> bytes:
+    """An article's part with the folios ``first`` to ``first + count - 1``."""
     key = store.key("offprint", hashlib.sha256(part).hexdigest(),
-                    sheet.digest) if store is not None else ""
+                    folios.digest(first, count)) if store is not None else ""
     cached = store.get(key) if store is not None else None
     if cached is not None:
         return cached
-    offprint = pdf_merge.open_pdf(part)
-    pdf_tags.finish_tags(offprint)
-    pdf_folio.stamp(offprint, sheet.pdf)
+    offprint = pdf_merge.open_pdf(part)  # its tags were finished when it was laid out
+    pdf_folio.stamp(offprint, folios.pages(first, count))
     data = pdf_merge.save(offprint)
     if store is not None:
         store.put(key, data)
@@ -177,27 +196,34 @@ def _offprint(part: bytes, sheet: _Sheet, store: BlobStore | None) -> bytes:
 
 
 def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan, parts: list[Part],
-            docs: list[pikepdf.Pdf], store: BlobStore | None
-            ) -> tuple[dict[int, _Sheet], dict[int, _Sheet]]:
+            docs: list[pikepdf.Pdf], store: BlobStore | None) -> tuple[list[int], _Folios]:
     """Lay out what needs the page numbers, again while a page count changes: the front
     matter with the real numbers in its contents, each part that links to another article of
     the PDF with the page it leads to ("(p. 23)", ``pdf_parts.linked_part``), and the folio
-    sheet of every other part, side by side. ``parts`` and ``docs`` (opened) are updated in
-    place. Returns the folio sheets by part index, and those of the offprints whose part as
-    first laid out has another page count than the linked one."""
+    blocks, side by side. When no page count changed since the last build, every one of them
+    is in the cache: nothing is laid out. ``parts`` and ``docs`` (opened) are updated in
+    place. Returns the page count of each part as first laid out (its offprint's) and the
+    folio blocks that number the issue and the offprints."""
     counts = [len(doc.pages) for doc in docs]
     first_counts = list(counts)  # the offprints' (the parts as first laid out)
     linked = [i for i, part in enumerate(parts) if part.xrefs]
     originals = {i: parts[i] for i in linked}
     memo: dict[tuple[str, bool], bytes] = {}
+
+    def blocks(counts: Sequence[int]) -> list[Part]:
+        starts = pdf_merge.placement(counts)
+        last = max(max(s + c, s + f) for s, c, f in zip(starts, counts, first_counts,
+                                                        strict=True))
+        return [folio_part(rendered, b * FOLIO_BLOCK + 1, FOLIO_BLOCK)
+                for b in _blocks_for(last)]
+
     for _round in range(FRONT_ROUNDS):
         starts = pdf_merge.placement(counts)
         pages = _xref_pages(parts, docs, starts) if linked else {}
         front = front_part(rendered, plan, _anchor_pages(plan, docs, starts))
         relaid = [linked_part(rendered, originals[i], pages) for i in linked]
-        folios = [folio_part(rendered, starts[i] + 1, counts[i]) for i in range(1, len(counts))]
-        front_pdf, *rest = _typeset_once(setter, [front, *relaid, *folios], store, memo)
-        sheet_pdfs = rest[len(relaid):]
+        front_pdf, *rest = _typeset_once(setter, [front, *relaid, *blocks(counts)], store,
+                                         memo)
         front_doc = pdf_merge.open_pdf(front_pdf)
         changed = len(front_doc.pages) != counts[0]
         parts[0], docs[0], counts[0] = front, front_doc, len(front_doc.pages)
@@ -209,15 +235,10 @@ def _number(rendered: RenderedIssue, setter: Typesetter, plan: Plan, parts: list
             changed = _xref_pages(parts, docs, pdf_merge.placement(counts)) != pages
         if not changed:
             break
-    sheets = {i: _Sheet(pdf_merge.open_pdf(data), hashlib.sha256(data).hexdigest())
-              for i, data in enumerate(sheet_pdfs, start=1)}
-    starts = pdf_merge.placement(counts)
-    own = [i for i in linked if first_counts[i] != counts[i]]
-    own_pdfs = _typeset_once(setter, [folio_part(rendered, starts[i] + 1, first_counts[i])
-                                      for i in own], store, memo) if own else []
-    own_sheets = {i: _Sheet(pdf_merge.open_pdf(data), hashlib.sha256(data).hexdigest())
-                  for i, data in zip(own, own_pdfs, strict=True)}
-    return sheets, own_sheets
+    sheets = _typeset_once(setter, blocks(counts), store, memo)  # laid out above, as a rule
+    return first_counts, _Folios(
+        {b: pdf_merge.open_pdf(data) for b, data in enumerate(sheets)},
+        {b: hashlib.sha256(data).hexdigest() for b, data in enumerate(sheets)})
 
 
 def _typeset_once(setter: Typesetter, parts: Sequence[Part], store: BlobStore | None,

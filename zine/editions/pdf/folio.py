@@ -15,14 +15,17 @@ Edits PDFs in memory only.
 
 from __future__ import annotations
 
-from pikepdf import Name, Pdf
+from collections.abc import Sequence
+
+from pikepdf import Name, Page, Pdf
 
 ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 
 
-def stamp(target: Pdf, sheet: Pdf, first_page: int = 0) -> None:
-    """Draw each page ``i`` of ``sheet`` over page ``first_page + i`` of ``target``."""
-    for offset, folio in enumerate(sheet.pages):
+def stamp(target: Pdf, folios: Sequence[Page], first_page: int = 0) -> None:
+    """Draw each page ``folios[i]`` (of a folio sheet) over page ``first_page + i`` of
+    ``target``."""
+    for offset, folio in enumerate(folios):
         index = first_page + offset
         page = target.pages[index]
         form = target.copy_foreign(folio.as_form_xobject())

@@ -13,7 +13,8 @@ accessible and navigable:
 - one name tree of destinations, so a link in one part (the contents) lands in another; the
   empty targets a part holds only for its own links (``Part.stubs``) are dropped;
 - the outline given by the caller (sections, articles, back matter);
-- running heads as artifacts and table headers with a scope (``zine.editions.pdf.tags``);
+- running heads as artifacts, table headers with a scope and element ids unique in the issue
+  were given to each part when it was laid out (``zine.editions.pdf.typeset.finish_part``);
 - the catalog entries (``/Lang``, ``/MarkInfo``, ``/ViewerPreferences``, XMP ``/Metadata``) and
   the document info of the first part (the front matter: the issue's metadata).
 
@@ -29,8 +30,6 @@ from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf
-
-from zine.editions.pdf.tags import finish_tags
 
 CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata")
 
@@ -219,8 +218,6 @@ def _outline_items(marks: Sequence[Bookmark]) -> list[OutlineItem]:
 def merge(parts: Sequence[PartPdf], outline: Sequence[Bookmark]) -> Pdf:
     """The parts as one tagged PDF (see the module docstring); the caller saves it."""
     sources = [part.pdf for part in parts]
-    for index, source in enumerate(sources):
-        finish_tags(source, prefix=f"p{index}-")
     assembly = _Assembly(sources[0])
     for index, (part, src) in enumerate(zip(parts, sources, strict=True)):
         assembly.add(part, src)

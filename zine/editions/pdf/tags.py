@@ -14,8 +14,9 @@ process before a layout) adds what it leaves out:
 - the anonymous block WeasyPrint makes inside a heading with a block ``::before`` is not a
   second heading nested in the first: it becomes ``/NonStruct``.
 
-Then ``finish_tags`` closes two gaps on each laid-out part before it is merged or saved as
-an offprint:
+Then ``finish_tags`` closes two gaps on each laid-out part, once, in the worker that laid it
+out (``zine.editions.pdf.typeset.finish_part``; the finished part is what the cache keeps, what the
+merge joins and what an offprint is made of):
 
 - running heads: WeasyPrint marks the text of margin boxes as marked content with an MCID
   but keeps its structure elements out of the tree (an artifact in the tree is PDF 2.0 only),

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from zine.diagnostics import Diagnostic, codes, make
 from zine.editions.pdf.fit import table_warnings
-from zine.editions.pdf.tags import tag_structure
+from zine.editions.pdf.merge import open_pdf, save
+from zine.editions.pdf.tags import finish_tags, tag_structure
 from zine.errors import ContentError
 from zine.model import Article, Position
 from zine.model.rendered import RenderedIssue
@@ -125,6 +126,8 @@ class Typesetter:
                 warnings = table_warnings(document, where) if part.article else []
                 data = document.write_pdf(pdf_variant=variant, custom_metadata=True)
                 del document
+                if part.tagged:
+                    data = finish_part(data, id_prefix(part))
             except (RecursionError, MemoryError, Exception) as error:
                 failure = error
         diags = collect_diagnostics(self.rendered, self.fetcher.denied, collector.records,
@@ -133,6 +136,22 @@ class Typesetter:
             raise PdfBuildError(diags or [make(codes.RENDER_FAILED, where,
                                                reason="WeasyPrint returned no PDF")])
         return data, warnings
+
+
+def id_prefix(part: Part) -> str:
+    """What the structure element ids of ``part`` start with, unique among the parts of an
+    issue (an article's slug cannot clash with the front or back matter's)."""
+    return f"a-{part.name}-" if part.article is not None else f"{part.name}-"
+
+
+def finish_part(data: bytes, prefix: str) -> bytes:
+    """A tagged part as WeasyPrint wrote it, with ``tags.finish_tags`` applied (running
+    heads as artifacts, scoped table headers, link annotations in ``/Link``, element ids
+    given ``prefix``): done once, in the worker that laid the part out, and kept in the cache,
+    so the merge only joins finished parts."""
+    pdf = open_pdf(data)
+    finish_tags(pdf, prefix)
+    return save(pdf)
 
 
 def collect_diagnostics(rendered: RenderedIssue, denied: list[tuple[str, str]],
