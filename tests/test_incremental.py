@@ -16,6 +16,7 @@ from tests.cache_helpers import copy_content, first_article, snapshot
 from tests.conftest import require_tool
 from zine.build import build_project
 from zine.cli import main
+from zine.editions.epub import container
 from zine.model.rendered import RenderedIssue
 from zine.safety.fetcher import packaged_styles
 
@@ -59,6 +60,31 @@ def test_editing_an_article_shows_in_the_epub_pdf_and_html(tmp_path: Path) -> No
     assert "Quokkafederation" in pdf
     pages = "".join(p.read_text(encoding="utf-8") for p in (out / issue).rglob("*.html"))
     assert "Quokkafederation" in pages
+
+
+def test_an_epub_rebuilt_after_an_edit_is_byte_for_byte_a_cold_build_of_the_edited_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content, out = copy_content(tmp_path / "content"), tmp_path / "out"
+    issue = build(content, out, ("epub",))
+    article = first_article(content)
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added later.\n",
+                       encoding="utf-8")
+    deflated: list[bytes] = []
+    real = container._deflate
+    monkeypatch.setattr(container, "_deflate", lambda data: deflated.append(data) or real(data))
+    build(content, out, ("epub",))
+    monkeypatch.undo()
+    # only what the edit changed is compressed again: the article's content documents (in
+    # the issue and in its offprint) and the package and navigation files that list it
+    assert deflated and all(b"<" in data[:200] for data in deflated)
+    assert any(b"A sentence added later." in data for data in deflated)
+    assert sum(map(len, deflated)) < (out / issue / f"{issue}.epub").stat().st_size
+    cold = tmp_path / "cold"
+    build(content, cold, ("epub",))
+    names = sorted(str(p.relative_to(cold)) for p in cold.rglob("*.epub"))
+    assert names and names == sorted(str(p.relative_to(out)) for p in out.rglob("*.epub"))
+    for name in names:
+        assert (out / name).read_bytes() == (cold / name).read_bytes(), name
 
 
 def test_a_root_style_override_rebuilds_with_the_new_rule(tmp_path: Path) -> None:

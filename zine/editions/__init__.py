@@ -50,7 +50,8 @@ class Edition:
 
 
 EDITIONS: tuple[Edition, ...] = (
-    Edition("epub", "zine.editions.epub", "EPUB 3 for e-readers", cost=1),
+    Edition("epub", "zine.editions.epub", "EPUB 3 for e-readers", cached=True,
+            cost=1),  # its compressed members
     Edition("pdf", "zine.editions.pdf", "A5 print PDF and one offprint per article",
             cached=True, cost=3),
     Edition("html", "zine.editions.html", "the website", last=True,

@@ -11,6 +11,7 @@ hash), never taken from a contributor.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,11 +20,19 @@ from pathlib import Path, PurePosixPath
 from ebooklib import epub as ebook
 
 from zine.editions.epub import docs
-from zine.editions.epub.container import Deflater, book_entries, build_time, is_stored, pack
+from zine.editions.epub.container import (
+    Deflater,
+    book_entries,
+    build_time,
+    is_stored,
+    load_members,
+    pack,
+)
 from zine.editions.epub.meta import add_metadata, book_identifier
 from zine.model import Article, Section
 from zine.model.rendered import RenderedIssue, reading_order
 from zine.render import credits, i18n
+from zine.runtime.cache import BlobStore
 from zine.safety import writer
 from zine.safety.fetcher import ResourceDenied, Styles, media_type_of
 
@@ -44,12 +53,22 @@ class Plan:
     media: set[str] = field(default_factory=set)
 
 
-def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
+def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -> list[Path]:
     """Build ``<issue-id>/<issue-id>.epub`` and one ``<issue-id>/offprints/<slug>.epub`` per
-    published article under ``out_dir``; returns their paths, the issue first."""
+    published article under ``out_dir``; returns their paths, the issue first.
+    ``use_cache``: the compressed members of the last build are kept in the build cache
+    (``cache_home(out_dir)/epub/<issue-id>/``), so only those that changed are deflated
+    again."""
     issue_id = rendered.issue.id
     styles = Styles.of_root(rendered.zine.root)
-    resources, deflater = load_style_resources(styles), Deflater()  # fonts deflated once
+    store, key = None, ""
+    if use_cache:
+        store = BlobStore(out_dir, f"epub/{issue_id}")  # pruned per issue
+        key = store.key("epub-members", f"zlib {zlib.ZLIB_RUNTIME_VERSION}")
+    # every member deflated once per build (the fonts go into every book), and not at all
+    # when the last build had it
+    resources = load_style_resources(styles)
+    deflater = Deflater(load_members(store.get(key)) if store is not None else None)
     jobs: list[tuple[str, RenderedIssue, str]] = [(f"{issue_id}/{issue_id}.epub", rendered, "")]
     for _, articles in reading_order(rendered):
         for article in articles:
@@ -69,7 +88,11 @@ def render(rendered: RenderedIssue, out_dir: Path) -> list[Path]:
         list(pool.map(deflater.prepare, [data for name, data in resources.items()
                                           if not is_stored(name)]))
         books = list(pool.map(build, jobs))
-        return list(pool.map(lambda book: writer.write_bytes(out_dir, *book), books))
+        written = list(pool.map(lambda book: writer.write_bytes(out_dir, *book), books))
+    if store is not None:
+        store.put(key, deflater.members())
+        store.prune()
+    return written
 
 
 def offprint_of(rendered: RenderedIssue, article: Article) -> RenderedIssue:

@@ -5,12 +5,16 @@ one timestamp a build may use (``SOURCE_DATE_EPOCH``, else the issue date), take
 entries in memory (``book_entries``, no zip) and zips them once (``pack``) with fixed entry
 times, modes and order, with ``mimetype`` first and stored. Already-compressed media (JPEG,
 GIF, WebP, WOFF, WOFF2) are stored, everything else deflated once (or stored if that is
-smaller); a ``Deflater`` shared by the books of one build compresses each large resource
-(the embedded fonts) only once. It touches no files: the caller writes the bytes.
+smaller); a ``Deflater`` shared by the books of one build compresses each member only once
+(the embedded fonts go into every book), and one given the members of the previous build
+(kept in the build cache by ``zine.editions.epub``) compresses only what changed: deflate is
+deterministic, so a member compressed then is the same bytes as one compressed now, and a
+rebuild gives the bytes of a cold build. It touches no files: the caller writes the bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import zipfile
@@ -28,7 +32,7 @@ _FIRST = ("mimetype", "META-INF/container.xml")
 # PNG is left out: the PNGs Pillow writes still shrink by a third when deflated.
 _STORED_SUFFIXES = (".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2")
 _LEVEL = 6
-_SHARED_MIN = 16 * 1024  # entries at least this large are compressed once per Deflater
+_SHARED_MIN = 16 * 1024  # stored entries at least this large: CRC-32 remembered
 _VERSION = 20  # zip 2.0: deflate, no zip64 (an EPUB stays far below 4 GiB)
 _MADE_BY = (3 << 8) | _VERSION  # Unix, so the mode in external_attr is honoured
 _MODE = 0o100644 << 16
@@ -37,35 +41,70 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 class Deflater:
-    """Raw deflate (level 6) and CRC-32 with a memory of large inputs: a font embedded in 31
+    """Raw deflate (level 6) and CRC-32 of zip members, remembered: a font embedded in 31
     EPUBs is compressed and checksummed once. Share one per build (threads may share it too);
-    the output does not depend on the sharing."""
+    the output does not depend on the sharing. ``known``: members compressed by an earlier
+    build (``load_members``), used instead of compressing them again, so a rebuild after one
+    edit deflates only the content documents that changed; ``members()`` is what this one
+    used, to keep for the next."""
 
-    def __init__(self) -> None:
-        self._done: dict[bytes, bytes] = {}
+    def __init__(self, known: dict[bytes, tuple[int, bytes]] | None = None) -> None:
+        self._known = known or {}
+        self._done: dict[bytes, tuple[int, bytes]] = {}  # digest -> (CRC-32, deflated)
         self._crcs: dict[bytes, int] = {}
 
+    def member(self, data: bytes) -> tuple[int, bytes]:
+        """The CRC-32 and the raw deflate stream of ``data``."""
+        digest = hashlib.sha256(data).digest()
+        found = self._done.get(digest) or self._known.get(digest)
+        if found is None:
+            found = (zlib.crc32(data), _deflate(data))
+        self._done[digest] = found
+        return found
+
     def deflate(self, data: bytes) -> bytes:
-        if len(data) < _SHARED_MIN:
-            return _deflate(data)
-        packed = self._done.get(data)
-        if packed is None:
-            packed = self._done[data] = _deflate(data)
-        return packed
+        return self.member(data)[1]
 
     def prepare(self, data: bytes) -> None:
-        """Compress and checksum a large entry ahead of time (e.g. in another thread)."""
-        if len(data) >= _SHARED_MIN:
-            self.deflate(data)
-            self.crc32(data)
+        """Compress and checksum an entry ahead of time (e.g. in another thread)."""
+        self.member(data)
 
     def crc32(self, data: bytes) -> int:
+        """The CRC-32 of an entry that is stored, not deflated."""
         if len(data) < _SHARED_MIN:
             return zlib.crc32(data)
         crc = self._crcs.get(data)
         if crc is None:
             crc = self._crcs[data] = zlib.crc32(data)
         return crc
+
+    def members(self) -> bytes:
+        """Every member this deflater compressed or reused, as ``load_members`` reads them:
+        per member its SHA-256, CRC-32, length and deflate stream, sorted by digest."""
+        out = io.BytesIO()
+        for digest in sorted(self._done):
+            crc, body = self._done[digest]
+            out.write(digest + _MEMBER.pack(crc, len(body)) + body)
+        return out.getvalue()
+
+
+_MEMBER = struct.Struct("<II")
+
+
+def load_members(blob: bytes | None) -> dict[bytes, tuple[int, bytes]]:
+    """What ``Deflater.members`` wrote, by digest; a damaged blob gives what precedes the
+    damage (the cache entry as a whole was checked by its own SHA-256 already)."""
+    found: dict[bytes, tuple[int, bytes]] = {}
+    view, at = memoryview(blob or b""), 0
+    head = 32 + _MEMBER.size
+    while at + head <= len(view):
+        digest = bytes(view[at:at + 32])
+        crc, size = _MEMBER.unpack_from(view, at + 32)
+        if at + head + size > len(view):
+            break
+        found[digest] = (crc, bytes(view[at + head:at + head + size]))
+        at += head + size
+    return found
 
 
 def _deflate(data: bytes) -> bytes:
@@ -143,10 +182,13 @@ def pack(entries: dict[str, bytes], when: datetime, deflater: Deflater | None = 
     out, directory = io.BytesIO(), []
     for name in sorted(entries, key=_entry_order):
         data = entries[name]
-        body = data if is_stored(name) else deflater.deflate(data)
+        if is_stored(name):
+            crc, body = deflater.crc32(data), data
+        else:
+            crc, body = deflater.member(data)
         method = zipfile.ZIP_DEFLATED if len(body) < len(data) else zipfile.ZIP_STORED
         body = body if method == zipfile.ZIP_DEFLATED else data
-        fields = (method, dos_time, dos_date, deflater.crc32(data), len(body), len(data))
+        fields = (method, dos_time, dos_date, crc, len(body), len(data))
         raw = name.encode("utf-8")
         flags = 0 if name.isascii() else _UTF8_NAME
         directory.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, _MADE_BY, _VERSION,
