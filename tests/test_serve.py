@@ -5,18 +5,24 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.check_helpers import article, write_tree
+from tests.html_helpers import running
 from tests.pipeline_helpers import copy_content
-from zine.commands.serve import allowed_hosts
+from zine.commands import serve
+from zine.commands.serve import Preview, allowed_hosts, preview_server
+from zine.model import Article
 
 pytestmark = pytest.mark.slow
 
@@ -143,3 +149,108 @@ def test_the_allowed_hosts_are_the_address_given(host: str, port: int, allowed: 
                                                  refused: set[str]) -> None:
     hosts = allowed_hosts(host, port)
     assert allowed <= hosts and not refused & hosts
+
+
+# -- the edit path: one article's body edited -> that page alone, the page reloads itself ------
+
+
+@pytest.fixture(scope="module")
+def previewed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Preview, Path]]:
+    """A ``Preview`` of a copy of the content, built once (its HTML edition and its model)."""
+    folder = tmp_path_factory.mktemp("serve-edit")
+    content = copy_content(folder / "content")
+    preview = Preview(content, folder / "site")
+    preview.rebuild()
+    assert preview.rendered
+    yield preview, content
+
+
+def _published(preview: Preview) -> tuple[str, Article]:
+    issue_id, rendered = sorted(preview.rendered.items())[0]
+    return issue_id, rendered.issue.published[0]
+
+
+def test_an_edit_to_one_articles_body_renders_that_article_alone_and_rewrites_its_page(
+        previewed: tuple[Preview, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    preview, _content = previewed
+    issue_id, article = _published(preview)
+    page = preview.out_dir / issue_id / f"{article.slug}.html"
+    index = preview.out_dir / issue_id / "index.html"
+    before, index_before = preview.version(f"/{issue_id}/{article.slug}.html"), \
+        index.stat().st_mtime_ns
+    rendered: list[str] = []
+    real = serve.render_article
+    monkeypatch.setattr(serve, "render_article", lambda links, issue, art, *rest: (
+        rendered.append(art.slug), real(links, issue, art, *rest))[1])
+    monkeypatch.setattr(serve, "build_project", lambda *a, **k: pytest.fail("full rebuild"))
+    article.path.write_text(article.path.read_text(encoding="utf-8")
+                            + "\nWombatcooperative was added later.\n", encoding="utf-8")
+    assert preview.apply_edit({article.path})
+    assert rendered == [article.slug]
+    assert "Wombatcooperative" in page.read_text(encoding="utf-8")
+    assert preview.version(f"/{issue_id}/{article.slug}.html") != before
+    assert index.stat().st_mtime_ns == index_before  # the index waits for the full rebuild
+    assert "Wombatcooperative" in preview.rendered[issue_id].fragments[article.slug].html
+
+
+def test_a_changed_title_or_several_files_take_the_full_rebuild(
+        previewed: tuple[Preview, Path]) -> None:
+    preview, content = previewed
+    _issue_id, article = _published(preview)
+    text = article.path.read_text(encoding="utf-8")
+    article.path.write_text(text.replace("title:", "title: New", 1), encoding="utf-8")
+    try:
+        assert not preview.apply_edit({article.path})  # the title shows on other pages
+        assert not preview.apply_edit({article.path, content / "zine.yaml"})
+        assert not preview.apply_edit({content / "coops.yaml"})
+    finally:
+        article.path.write_text(text, encoding="utf-8")
+
+
+def test_a_page_waiting_for_its_version_is_answered_when_its_file_changes(
+        previewed: tuple[Preview, Path]) -> None:
+    preview, _content = previewed
+    issue_id, article = _published(preview)
+    path = f"/{issue_id}/{article.slug}.html"
+    with running(preview_server(preview, "127.0.0.1", 0)) as base:
+        served = get(base + path.lstrip("/"))
+        seen = re.search(r'var seen = "([^"]*)"', served)
+        assert seen is not None and seen[1] == preview.version(path)
+        status = base + f"__zine__/status?page={path}&seen={seen[1]}"
+        answers: list[dict[str, object]] = []
+        waiting = threading.Thread(target=lambda: answers.append(json.loads(get(status))))
+        waiting.start()
+        time.sleep(0.5)
+        assert not answers  # nothing changed yet: the request waits
+        article.path.write_text(article.path.read_text(encoding="utf-8")
+                                + "\nA numbat joined.\n", encoding="utf-8")
+        assert preview.apply_edit({article.path})
+        waiting.join(timeout=10)
+        assert answers and answers[0]["version"] == preview.version(path) != seen[1]
+
+
+def test_an_article_page_offers_its_print_preview_laid_out_once(
+        previewed: tuple[Preview, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    preview, _content = previewed
+    issue_id, article = _published(preview)
+    laid: list[object] = []
+    real = serve.typeset_parts
+    monkeypatch.setattr(serve, "typeset_parts", lambda setter, parts, store: (
+        laid.append(parts), real(setter, parts, store))[1])
+    with running(preview_server(preview, "127.0.0.1", 0)) as base:
+        page = get(base + f"{issue_id}/{article.slug}.html")
+        link = f"/__zine__/print/{issue_id}/{article.slug}.pdf"
+        assert f'href="{link}"' in page
+        assert f'href="/__zine__/print/{issue_id}/index.pdf"' not in get(base + f"{issue_id}/")
+        for _ in range(2):
+            with urllib.request.urlopen(base + link.lstrip("/"), timeout=120) as response:
+                assert response.headers["Content-Type"] == "application/pdf"
+                data = response.read()
+            assert data.startswith(b"%PDF-")
+        assert len(laid) == 1  # the second request is served from memory
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            get(base + f"__zine__/print/{issue_id}/no-such-article.pdf")
+        assert refused.value.code == 404
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+    assert " ".join(article.title.split()[:2]) in " ".join(text.split())

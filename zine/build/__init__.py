@@ -72,6 +72,9 @@ class BuildResult:
     built: list[str] = field(default_factory=list)  # issue ids whose editions were all written
     failed: list[str] = field(default_factory=list)
     changed: list[Path] = field(default_factory=list)  # outputs whose bytes this build replaced
+    # the issues this build rendered (in memory only; none when the build was skipped), so
+    # ``zine serve`` can apply the next edit to one article without loading the rest again
+    rendered: list[RenderedIssue] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,7 @@ def _build(context: BuildContext) -> BuildResult:
         if rendered is not None:
             ready.append(rendered)
     rendered_issues = write_editions(ready, context.editions, result, context.report)
+    result.rendered = list(rendered_issues)
     steps = edition_registry.site_steps(formats) if rendered_issues else []
     if steps:
         context.report("site", "")

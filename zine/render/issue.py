@@ -57,26 +57,35 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
     with ThreadPoolExecutor(1) as pool:
         generated = pool.submit(_generated_cover, zine, issue) if issue.cover is None else None
         for article in issue.published:
-            try:
-                images = _article_media(article, diags, media_cache)
-                html = render_fragment(article, images, article_xrefs(links, article),
-                                       issue.id)
-                check_fragment(html)
-            except Exception as error:  # any failure names the article, never a traceback
-                LOG.debug("rendering %s failed", article.path, exc_info=True)
-                reason = f"{type(error).__name__}: {error}"[:300]
-                diags.append(make(RENDER_FAILED, Position(article.path, article.body_line, 1),
-                                  reason=reason))
-                continue
-            for item in images.values():
-                media[item.name] = item
-            diags += [make(NOTE_DROPPED, pos, label=label, why=why)
-                      for pos, label, why in article.body.dropped_notes]
-            fragments[article.slug] = Fragment(article, html)
+            done = render_article(links, issue, article, diags, media_cache)
+            if done is not None:
+                fragments[article.slug], images = done
+                media.update((item.name, item) for item in images.values())
         cover = generated.result() if generated else _issue_cover(zine, issue, diags,
                                                                    media_cache)
     rendered = RenderedIssue(zine, issue, fragments, dict(sorted(media.items())), cover)
     return rendered, diags
+
+
+def render_article(links: LinkIndex, issue: Issue, article: Article, diags: list[Diagnostic],
+                   media_cache: MediaCache | None = None
+                   ) -> tuple[Fragment, dict[str, MediaItem]] | None:
+    """One article of ``issue`` rendered (``render_issue`` does it for each; ``zine serve``
+    for the one just edited): its fragment and processed images, or None with Z501 in
+    ``diags``. ``links``: ``LinkIndex.of`` the zine."""
+    try:
+        images = _article_media(article, diags, media_cache)
+        html = render_fragment(article, images, article_xrefs(links, article), issue.id)
+        check_fragment(html)
+    except Exception as error:  # any failure names the article, never a traceback
+        LOG.debug("rendering %s failed", article.path, exc_info=True)
+        reason = f"{type(error).__name__}: {error}"[:300]
+        diags.append(make(RENDER_FAILED, Position(article.path, article.body_line, 1),
+                          reason=reason))
+        return None
+    diags += [make(NOTE_DROPPED, pos, label=label, why=why)
+              for pos, label, why in article.body.dropped_notes]
+    return Fragment(article, html), images
 
 
 def _article_media(article: Article, diags: list[Diagnostic],

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from jinja2 import Environment
 from markupsafe import Markup
 
 from zine.editions.html.archive import tag_file
@@ -79,20 +80,37 @@ def render(rendered: RenderedIssue, out_dir: Path, use_cache: bool = False) -> l
     written += write_cards(rendered, out_dir, entries, str(context["issue_label"]), use_cache,
                            styles)
     env = template_env()
-    article_page = env.get_template("article.html")
-    pages: list[tuple[str, bytes]] = []
-    for index, entry in enumerate(entries):
-        page = article_page.render(
-            **context,
-            entry=entry,
-            previous=entries[index - 1] if index > 0 else None,
-            next=entries[index + 1] if index + 1 < len(entries) else None,
-        )
-        pages.append((str(base / entry.href), page.encode("utf-8")))
+    pages = [_article_page(env, context, entries, index, base) for index in range(len(entries))]
     index_page = env.get_template("issue.html").render(**context)
     pages.append((str(base / "index.html"), index_page.encode("utf-8")))
     pages.append((str(base / MANIFEST), issue_manifest(rendered).encode("utf-8")))
     return written + write_all(out_dir, pages)
+
+
+def render_article(rendered: RenderedIssue, out_dir: Path, slug: str) -> list[Path]:
+    """Write only the page of article ``slug`` (and its images) as ``render`` writes it, for
+    ``zine serve`` after an edit to that article's body: the other pages, the index and the
+    cards do not show the body, so they stay as they are."""
+    base = PurePosixPath(rendered.issue.id)
+    entries = article_entries(rendered, out_dir)
+    index = next(i for i, entry in enumerate(entries) if entry.article.slug == slug)
+    written, stylesheets = copy_styles(out_dir, base / "styles")
+    written += write_media(rendered, out_dir, base)
+    context = issue_context(rendered, out_dir, entries, stylesheets)
+    return written + write_all(out_dir, [_article_page(template_env(), context, entries,
+                                                       index, base)])
+
+
+def _article_page(env: Environment, context: Mapping[str, object], entries: Sequence[Entry],
+                  index: int, base: PurePosixPath) -> tuple[str, bytes]:
+    entry = entries[index]
+    page = env.get_template("article.html").render(
+        **context,
+        entry=entry,
+        previous=entries[index - 1] if index > 0 else None,
+        next=entries[index + 1] if index + 1 < len(entries) else None,
+    )
+    return str(base / entry.href), page.encode("utf-8")
 
 
 def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
@@ -129,12 +147,13 @@ def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> lis
     entries = []
     for _, articles in reading_order(rendered):
         for article in articles:
-            minutes = max(1, reading_minutes(article.body.words))
+            # the article its fragment was rendered from (after ``zine serve`` applied an edit)
+            fragment = rendered.fragments[article.slug]
+            minutes = max(1, reading_minutes(fragment.article.body.words))
             offprints = offprint_downloads(out_dir, rendered.issue.id, article.slug) \
                 if out_dir is not None else []
-            entries.append(Entry(article, f"{article.slug}.html",
-                                 Markup(rendered.fragments[article.slug].html), minutes,
-                                 tuple(offprints)))
+            entries.append(Entry(fragment.article, f"{article.slug}.html",
+                                 Markup(fragment.html), minutes, tuple(offprints)))
     return entries
 
 
