@@ -1,4 +1,4 @@
-"""Benchmark: turns the timings of ``bench.run`` into the table of issue 5's targets.
+"""Benchmark: turns the timings of ``bench.run`` into the table of issue 16's targets.
 
 Pure: medians, ratios and text; reads and writes no files. A figure whose runs failed is
 shown as "failed" and its target as "n/a", so a broken ``zine build`` still gives Pandoc's
@@ -30,7 +30,7 @@ class Row:
 
 
 Results = Mapping[str, Sequence[Measurement]]
-ZINE_KEYS = ("zine_cold", "zine_epub", "zine_noop", "zine_edit")
+ZINE_KEYS = ("zine_cold", "zine_epub", "zine_noop", "zine_edit", "zine_edit_page")
 
 
 def median_seconds(results: Results, key: str) -> float | None:
@@ -68,8 +68,15 @@ def compare(figure: str, zine: float | None, pandoc: float | None, limit: float 
                "-" if ratio is None else f"{ratio:.3f}x", target, verdict)
 
 
+def absolute(figure: str, seconds: float | None, limit: float) -> Row:
+    """A row whose target is a time, not a ratio."""
+    verdict = "n/a" if seconds is None else ("OK" if seconds <= limit else "NOT YET")
+    return Row(figure, _fmt(seconds, "s"), "-", "-", f"<= {limit:g} s", verdict)
+
+
 def build_rows(results: Results) -> list[Row]:
-    """The table rows: the six targets of issue 5, then Pandoc's other figures."""
+    """The table rows: the targets of issue 16 (issue 5's, tightened, and the edit path's),
+    then Pandoc's other figures."""
 
     def med(key: str) -> float | None:
         return median_seconds(results, key)
@@ -78,12 +85,18 @@ def build_rows(results: Results) -> list[Row]:
     rows = [
         compare("cold build, EPUB + PDF + HTML (vs Pandoc's three in parallel)", cold,
                 med("pandoc_three"), 0.5),
+        compare("cold build wall (vs engine floor: layout CPU / cores)", cold, None, 1.15,
+                base=med("engine_floor"), pandoc_shown=False),
         compare("cold build, EPUB alone (vs Pandoc EPUB)", med("zine_epub"),
-                med("pandoc_epub"), 0.5),
-        compare("no-op rebuild (vs zine cold build)", med("zine_noop"), None, 0.05, base=cold,
+                med("pandoc_epub"), 0.4),
+        compare("no-op rebuild (vs zine cold build)", med("zine_noop"), None, 0.02, base=cold,
                 pandoc_shown=False),
-        compare("rebuild after one word edited (vs zine cold build)", med("zine_edit"), None,
-                0.25, base=cold, pandoc_shown=False),
+        compare("one article edited, same page count (vs zine cold build)", med("zine_edit"),
+                None, 0.12, base=cold, pandoc_shown=False),
+        compare("one article edited, gains a page (vs zine cold build)",
+                med("zine_edit_page"), None, 0.2, base=cold, pandoc_shown=False),
+        absolute("zine serve: article file written -> new page served", med("zine_serve"),
+                 0.5),
         compare("peak RSS of the largest process (vs Pandoc->WeasyPrint)",
                 peak_mib(results, ZINE_KEYS), peak_mib(results, ["pandoc_pdf"]), 1.0,
                 unit="MiB"),
@@ -94,6 +107,9 @@ def build_rows(results: Results) -> list[Row]:
         rows.append(compare("Pandoc's three, large issue (growth vs small)", None,
                             med("pandoc_three_large"), None, base=med("pandoc_three"),
                             zine_shown=False))
+    if "layout_cpu" in results:
+        rows.append(compare("layout CPU of the issue PDF, all parts in one process",
+                            med("layout_cpu"), None, None, pandoc_shown=False))
     for fmt in ("pdf", "html"):
         if f"zine_{fmt}" in results:
             rows.append(compare(f"zine {fmt.upper()} edition alone, cold (share of cold build)",

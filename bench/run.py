@@ -4,9 +4,12 @@
 (``bench.corpus``) into a temporary folder, then times, alternating one Pandoc figure and one
 zine figure (A B A B ...): Pandoc EPUB / zine EPUB cold, Pandoc HTML / zine cold (all three
 editions), Pandoc PDF via WeasyPrint / zine no-op rebuild, Pandoc's three in parallel / zine
-rebuild after one word edited; then the large corpus (Pandoc's three / zine cold). Every timing
-runs in a fresh ``bench.child`` process, which also gives its peak RSS. Prints medians and the
-ratios of issue 5. Writes only inside its temporary folder (and ``--json`` if asked); a failing
+rebuild after one word edited, then after a paragraph added (the article gains a page), then
+``zine serve``'s edit latency (``bench.preview``); then the large corpus (Pandoc's three / zine
+cold). First of all the engine floor: the layout CPU of every part of the issue PDF in one
+process (``bench.layout``). Every timing runs in a fresh ``bench.child`` process, which also
+gives its peak RSS. Prints medians and the ratios of issues 5 and 16. Writes only inside its
+temporary folder (and ``--json`` if asked); a failing
 ``zine build`` has its diagnostics printed and the Pandoc figures are still taken.
 """
 
@@ -16,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -91,14 +95,34 @@ def zine_command(corpus: Path, issue_id: str, out: Path, formats: str | None = N
 
 def edit_one_word(corpus: Path, issue_id: str, run: int) -> Path:
     """Change the first word of the body of the middle article; returns the file changed."""
-    folders = sorted(p for p in (corpus / "issues" / issue_id / "articles").iterdir()
-                     if p.is_dir())
-    path = folders[len(folders) // 2] / "index.md"
+    path = _middle_article(corpus, issue_id)
     text = path.read_text(encoding="utf-8")
     body_start = text.index("\n---\n", 4) + len("\n---\n")
     _, rest = text[body_start:].split(" ", 1)
     path.write_text(text[:body_start] + f"Edited{run + 1} " + rest, encoding="utf-8")
     return path
+
+
+GAIN_WORDS = 450  # more than an A5 page holds in the body type
+
+
+def edit_gain_page(corpus: Path, issue_id: str, run: int) -> Path:
+    """Add a paragraph of about GAIN_WORDS words (the article's own first paragraph, repeated)
+    at the end of the middle article, so its part gains at least a page; returns the file."""
+    path = _middle_article(corpus, issue_id)
+    text = path.read_text(encoding="utf-8")
+    body = text[text.index("\n---\n", 4) + len("\n---\n"):]
+    prose = next(block for block in body.split("\n\n") if block[:1].isalpha())
+    words = (prose.split() * (GAIN_WORDS // len(prose.split()) + 1))[:GAIN_WORDS]
+    path.write_text(text.rstrip("\n") + f"\n\nAdded{run + 1} " + " ".join(words) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _middle_article(corpus: Path, issue_id: str) -> Path:
+    folders = sorted(p for p in (corpus / "issues" / issue_id / "articles").iterdir()
+                     if p.is_dir())
+    return folders[len(folders) // 2] / "index.md"
 
 
 def editions(out: Path, issue_id: str, formats: Sequence[str] = ("epub", "pdf", "html")
@@ -125,7 +149,59 @@ def run_small(bench: Bench, corpus: Path, issue_id: str, jobs: PandocJobs, run: 
     if cold.ok:
         edit_one_word(corpus, issue_id, run)
         bench.measure("zine_edit", [zine_command(corpus, issue_id, full_out)], corpus, full)
+        before = pdf_pages(full[1])
+        edit_gain_page(corpus, issue_id, run)
+        bench.measure("zine_edit_page", [zine_command(corpus, issue_id, full_out)], corpus,
+                      full)
+        print(f"  {'':<20} (the issue PDF went from {before} to {pdf_pages(full[1])} pages)")
     shutil.rmtree(outs, ignore_errors=True)
+    measure_preview(bench, corpus, issue_id)
+
+
+def pdf_pages(path: Path) -> int:
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except (OSError, pikepdf.PdfError):
+        return 0
+
+
+def measure_preview(bench: Bench, corpus: Path, issue_id: str, edits: int = 3) -> None:
+    """``zine serve``: a file written -> the new page served (``bench.preview``), each edit a
+    figure of its own (``zine_serve``)."""
+    proc = subprocess.run([sys.executable, "-m", "bench.preview", str(corpus), issue_id,
+                           "--edits", str(edits)], capture_output=True, text=True, cwd=REPO,
+                          env=bench.env, check=False)
+    try:
+        latencies = json.loads(proc.stdout.strip().splitlines()[-1])["latencies"]
+    except (IndexError, KeyError, ValueError):
+        print(f"bench: zine serve could not be timed: {proc.stderr.strip()[-2000:]}")
+        bench.results.setdefault("zine_serve", []).append(Measurement(0.0, 0, False))
+        return
+    for seconds in latencies:
+        bench.results.setdefault("zine_serve", []).append(Measurement(seconds, 0, True))
+    shown = ", ".join(f"{s:.2f}" for s in latencies)
+    print(f"  {'zine_serve':<20} {statistics.median(latencies):8.2f} s  (edits: {shown} s)",
+          flush=True)
+
+
+def measure_floor(bench: Bench, corpus: Path, issue_id: str) -> None:
+    """The engine floor (``bench.layout``): WeasyPrint's layout CPU for the issue PDF over the
+    CPUs, stored as ``engine_floor`` (seconds) and ``layout_cpu``."""
+    proc = subprocess.run([sys.executable, "-m", "bench.layout", str(corpus), issue_id],
+                          capture_output=True, text=True, cwd=REPO, env=bench.env, check=False)
+    try:
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        print(f"bench: the layout CPU could not be measured: {proc.stderr.strip()[-2000:]}")
+        return
+    cpu, cpus = float(data["layout_cpu"]), int(data["cpus"])
+    bench.results.setdefault("layout_cpu", []).append(Measurement(cpu, 0, True))
+    bench.results.setdefault("engine_floor", []).append(Measurement(cpu / cpus, 0, True))
+    print(f"  {'layout_cpu':<20} {cpu:8.2f} s  ({data['parts']} parts, {data['pages']} pages; "
+          f"/ {cpus} CPUs = {cpu / cpus:.2f} s)", flush=True)
 
 
 def run_large(bench: Bench, corpus: Path, issue_id: str, jobs: PandocJobs, run: int) -> None:
@@ -178,6 +254,8 @@ def prepare(tmp: Path, articles: int, seed: int, name: str) -> tuple[Path, str, 
 def benchmark(args: argparse.Namespace, tmp: Path) -> Bench:
     bench = Bench(tmp, child_env())
     corpus, issue_id, jobs = prepare(tmp, args.articles, args.seed, "small")
+    print("engine floor: every part of the issue PDF laid out in one process", flush=True)
+    measure_floor(bench, corpus, issue_id)
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs}, {args.articles} articles", flush=True)
         run_small(bench, corpus, issue_id, jobs, run)
