@@ -165,8 +165,9 @@ class Preview:
         return True
 
     def version(self, page: str) -> str:
-        """What a served page is at: its file's modification time and size (``zine.writer``
-        replaces a file only when its bytes change) and the problems' generation."""
+        """What a served page is at: its file's modification time and size
+        (``zine.safety.writer`` replaces a file only when its bytes change) and the problems'
+        generation."""
         target = self._page_file(page)
         try:
             info = target.stat() if target is not None else None
