@@ -2,11 +2,11 @@
 
 ``python -m bench.preview CORPUS ISSUE [--edits 5]`` starts ``zine serve --port 0`` on the
 corpus, waits for its first build, then ``--edits`` times: changes the first word of the middle
-article's body (after a pause longer than the preview's settle time, so each edit finds the
-preview idle, as a contributor's save usually does), and fetches that article's page until it
-holds the new word. Prints one JSON line: the latency of each edit in seconds. The page is
-fetched as a browser would after the reload (the preview's own reload script is answered as
-soon as the page's file changes). Leaves the corpus edited; writes nothing else.
+article's body (once the preview is idle: no full rebuild running or due, as it is when a
+contributor saves after reading the page; an edit saved during a full rebuild waits for it),
+and fetches that article's page until it holds the new word. Prints one JSON line: the latency
+of each edit in seconds. The page is fetched as a browser would after the reload (the
+preview's own reload script is answered as soon as the page's file changes). Leaves the corpus edited; writes nothing else.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-PAUSE = 3.5  # seconds between two edits: more than zine.commands.serve.SETTLE_SECONDS + a build
+PAUSE = 0.5  # seconds the preview is left idle before an edit
 POLL = 0.01  # seconds between two requests for the page
 TIMEOUT = 60.0
 
@@ -29,6 +29,16 @@ def get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
         data: bytes = response.read()
         return data
+
+
+def idle(base: str) -> None:
+    """Wait until the preview has no full rebuild running or due, then PAUSE more."""
+    began = time.perf_counter()
+    while json.loads(get(base + "__zine__/status"))["busy"]:
+        if time.perf_counter() - began > TIMEOUT:
+            raise SystemExit(f"bench.preview: the preview stayed busy for {TIMEOUT} s")
+        time.sleep(0.1)
+    time.sleep(PAUSE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         url = f"{base}{args.issue}/{article.parent.name}.html"
         get(url)
         for edit in range(args.edits):
-            time.sleep(PAUSE)
+            idle(base)
             text = article.read_text(encoding="utf-8")
             start = text.index("\n---\n", 4) + len("\n---\n")
             word = f"Previewed{edit + 1}"

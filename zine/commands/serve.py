@@ -108,8 +108,16 @@ class Preview:
         self._print_lock = threading.Lock()
         self._prints: dict[str, bytes] = {}  # print previews laid out, by their part's digest
         self._plans: dict[str, tuple[RenderedIssue, Plan]] = {}  # the last plan per issue
+        self.rebuild_due: float | None = None  # when the full rebuild after an edit is due
+        self.rebuilding = False
+
+    @property
+    def busy(self) -> bool:
+        """A full rebuild is running or due (an edit saved now waits for it, if it runs)."""
+        return self.rebuilding or self.rebuild_due is not None
 
     def rebuild(self) -> None:
+        self.rebuilding, self.rebuild_due = True, None
         try:
             result = build_project([], formats=("html",), out_dir=self.out_dir, root=self.root)
             diags = result.diagnostics
@@ -117,6 +125,8 @@ class Preview:
         except ZineError as error:
             log.error("%s", error)
             diags, rendered = [], {}
+        finally:
+            self.rebuilding = False
         # a skipped build (nothing changed since the last) renders nothing: the next edit
         # then takes a full rebuild as well
         self._publish(diags, rendered)
@@ -297,22 +307,19 @@ def watch(preview: Preview, stop: threading.Event) -> None:
     """Apply each change of the content: an edit to one article's body to its page at once
     (``Preview.apply_edit``), followed by a full rebuild once the content has been quiet for
     SETTLE_SECONDS (the index, the search index, other pages); anything else by a full
-    rebuild at once."""
+    rebuild at once. A change made while a full rebuild runs is applied after it."""
     last = snapshot(preview.root)
-    rebuild_at: float | None = None
     while not stop.wait(POLL_SECONDS):
         current = snapshot(preview.root)
         if current != last:
             changed = {p for p in current.keys() | last.keys() if current.get(p) != last.get(p)}
             last = current
             if preview.apply_edit(changed):
-                rebuild_at = time.monotonic() + SETTLE_SECONDS
+                preview.rebuild_due = time.monotonic() + SETTLE_SECONDS
                 continue
             preview.rebuild()
-            rebuild_at = None
-        elif rebuild_at is not None and time.monotonic() >= rebuild_at:
+        elif preview.rebuild_due is not None and time.monotonic() >= preview.rebuild_due:
             preview.rebuild()
-            rebuild_at = None
 
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -388,8 +395,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         super().do_GET()
 
     def _send_status(self) -> None:
-        """The problems and their generation; with ``?page=P&seen=V``, also the version of
-        page P, answered once it is not V any more (or after WAIT_SECONDS)."""
+        """The problems and their generation, whether a full rebuild runs or is due; with
+        ``?page=P&seen=V``, also the version of page P, answered once it is not V any more
+        (or after WAIT_SECONDS)."""
         query = parse_qs(urlsplit(self.path).query)
         page, seen = query.get("page", [""])[0], query.get("seen", [None])[0]
         version = self.preview.version(page) if page else None
@@ -397,6 +405,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             version = self.preview.wait_for_change(page, seen)
         with self.preview.lock:
             body = json.dumps({"generation": self.preview.generation, "version": version,
+                               "busy": self.preview.busy,
                                "problems": [d.format() for d in self.preview.diagnostics]})
         self._send(body.encode(), "application/json")
 
