@@ -6,7 +6,8 @@ article's body (once the preview is idle: no full rebuild running or due, as it 
 contributor saves after reading the page; an edit saved during a full rebuild waits for it),
 and fetches that article's page until it holds the new word. Prints one JSON line: the latency
 of each edit in seconds. The page is fetched as a browser would after the reload (the
-preview's own reload script is answered as soon as the page's file changes). Leaves the corpus edited; writes nothing else.
+preview's own reload script is answered as soon as the page's file changes). Leaves the corpus
+edited; writes nothing else.
 """
 
 from __future__ import annotations

@@ -94,7 +94,8 @@ def render_article(rendered: RenderedIssue, out_dir: Path, slug: str) -> list[Pa
     base = PurePosixPath(rendered.issue.id)
     entries = article_entries(rendered, out_dir)
     index = next(i for i, entry in enumerate(entries) if entry.article.slug == slug)
-    written, stylesheets = copy_styles(out_dir, base / "styles")
+    written, stylesheets = copy_styles(out_dir, base / "styles",
+                                       Styles.of_root(rendered.zine.root))
     written += write_media(rendered, out_dir, base)
     context = issue_context(rendered, out_dir, entries, stylesheets)
     return written + write_all(out_dir, [_article_page(template_env(), context, entries,
