@@ -46,6 +46,9 @@ class Edition:
     cached: bool = False  # keeps work in the build cache (``use_cache``)
     options: tuple[Option, ...] = ()  # what its renderer takes besides the above
     cost: int = 0  # how slow it is, for handing out parallel work: slowest first
+    # libraries the build imports in a thread while it loads and renders (they are slow to
+    # import and the processes that make the edition are forked from the build's)
+    warm: tuple[str, ...] = ()
     site: str = ""  # "module:function" run once after every issue is written (site-wide pages)
 
 
@@ -53,7 +56,7 @@ EDITIONS: tuple[Edition, ...] = (
     Edition("epub", "zine.editions.epub", "EPUB 3 for e-readers", cached=True,
             cost=1),  # its compressed members
     Edition("pdf", "zine.editions.pdf", "A5 print PDF and one offprint per article",
-            cached=True, cost=3),
+            cached=True, cost=3, warm=("weasyprint", "weasyprint.text.fonts")),
     Edition("html", "zine.editions.html", "the website", last=True,
             cached=True,  # its link-preview cards
             site="zine.editions.html.site:render_site"),
