@@ -222,9 +222,29 @@ def test_an_edit_keeping_the_page_count_gives_the_bytes_of_a_cold_build(tmp_path
             (tmp_path / "warm" / ISSUE / name).read_bytes(), name
 
 
+def test_building_another_issue_keeps_this_ones_cached_parts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered = make_rendered_issue()
+    other = dataclasses.replace(rendered, issue=dataclasses.replace(
+        rendered.issue, id="02-test", title="Another issue"))  # other parts, other entries
+    pdf.render(rendered, tmp_path, use_cache=True)
+    pdf.render(other, tmp_path, use_cache=True)  # its prune leaves 01-test's entries alone
+    laid: list[str] = []
+    real = pdf.Typesetter.typeset
+
+    def counting(self: pdf.Typesetter, part: object, *args: object) -> bytes:
+        laid.append(getattr(part, "name", "?"))
+        return real(self, part, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf.Typesetter, "typeset", counting)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    pdf.render(rendered, tmp_path, use_cache=True)
+    assert laid == []
+
+
 def test_a_damaged_cache_entry_is_laid_out_again(tmp_path: Path) -> None:
     rendered: RenderedIssue = make_rendered_issue()
     first = pdf.render(rendered, tmp_path, use_cache=True)[0].read_bytes()
-    for entry in (cache_home(tmp_path) / "pdf").iterdir():
+    for entry in (cache_home(tmp_path) / "pdf").rglob("*.bin"):
         entry.write_bytes(entry.read_bytes()[:-10])
     assert pdf.render(rendered, tmp_path, use_cache=True)[0].read_bytes() == first

@@ -47,6 +47,7 @@ from zine.check.links import LinkIndex
 from zine.check.run import check_article
 from zine.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from zine.editions.html import render_article as render_html_article
+from zine.editions.pdf import part_store
 from zine.editions.pdf.parts import Plan, plan_parts
 from zine.editions.pdf.pool import typeset_parts
 from zine.editions.pdf.typeset import PdfBuildError, Typesetter
@@ -57,7 +58,7 @@ from zine.load.sources import ArticleFile
 from zine.model import Article
 from zine.model.rendered import RenderedIssue
 from zine.render.issue import render_article
-from zine.runtime.cache import BlobStore, MediaStore
+from zine.runtime.cache import MediaStore
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +225,7 @@ class Preview:
                 return None
             key = hashlib.sha256(part.html.encode("utf-8", "surrogatepass")).hexdigest()
             if key not in self._prints:
-                store = BlobStore(self.out_dir, "pdf")
+                store = part_store(self.out_dir, issue_id)
                 self._prints[key] = typeset_parts(Typesetter(rendered), [part], store)[0]
             return self._prints[key]
 

@@ -23,9 +23,8 @@ from pathlib import Path
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, NameObject
 
-from zine.editions.pdf import issue_pdf_bytes
+from zine.editions.pdf import issue_pdf_bytes, part_store
 from zine.model.rendered import RenderedIssue
-from zine.runtime.cache import BlobStore
 from zine.safety import writer
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points: 297 mm x 210 mm
@@ -51,9 +50,7 @@ def _issue_pdf(rendered: RenderedIssue, out_dir: Path, use_cache: bool,
         if path.name == name and path.parent.name == rendered.issue.id:
             return path.read_bytes()
 
-    store = None
-    if use_cache:
-        store = BlobStore(out_dir, "pdf")
+    store = part_store(out_dir, rendered.issue.id) if use_cache else None
     return issue_pdf_bytes(rendered, store)
 
 

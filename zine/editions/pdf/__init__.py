@@ -100,10 +100,9 @@ class Written(list[Path]):
 def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -> list[Path]:
     """Write ``<out_dir>/<issue-id>/<issue-id>.pdf`` and one ``offprints/<slug>.pdf`` per
     published article; raise ``PdfBuildError`` on any problem (then nothing is written).
-    ``use_cache``: look laid-out parts up in (and add them to) ``cache_home(out_dir)/pdf/``."""
-    store = None
-    if use_cache:
-        store = BlobStore(out_dir, "pdf")
+    ``use_cache``: look laid-out parts up in (and add them to) ``cache_home(out_dir)/pdf/``
+    (``part_store``)."""
+    store = part_store(out_dir, rendered.issue.id) if use_cache else None
     made = make_issue_pdf(rendered, store)
     issue_id = rendered.issue.id
     files = [(f"{issue_id}/{issue_id}.pdf", made.issue)]
@@ -112,6 +111,14 @@ def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -
     if store is not None:
         store.prune()
     return Written(written, made.warnings)
+
+
+def part_store(out_dir: Path, issue_id: str) -> BlobStore:
+    """The build cache of one issue's laid-out parts, folio blocks and offprints:
+    ``cache_home(out_dir)/pdf/<issue-id>/``, one folder per issue, so that the prune after one
+    issue's PDF keeps every other issue's entries (a rebuild of a zine of several issues lays
+    out the edited article only)."""
+    return BlobStore(out_dir, f"pdf/{issue_id}")
 
 
 def issue_pdf_bytes(rendered: RenderedIssue, store: BlobStore | None = None) -> bytes:
