@@ -21,6 +21,7 @@ import langcodes
 from zine.check.body import check_body
 from zine.check.images import ImageChecks
 from zine.check.links import LinkIndex, link_diagnostics
+from zine.check.translations import check_translations, issue_text_fields
 from zine.diagnostics import Diagnostic, codes, make
 from zine.errors import UsageError
 from zine.load.loader import empty_zine, load_lone_articles, load_project
@@ -48,7 +49,8 @@ ISO_3166_ALPHA2 = frozenset(_ISO_3166_TEXT.split())
 # codes, URLs) or are the Markdown body (``zine.check.body``). A text field added to the model
 # is therefore checked for control characters and NFC without anyone remembering to.
 NOT_METADATA = frozenset({"id", "slug", "language", "license", "url", "country", "coop",
-                          "source"})
+                          "source", "languages", "translation_of", "translated_from",
+                          "edition"})
 _METADATA_PARTS = (Author, Section)  # model objects checked as part of the one holding them
 # the YAML key a field was written under, where it is not the field's name
 _METADATA_KEYS: dict[tuple[type, str], str] = {(Section, "title"): "section"}
@@ -156,6 +158,9 @@ def check_issue(issue: Issue, coops: Mapping[str, object],
         diags += check_authors(issue.editors, known)
         if issue.cover is not None:
             diags += check_cover(issue.cover, images)
+        diags += check_translations(issue, valid_language)
+        for located, key, text in issue_text_fields(issue):
+            diags += check_text(located.at(key.rsplit(".", 1)[1]), key, text)
     slugs: dict[str, str] = {}
     for article in issue.articles:
         diags += check_id("article slug", article.slug, Position(article.path, 1, 1), slugs)
@@ -171,6 +176,7 @@ def check_article(article: Article, coops: Mapping[str, object],
     diags += check_license(where, "license", article.license)
     diags += check_metadata(article)
     diags += check_authors(article.authors, coops)
+    diags += check_authors(article.translators, coops)
     diags += check_body(article, images)
     return diags
 

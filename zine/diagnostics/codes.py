@@ -96,6 +96,27 @@ CONTROL_CHAR = register("Z114", E, "{key}: contains {char} ({name}); control and
 BAD_ID = register("Z115", E, "{what} {found!r} is not allowed: expected lowercase letters, "
                   "digits and hyphens, starting with a letter or digit (^[a-z0-9][a-z0-9-]*$)")
 BAD_URL = register("Z116", E, "{key}: expected an http(s) URL, found {found!r}")
+LANGUAGES_BAD_TAG = register("Z121", E, "languages: expected BCP 47 language tags such as "
+                             "'de' or 'pt-BR', found {found!r}{hint}")
+TRANSLATIONS_KEY = register("Z122", E, "translations: expected a BCP 47 language tag as key, "
+                            "found {found!r}{hint}")
+SECTION_NO_MAIN = register("Z123", E, "section titles are given for {found}, but not for the "
+                           "issue's language {language!r}: add '{language}: ...', the title "
+                           "the main edition prints")
+SECTION_KEY = register("Z124", E, "section: expected a BCP 47 language tag as key, found "
+                       "{found!r}{hint}")
+TRANSLATED_FROM_FORMAT = register("Z125", E, "translated_from: expected a digest such as "
+                                  "'sha256:0123456789abcdef' (written by 'zine translation "
+                                  "mark-current'), found {found!r}")
+LANGUAGES_TWICE = register("Z126", W, "languages names {found!r} again; name each language "
+                           "once")
+TRANSLATIONS_UNUSED = register("Z127", W, "translations: {found!r} is not in languages, so no "
+                               "edition uses this text; add it to languages or remove it")
+TRANSLATORS_NOT_TRANSLATION = register("Z128", W, "translators: this article is not a "
+                                       "translation (no translation_of), so they are not "
+                                       "credited; add translation_of or remove translators")
+TRANSLATED_FROM_ALONE = register("Z129", W, "translated_from: this article is not a "
+                                 "translation (no translation_of); remove it")
 BAD_FEDIVERSE = register("Z120", E, "fediverse: expected a handle like "
                          "'@account@server.example', found {found!r}{hint}")
 
@@ -122,6 +143,34 @@ LINK_TO_DRAFT = register("Z210", W, "link to {href!r}: article {slug!r} is a dra
 LINK_NOT_ARTICLE = register("Z211", E, "link to {href!r} leads to no article ({why}): write a "
                             "full http(s) URL, or the relative path of an article's .md file "
                             "such as other-article.md#a-heading{hint}")
+TRANSLATION_UNKNOWN = register("Z212", E, "translation_of names {slug!r}, which is not an "
+                               "article of this issue{hint}")
+TRANSLATION_SAME_LANGUAGE = register("Z213", E, "this translation is in {language!r}, the "
+                                     "language of its original {slug!r}: expected another "
+                                     "language; set language: to the one it is translated "
+                                     "into")
+TRANSLATION_TWICE = register("Z214", E, "{slug!r} already has a translation into "
+                             "{language!r} ({other}); keep one translation per language")
+TRANSLATION_OF_TRANSLATION = register("Z215", E, "translation_of names {slug!r}, which is a "
+                                      "translation itself: name its original {original!r} "
+                                      "instead")
+TRANSLATION_OF_ITSELF = register("Z216", E, "translation_of names this article itself: "
+                                 "expected the slug of the original it is translated from")
+TRANSLATION_OF_DRAFT = register("Z217", W, "this translation's original {slug!r} is a draft, "
+                                "so the translation is not published either until it is")
+CONTENTS_TRANSLATION = register("Z218", E, "contents names {slug!r}, a translation: name its "
+                                "original {original!r} instead (each edition shows the "
+                                "version in its language)")
+TRANSLATION_NO_EDITION = register("Z219", W, "this translation is in {language!r}, which is "
+                                  "not in the issue's languages ({languages}): it is "
+                                  "published in no edition but the website; add it to "
+                                  "languages in issue.yaml")
+TRANSLATION_STALE = register("Z220", W, "the original {slug!r} changed since this "
+                             "translation was made from it (translated_from {recorded}, now "
+                             "{current}): the translation must catch up with it; then run "
+                             "'zine translation mark-current {own}' to record that")
+TRANSLATION_CYCLE = register("Z221", E, "translation_of makes a cycle ({cycle}): one of them "
+                             "must be the original, without translation_of")
 
 # -- Z3xx: Markdown bodies ----------------------------------------------------------------
 EMPTY_BODY = register("Z301", E, "the article body is empty: expected the article's text after "

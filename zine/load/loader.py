@@ -34,6 +34,7 @@ from zine.load.schema import (
     COOP_REQUIRED,
     ISSUE_KEYS,
     ISSUE_REQUIRED,
+    ISSUE_TEXT_KEYS,
     ZINE_KEYS,
     ZINE_REQUIRED,
     Fields,
@@ -41,7 +42,18 @@ from zine.load.schema import (
 )
 from zine.load.sources import ArticleFile, find_articles, order_articles, read_contents
 from zine.load.yamlstrict import parse_yaml
-from zine.model import Article, Body, Coop, Issue, Located, Position, Section, Zine
+from zine.model import (
+    Article,
+    Body,
+    Coop,
+    Issue,
+    IssueText,
+    Located,
+    Position,
+    Section,
+    Zine,
+    group_articles,
+)
 from zine.text import typography
 
 log = logging.getLogger(__name__)
@@ -151,7 +163,9 @@ def load_article(source: ArticleFile, language: str, license_id: str,
         summary=smarten(fields.text("summary"), article_language), tags=fields.texts("tags"),
         draft=fields.boolean("draft"), source=body_text, body_line=body_line,
         body=_parse(body_text, article_language, source, body_line, diags),
-        where=fields.located(),
+        where=fields.located(), translation_of=fields.text("translation_of"),
+        translators=fields.authors("translators", False),
+        translated_from=fields.text("translated_from"),
     )
 
 
@@ -224,16 +238,33 @@ def load_issue(folder: Path, zine: Zine, only: frozenset[Path] | None,
     if only is not None:
         found = [a for a in found if a.path.resolve() in only]
     articles = [load_article(a, language, license_id, diags) for a in found]
-    groups = read_contents(fields, diags)
+    groups = read_contents(fields, language, diags)
     ordered, sections = order_articles(articles, groups, fields, diags,
                                        check_contents=only is None)
+    translation_groups = group_articles(ordered)
     return Issue(
         id=folder.name, path=folder, number=fields.number("number"),
         title=fields.required_text("title"), date=fields.date("date"), language=language,
         description=fields.text("description"), editors=fields.authors("editors", False),
-        license=license_id, cover=_cover(folder, diags), articles=ordered, sections=sections,
-        where=fields.located(),
+        license=license_id, cover=_cover(folder, diags),
+        articles=tuple(a for g in translation_groups for a in g.versions), sections=sections,
+        where=fields.located(), languages=fields.texts("languages"),
+        translations=_issue_texts(fields, diags), groups=translation_groups,
     )
+
+
+def _issue_texts(fields: Fields, diags: list[Diagnostic]) -> dict[str, IssueText]:
+    """``translations:``: language -> the issue's title and description in it."""
+    found: dict[str, IssueText] = {}
+    if "translations" not in fields.map.items:
+        return found
+    table = fields.sub("translations", "translations")
+    for language in table.map.items:
+        text = table.sub(language, f"translations of {language!r}")
+        text.check_keys(ISSUE_TEXT_KEYS, ())
+        found[language] = IssueText(text.text("title"), text.text("description"),
+                                    Located(table.map.keys[language], dict(text.map.values)))
+    return found
 
 
 def _cover(folder: Path, diags: list[Diagnostic]) -> Path | None:

@@ -20,10 +20,10 @@ from zine.load.yamlstrict import Value, YList, YMap, describe
 from zine.model import Author, Located, Position
 
 ARTICLE_KEYS = ("title", "subtitle", "authors", "language", "license", "summary", "tags",
-                "draft")
+                "draft", "translation_of", "translators", "translated_from")
 ARTICLE_REQUIRED = ("title", "authors")
 ISSUE_KEYS = ("number", "title", "date", "language", "description", "editors", "license",
-              "contents")
+              "contents", "languages", "translations")
 ISSUE_REQUIRED = ("number", "title", "date", "language")
 ZINE_KEYS = ("title", "publisher", "url", "language", "license")
 ZINE_REQUIRED = ("title", "publisher", "url", "language", "license")
@@ -32,6 +32,7 @@ COOP_REQUIRED = ("name", "country")
 AUTHOR_KEYS = ("name", "coop")
 AUTHOR_REQUIRED = ("name",)
 SECTION_KEYS = ("section", "articles")
+ISSUE_TEXT_KEYS = ("title", "description")
 
 _WHOLE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")

@@ -7,7 +7,7 @@ content) and orders the loaded articles by the ``contents`` of issue.yaml, with 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from zine.diagnostics import Diagnostic, codes, make
@@ -30,6 +30,7 @@ class Group:
     title: str | None
     pos: Position | None
     slugs: tuple[tuple[str, Position], ...]
+    titles: dict[str, str] = field(default_factory=dict)  # a title per language, if given
 
 
 def find_articles(articles_dir: Path, diags: list[Diagnostic]) -> list[ArticleFile]:
@@ -66,8 +67,10 @@ def find_articles(articles_dir: Path, diags: list[Diagnostic]) -> list[ArticleFi
     return sorted(found.values(), key=lambda a: a.path.relative_to(articles_dir).as_posix())
 
 
-def read_contents(fields: Fields, diags: list[Diagnostic]) -> list[Group] | None:
-    """The groups of ``contents``, or None when issue.yaml has no ``contents``."""
+def read_contents(fields: Fields, language: str,
+                  diags: list[Diagnostic]) -> list[Group] | None:
+    """The groups of ``contents``, or None when issue.yaml has no ``contents``; ``language``
+    is the issue's (a section title given per language must have it)."""
     value = fields.map.items.get("contents")
     if "contents" not in fields.map.items:
         return None
@@ -86,10 +89,26 @@ def read_contents(fields: Fields, diags: list[Diagnostic]) -> list[Group] | None
             loose = []
         section = Fields(item, pos, "a section of contents", diags, quiet=fields.quiet)
         section.check_keys(SECTION_KEYS, SECTION_KEYS)
-        groups.append(Group(section.required_text("section"), pos, _slugs(section)))
+        if isinstance(section.map.items.get("section"), YMap):
+            titles = _titles(section, language)
+            groups.append(Group(titles.get(language, ""), pos, _slugs(section), titles))
+        else:
+            groups.append(Group(section.required_text("section"), pos, _slugs(section)))
     if loose:
         groups.append(Group(None, None, tuple(loose)))
     return groups
+
+
+def _titles(section: Fields, language: str) -> dict[str, str]:
+    """``section: {en: "Reports", de: "Berichte"}``: language -> title (keys are checked by
+    ``zine.check.run``); the issue's language must be there."""
+    table = section.sub("section", "a section title")
+    titles = {key: table.required_text(key) for key in table.map.items}
+    if language and language not in titles:
+        section.report(codes.SECTION_NO_MAIN, section.at("section"),
+                       found=", ".join(repr(k) for k in titles) or "no language",
+                       language=language)
+    return titles
 
 
 def _slugs(section: Fields) -> tuple[tuple[str, Position], ...]:
@@ -116,8 +135,10 @@ def order_articles(articles: list[Article], groups: list[Group] | None, fields: 
     """Reading order and sections; unknown or repeated names in ``contents`` are reported
     (when ``check_contents``), articles it does not name are appended with a warning."""
     if groups is None:
-        return tuple(articles), ((Section(None, tuple(articles)),) if articles else ())
+        originals = tuple(a for a in articles if not a.translation_of)
+        return tuple(articles), ((Section(None, originals),) if originals else ())
     by_slug = {a.slug: a for a in articles}
+    translated = {a.slug: a.translation_of for a in articles if a.translation_of}
     seen: dict[str, Position] = {}
     sections: list[Section] = []
     for group in groups:
@@ -129,17 +150,23 @@ def order_articles(articles: list[Article], groups: list[Group] | None, fields: 
                                       line=seen[slug].line))
                 continue
             seen[slug] = pos
-            if slug in by_slug:
+            if slug in translated:  # each edition puts the version in its language there
+                if check_contents:
+                    diags.append(make(codes.CONTENTS_TRANSLATION, pos, slug=slug,
+                                      original=translated[slug]))
+            elif slug in by_slug:
                 members.append(by_slug[slug])
             elif check_contents:
                 diags.append(make(codes.CONTENTS_UNKNOWN, pos, slug=slug,
                                   hint=did_you_mean(slug, by_slug)))
         if members or (check_contents and group.title is not None):
-            sections.append(Section(group.title, tuple(members), group.pos))
-    rest = tuple(a for a in articles if a.slug not in seen)
+            sections.append(Section(group.title, tuple(members), group.pos, group.titles))
+    # translations are placed with their originals (``zine.model.group_articles``)
+    rest = tuple(a for a in articles if a.slug not in seen and a.slug not in translated)
     for article in rest:
         diags.append(make(codes.NOT_IN_CONTENTS, fields.at("contents"), slug=article.slug))
     if rest:
         sections.append(Section(None, rest))
     ordered = tuple(a for section in sections for a in section.articles)
+    ordered += tuple(a for a in articles if a.slug in translated)
     return ordered, tuple(sections)

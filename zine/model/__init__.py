@@ -11,9 +11,10 @@ what is wrong, and nothing is rendered from an issue that has errors.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,6 +150,9 @@ class Article:
     body_line: int  # the file line on which ``source`` starts
     body: Body
     where: Located  # front matter positions
+    translation_of: str = ""  # the original's slug when this article is a translation
+    translators: tuple[Author, ...] = ()
+    translated_from: str = ""  # the digest of the original's text it was translated from
 
     @property
     def direction(self) -> str:
@@ -163,6 +167,59 @@ class Section:
     title: str | None
     articles: tuple[Article, ...]
     pos: Position | None = None
+    # the title per language (``section: {en: ..., de: ...}``); ``title`` is the issue
+    # language's; empty when the section title is one text
+    titles: Mapping[str, str] = field(default_factory=dict)
+
+    def title_in(self, language: str) -> str | None:
+        """The title in ``language`` (or its primary language) if written, else ``title``."""
+        return _in_language(self.titles, language) or self.title
+
+
+@dataclass(frozen=True)
+class IssueText:
+    """The issue's title and description in one more language (``translations:``)."""
+
+    title: str
+    description: str
+    where: Located
+
+
+@dataclass(frozen=True)
+class TranslationGroup:
+    """An original and its translations, computed once by the loader (``group_articles``).
+
+    ``translations`` holds the published-or-not translations that name ``original`` and are
+    not in its language, at most one per language (the first by file order), sorted by
+    language.
+    """
+
+    original: Article
+    translations: tuple[Article, ...] = ()
+
+    @property
+    def versions(self) -> tuple[Article, ...]:
+        """The original first, then its translations by language."""
+        return (self.original, *self.translations)
+
+    def version(self, language: str) -> Article:
+        """The published version in ``language`` (exact tag, else the same primary
+        language), else the original. A draft is never chosen, nor a translation of one."""
+        if self.original.draft:
+            return self.original
+        candidates = [a for a in self.translations if not a.draft]
+        exact = next((a for a in candidates if a.language == language), None)
+        if exact is not None or self.original.language == language:
+            return exact or self.original
+        base = language.split("-")[0]
+        return next((a for a in candidates if a.language.split("-")[0] == base),
+                    self.original)
+
+    def published(self) -> tuple[Article, ...]:
+        """The versions that are published: none when the original is a draft."""
+        if self.original.draft:
+            return ()
+        return tuple(a for a in self.versions if not a.draft)
 
 
 @dataclass(frozen=True)
@@ -177,18 +234,43 @@ class Issue:
     editors: tuple[Author, ...]
     license: str
     cover: Path | None
-    articles: tuple[Article, ...]  # every article in reading order, drafts included
-    sections: tuple[Section, ...]  # the same articles grouped (drafts included)
+    # every article in reading order, drafts included; a translation right after its original
+    articles: tuple[Article, ...]
+    sections: tuple[Section, ...]  # the originals grouped (drafts included)
     where: Located
+    languages: tuple[str, ...] = ()  # ``languages:``: the languages with an edition of their own
+    translations: Mapping[str, IssueText] = field(default_factory=dict)
+    groups: tuple[TranslationGroup, ...] = ()  # every original with its translations
+    # the language of this edition when it is not the main one (``edition_issue``), else ""
+    edition: str = ""
 
     @property
     def published(self) -> tuple[Article, ...]:
-        """The articles that go into editions, in reading order."""
-        return tuple(a for a in self.articles if not a.draft)
+        """The articles that go into editions, in reading order: not drafts, nor translations
+        of drafts."""
+        drafts = {a.slug for a in self.articles if a.draft}
+        return tuple(a for a in self.articles if not a.draft and a.translation_of not in drafts)
 
     @property
     def direction(self) -> str:
         return text_direction(self.language)
+
+    @property
+    def stem(self) -> str:
+        """The file name of this edition's EPUB and PDF without extension: the issue id,
+        ``<id>.<lang>`` for an edition in another language."""
+        return f"{self.id}.{self.edition}" if self.edition else self.id
+
+    def edition_languages(self) -> tuple[str, ...]:
+        """The issue's language (the main edition), then the other ``languages`` in order."""
+        return tuple(dict.fromkeys((self.language, *self.languages)))
+
+    def group_of(self, slug: str) -> TranslationGroup | None:
+        """The translation group an article belongs to (as original or translation)."""
+        for group in self.groups:
+            if any(a.slug == slug for a in group.versions):
+                return group
+        return None
 
     def coop_ids(self) -> tuple[str, ...]:
         """Coops that signed a published article of this issue, sorted by id."""
@@ -219,6 +301,64 @@ class Zine:
         return tuple(self.coops[cid] for cid in issue.coop_ids() if cid in self.coops)
 
 
+def _in_language(texts: Mapping[str, str], language: str) -> str | None:
+    if language in texts:
+        return texts[language]
+    base = language.split("-")[0]
+    return next((text for key, text in texts.items() if key.split("-")[0] == base), None)
+
+
+def group_articles(articles: Sequence[Article]) -> tuple[TranslationGroup, ...]:
+    """Every article that is not a translation of another one, in the order given, with its
+    translations. A translation whose ``translation_of`` names no original of ``articles``
+    (unknown, itself, another translation, a cycle) or repeats a language of its group stands
+    as an original of its own: ``zine.check.run`` reports it, and the issue is not built."""
+    by_slug = {a.slug: a for a in articles}
+
+    def is_original(article: Article) -> bool:
+        target = by_slug.get(article.translation_of)
+        return (not article.translation_of or target is None or target is article
+                or bool(target.translation_of))
+
+    originals = [a for a in articles if is_original(a)]
+    taken: dict[str, dict[str, Article]] = {a.slug: {a.language: a} for a in originals}
+    for article in articles:
+        if is_original(article):
+            continue
+        languages = taken[article.translation_of]
+        if article.language in languages:
+            originals.append(article)  # a second translation into one language
+            taken[article.slug] = {article.language: article}
+        else:
+            languages[article.language] = article
+    groups = []
+    for original in originals:
+        translations = sorted((a for a in taken[original.slug].values() if a is not original),
+                              key=lambda a: a.language)
+        groups.append(TranslationGroup(original, tuple(translations)))
+    return tuple(groups)
+
+
+def edition_issue(issue: Issue, language: str) -> Issue:
+    """The edition of ``issue`` for ``language``: every group in reading order as its version
+    in ``language`` (else the original), the sections and the issue's title and description
+    in ``language`` where ``translations`` has them. The main edition is
+    ``edition_issue(issue, issue.language)``; it differs from ``issue`` only in leaving the
+    translations out (or putting the ones in the issue's language in their originals' place).
+    """
+    versions = {g.original.slug: g.version(language) for g in issue.groups}
+    sections = tuple(replace(s, title=s.title_in(language), articles=tuple(
+        versions.get(a.slug, a) for a in s.articles)) for s in issue.sections)
+    text = issue.translations.get(language)
+    main = language == issue.language
+    return replace(
+        issue, language=language, edition="" if main else language,
+        title=text.title if text is not None and text.title and not main else issue.title,
+        description=text.description if text is not None and text.description and not main
+        else issue.description,
+        sections=sections, articles=tuple(a for s in sections for a in s.articles))
+
+
 _RTL_LANGUAGES = frozenset(
     {"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"}
 )
@@ -245,3 +385,13 @@ def issue_urn(zine_url: str, issue_id: str, offprint: str = "") -> str:
     """An issue's identifier (its EPUB's ``dc:identifier``, its OPDS entry's ``id``), or an
     offprint's with the article's slug."""
     return urn_of(zine_url, f"{issue_id}/" + (f"offprints/{offprint}/" if offprint else ""))
+
+
+def content_digest(article: Article) -> str:
+    """``sha256:`` and 16 hex digits over what a translator translates (title, subtitle,
+    summary, body): a translation records its original's (``translated_from``) to tell when
+    the original changed since. Front matter a translation does not carry (tags, license,
+    draft) does not count."""
+    text = "\x00".join((article.title, article.subtitle, article.summary,
+                        article.source.strip()))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
