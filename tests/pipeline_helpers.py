@@ -18,11 +18,14 @@ def copy_content(dest: Path) -> Path:
     return dest
 
 
-def render_project(root: Path) -> list[RenderedIssue]:
-    """Every issue of the repository at ``root`` through the real loader and render core."""
+def render_project(root: Path, whole: bool = False) -> list[RenderedIssue]:
+    """Every issue of the repository at ``root`` through the real loader and render core, as
+    its main edition (what the EPUB and PDF editions are given: translations left out), or
+    ``whole``, with every version (what the HTML edition is given)."""
     from zine.diagnostics import has_errors
     from zine.load.loader import load_project
     from zine.render.issue import render_issue
+    from zine.render.translations import edition_views
 
     zine, diags = load_project(root)
     assert not has_errors(diags), [d.format() for d in diags]
@@ -30,5 +33,5 @@ def render_project(root: Path) -> list[RenderedIssue]:
     for issue in zine.issues:
         result, render_diags = render_issue(zine, issue)
         assert not has_errors(render_diags), [d.format() for d in render_diags]
-        rendered.append(result)
+        rendered.append(result if whole else edition_views(result)[-1])
     return rendered

@@ -27,6 +27,7 @@ from zine.editions import BY_NAME, EDITIONS, NAMES
 from zine.load.loader import load_project
 from zine.load.project import find_root, select_issues
 from zine.render.issue import render_issue
+from zine.render.translations import edition_views
 from zine.runtime.cache import MediaStore
 from zine.runtime.cache import Record, save_record
 from zine.runtime.cache import build_key, load_record
@@ -224,14 +225,16 @@ def _build(context: BuildContext) -> BuildResult:
         return result
     _available(formats)
     ready: list[RenderedIssue] = []
+    sites: dict[str, RenderedIssue] = {}  # issue id -> every version (the HTML edition's)
     for issue in issues:
         context.report("issue", issue.id)
         rendered = prepare_issue(context, zine, issue, diags, result)
         if rendered is not None:
-            ready.append(rendered)
+            sites[issue.id] = rendered
+            ready += edition_views(rendered)  # other languages first, then the main edition
     if warming is not None:
         warming.join()  # never fork while a thread is importing
-    rendered_issues = write_editions(ready, context.editions, result, context.report)
+    rendered_issues = write_editions(ready, context.editions, result, context.report, sites)
     result.rendered = list(rendered_issues)
     steps = edition_registry.site_steps(formats) if rendered_issues else []
     if steps:
@@ -371,18 +374,25 @@ def _edition_order(name: str) -> int:
 
 
 def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: BuildResult,
-                   report: Progress) -> list[RenderedIssue]:
+                   report: Progress, sites: Mapping[str, RenderedIssue] | None = None
+                   ) -> list[RenderedIssue]:
     """Every edition of every rendered issue; the issues whose editions were all written.
+
+    ``ready`` holds each issue's editions in other languages before its main edition
+    (``zine.render.translations.edition_views``); the last editions (HTML) are written once the main one
+    is, from ``sites[issue id]``, the issue with every version, and return those.
 
     EPUB, PDF and booklet of every issue run at once in worker processes (forked, so nothing
     is pickled but the outcome), the slowest first; HTML runs here once an issue's others are
     written, while other issues' PDFs may still be running.
     """
+    sites = sites or {}
     groups = _task_groups(editions.formats)
     tasks = [(index, names) for names in groups for index in range(len(ready))]
     count = min(len(tasks), os.cpu_count() or 1, MAX_WORKERS)
     if count < 2:
-        return [r for r in ready if _serial_issue(r, editions, result, report)]
+        return [sites.get(r.issue.id, r) for r in ready
+                if _serial_issue(r, editions, result, report, sites)]
 
     def work(task: tuple[int, tuple[str, ...]]) -> list[Outcome]:
         return _editions_in_turn(ready[task[0]], task[1], editions)
@@ -391,7 +401,7 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
         return [([], [_died(ready[task[0]], task[1][0])], False)]
 
     for index, names in tasks:
-        report("edition", f"{ready[index].issue.id} {' '.join(names)}")
+        report("edition", f"{ready[index].issue.stem} {' '.join(names)}")
     finished: dict[tuple[int, tuple[str, ...]], list[Outcome]] = {}
     done: list[RenderedIssue] = []
     next_issue = 0
@@ -405,43 +415,50 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
                 pairs = [pair for names in groups
                          for pair in zip(names, finished[next_issue, names], strict=False)]
                 pairs.sort(key=lambda pair: _edition_order(pair[0]))
-                if _finish_issue(rendered, pairs, editions, result, report):
-                    done.append(rendered)
+                if _finish_issue(rendered, pairs, editions, result, report, sites):
+                    done.append(sites.get(rendered.issue.id, rendered))
                 next_issue += 1
     return done
 
 
 def _serial_issue(rendered: RenderedIssue, editions: Editions, result: BuildResult,
-                  report: Progress) -> bool:
+                  report: Progress, sites: Mapping[str, RenderedIssue]) -> bool:
     """One issue's editions in this process, in the registry's order, stopping at the first
     failure."""
     outcomes: list[tuple[str, Outcome]] = []
     made: dict[str, list[Path]] = {}
     for edition in EDITIONS:
         if edition.name in editions.formats and not edition.last:
-            report("edition", f"{rendered.issue.id} {edition.name}")
+            report("edition", f"{rendered.issue.stem} {edition.name}")
             outcomes.append((edition.name, run_edition(rendered, edition.name, editions, made)))
             made[edition.name] = outcomes[-1][1][0]
             if not outcomes[-1][1][2]:
                 break
-    return _finish_issue(rendered, outcomes, editions, result, report)
+    return _finish_issue(rendered, outcomes, editions, result, report, sites)
 
 
 def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome]],
-                  editions: Editions, result: BuildResult, report: Progress) -> bool:
-    """Record the early editions' outcomes, then write the last ones if they all succeeded."""
+                  editions: Editions, result: BuildResult, report: Progress,
+                  sites: Mapping[str, RenderedIssue]) -> bool:
+    """Record the early editions' outcomes; once the main edition's are in (an issue's
+    editions in other languages come before it), write the last ones if every edition of
+    the issue succeeded."""
     issue_id = rendered.issue.id
     for _name, (written, diags, _ok) in outcomes:
         result.outputs += written
         result.diagnostics += diags
     if not all(ok for _name, (_w, _d, ok) in outcomes):
-        result.failed.append(issue_id)
+        if issue_id not in result.failed:
+            result.failed.append(issue_id)
         return False
+    if rendered.issue.edition or issue_id in result.failed:
+        return False  # an edition in another language, or one of them failed
 
+    site = sites.get(issue_id, rendered)
     for name in (e.name for e in EDITIONS if e.last):
         if name in editions.formats:
             report("edition", f"{issue_id} {name}")
-            written, diags, ok = run_edition(rendered, name, editions)
+            written, diags, ok = run_edition(site, name, editions)
             result.outputs += written
             result.diagnostics += diags
             if not ok:

@@ -50,7 +50,7 @@ ISO_3166_ALPHA2 = frozenset(_ISO_3166_TEXT.split())
 # is therefore checked for control characters and NFC without anyone remembering to.
 NOT_METADATA = frozenset({"id", "slug", "language", "license", "url", "country", "coop",
                           "source", "languages", "translation_of", "translated_from",
-                          "edition"})
+                          "edition", "title_language"})
 _METADATA_PARTS = (Author, Section)  # model objects checked as part of the one holding them
 # the YAML key a field was written under, where it is not the field's name
 _METADATA_KEYS: dict[tuple[type, str], str] = {(Section, "title"): "section"}

@@ -40,12 +40,13 @@ def render(rendered: RenderedIssue, out_dir: Path, *, crop_marks: bool = False,
     come from the build cache, ``zine.runtime.cache.cache_home``)."""
     issue_id = rendered.issue.id
     data = impose(_issue_pdf(rendered, out_dir, use_cache, made), crop_marks=crop_marks)
-    return [writer.write_bytes(out_dir, f"{issue_id}/{issue_id}-booklet.pdf", data)]
+    stem = rendered.issue.stem  # <issue-id>.<lang>-booklet.pdf for another language
+    return [writer.write_bytes(out_dir, f"{issue_id}/{stem}-booklet.pdf", data)]
 
 
 def _issue_pdf(rendered: RenderedIssue, out_dir: Path, use_cache: bool,
                made: Mapping[str, Sequence[Path]] | None) -> bytes:
-    name = f"{rendered.issue.id}.pdf"
+    name = f"{rendered.issue.stem}.pdf"
     for path in (made or {}).get("pdf", []):
         if path.name == name and path.parent.name == rendered.issue.id:
             return path.read_bytes()

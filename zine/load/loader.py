@@ -241,6 +241,9 @@ def load_issue(folder: Path, zine: Zine, only: frozenset[Path] | None,
     groups = read_contents(fields, language, diags)
     ordered, sections = order_articles(articles, groups, fields, diags,
                                        check_contents=only is None)
+    languages = {a.slug: a.language for a in ordered}
+    ordered = tuple(replace(a, original_language=languages[a.translation_of])
+                    if a.translation_of in languages else a for a in ordered)
     translation_groups = group_articles(ordered)
     return Issue(
         id=folder.name, path=folder, number=fields.number("number"),

@@ -153,6 +153,7 @@ class Article:
     translation_of: str = ""  # the original's slug when this article is a translation
     translators: tuple[Author, ...] = ()
     translated_from: str = ""  # the digest of the original's text it was translated from
+    original_language: str = ""  # a translation's: the language of its original (the loader's)
 
     @property
     def direction(self) -> str:
@@ -243,6 +244,7 @@ class Issue:
     groups: tuple[TranslationGroup, ...] = ()  # every original with its translations
     # the language of this edition when it is not the main one (``edition_issue``), else ""
     edition: str = ""
+    title_language: str = ""  # what ``title`` is written in when it is not ``language``
 
     @property
     def published(self) -> tuple[Article, ...]:
@@ -351,9 +353,11 @@ def edition_issue(issue: Issue, language: str) -> Issue:
         versions.get(a.slug, a) for a in s.articles)) for s in issue.sections)
     text = issue.translations.get(language)
     main = language == issue.language
+    translated = text is not None and bool(text.title) and not main
     return replace(
         issue, language=language, edition="" if main else language,
-        title=text.title if text is not None and text.title and not main else issue.title,
+        title_language="" if main or translated else issue.language,
+        title=text.title if text is not None and translated else issue.title,
         description=text.description if text is not None and text.description and not main
         else issue.description,
         sections=sections, articles=tuple(a for s in sections for a in s.articles))
@@ -381,10 +385,13 @@ def urn_of(zine_url: str, relative: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, address)}"
 
 
-def issue_urn(zine_url: str, issue_id: str, offprint: str = "") -> str:
+def issue_urn(zine_url: str, issue_id: str, offprint: str = "", language: str = "") -> str:
     """An issue's identifier (its EPUB's ``dc:identifier``, its OPDS entry's ``id``), or an
-    offprint's with the article's slug."""
-    return urn_of(zine_url, f"{issue_id}/" + (f"offprints/{offprint}/" if offprint else ""))
+    offprint's with the article's slug, or (``language``) that of its edition in another
+    language of ``languages``."""
+    if offprint:
+        return urn_of(zine_url, f"{issue_id}/offprints/{offprint}/")
+    return urn_of(zine_url, f"{issue_id}/" + (f"{language}/" if language else ""))
 
 
 def content_digest(article: Article) -> str:

@@ -55,6 +55,14 @@ class RenderedIssue:
     fragments: Mapping[str, Fragment]  # slug -> fragment, published articles only
     media: Mapping[str, MediaItem]  # name -> item
     cover: MediaItem  # the issue's cover.*, processed, or a generated typographic cover
+    # the articles this edition makes offprints of; None: every one it holds (the main
+    # edition). An edition in another language makes those of its versions the main one lacks
+    # (``zine.render.translations.edition_views``).
+    offprints: frozenset[str] | None = None
+
+    def offprint_slugs(self) -> frozenset[str]:
+        held = frozenset(self.fragments)
+        return held if self.offprints is None else held & self.offprints
 
 
 def reading_order(rendered: RenderedIssue) -> tuple[tuple[str | None, tuple[Article, ...]], ...]:

@@ -13,6 +13,12 @@ from datetime import date
 from types import MappingProxyType
 
 _EN = {
+    "translated_by": "translated from {language} by {names}",
+    "translated": "translated from {language}",
+    "original_language": "original in {language}",
+    "also_in": "Also in",
+    "languages": "Languages",
+    "edition_in": "{language} edition",
     "contents": "Contents",
     "articles": "Articles",
     "read_online": "Read online",
@@ -65,6 +71,9 @@ _EN = {
 }
 
 _DE = {
+    "translated_by": "Original: {language} · übersetzt von {names}",
+    "translated": "Original: {language}", "original_language": "Original: {language}",
+    "also_in": "Auch auf", "languages": "Sprachen", "edition_in": "Ausgabe: {language}",
     "articles": "Artikel", "read_online": "Online lesen",
     "contents": "Inhalt", "by": "von", "and": "und", "notes": "Anmerkungen",
     "download": "Herunterladen", "download_epub": "EPUB herunterladen",
@@ -83,6 +92,9 @@ _DE = {
 }
 
 _ES = {
+    "translated_by": "traducción de {names} (original: {language})",
+    "translated": "traducción (original: {language})", "original_language": "original: {language}",
+    "also_in": "También en", "languages": "Idiomas", "edition_in": "Edición: {language}",
     "articles": "Artículos", "read_online": "Leer en línea",
     "contents": "Índice", "by": "por", "and": "y", "notes": "Notas", "download": "Descargar",
     "download_epub": "Descargar EPUB", "download_pdf": "Descargar PDF", "cover": "Portada",
@@ -100,6 +112,10 @@ _ES = {
 }
 
 _FR = {
+    "translated_by": "traduction : {names} (original : {language})",
+    "translated": "traduction (original : {language})",
+    "original_language": "original : {language}", "also_in": "Aussi en",
+    "languages": "Langues", "edition_in": "Édition : {language}",
     "articles": "Articles", "read_online": "Lire en ligne",
     "contents": "Sommaire", "by": "par", "and": "et", "notes": "Notes",
     "download": "Télécharger", "download_epub": "Télécharger l’EPUB",
@@ -117,6 +133,10 @@ _FR = {
 }
 
 _IT = {
+    "translated_by": "traduzione di {names} (originale: {language})",
+    "translated": "traduzione (originale: {language})",
+    "original_language": "originale: {language}", "also_in": "Anche in",
+    "languages": "Lingue", "edition_in": "Edizione: {language}",
     "contents": "Indice", "by": "di", "and": "e", "notes": "Note", "download": "Scarica",
     "cover": "Copertina", "title_page": "Frontespizio", "colophon": "Colophon",
     "coop_directory": "Le cooperative di questo numero", "previous": "Precedente",
@@ -129,6 +149,9 @@ _IT = {
 }
 
 _PT = {
+    "translated_by": "tradução de {names} (original: {language})",
+    "translated": "tradução (original: {language})", "original_language": "original: {language}",
+    "also_in": "Também em", "languages": "Idiomas", "edition_in": "Edição: {language}",
     "contents": "Sumário", "by": "por", "and": "e", "notes": "Notas", "download": "Baixar",
     "cover": "Capa", "title_page": "Folha de rosto", "colophon": "Colofão",
     "coop_directory": "As cooperativas desta edição", "previous": "Anterior",
@@ -141,6 +164,9 @@ _PT = {
 }
 
 _NL = {
+    "translated_by": "vertaald uit het {language} door {names}",
+    "translated": "vertaald uit het {language}", "original_language": "origineel: {language}",
+    "also_in": "Ook in", "languages": "Talen", "edition_in": "Editie: {language}",
     "contents": "Inhoud", "by": "door", "and": "en", "notes": "Noten", "download": "Downloaden",
     "cover": "Omslag", "title_page": "Titelpagina", "colophon": "Colofon",
     "coop_directory": "De coöperaties in dit nummer", "previous": "Vorige", "next": "Volgende",
@@ -152,6 +178,9 @@ _NL = {
 }
 
 _AR = {
+    "translated_by": "ترجمة {names} عن {language}", "translated": "مترجم عن {language}",
+    "original_language": "الأصل: {language}", "also_in": "متوفر أيضًا بـ",
+    "languages": "اللغات", "edition_in": "طبعة: {language}",
     "contents": "المحتويات", "by": "بقلم", "and": "و", "notes": "الحواشي", "download": "تنزيل",
     "cover": "الغلاف", "title_page": "صفحة العنوان", "colophon": "بيانات النشر",
     "coop_directory": "التعاونيات في هذا العدد", "previous": "السابق", "next": "التالي",
@@ -164,6 +193,9 @@ _AR = {
 }
 
 _JA = {
+    "translated_by": "{names}訳（原文：{language}）", "translated": "翻訳（原文：{language}）",
+    "original_language": "原文：{language}", "also_in": "他の言語", "languages": "言語",
+    "edition_in": "{language}版",
     "contents": "目次", "by": "著", "and": "、", "notes": "注", "download": "ダウンロード",
     "cover": "表紙", "title_page": "扉", "colophon": "奥付",
     "coop_directory": "この号の協同組合", "previous": "前へ", "next": "次へ",
@@ -234,6 +266,34 @@ def join_list(items: Sequence[str], language: str) -> str:
     """``A, B and C`` as ``language`` writes a list (``A, B und C``, ``A、B、C``)."""
     return "".join(sep + item for sep, item in zip(list_separators(len(items), language),
                                                     items, strict=True))
+
+
+def language_name(tag: str, in_language: str) -> str:
+    """The name of language ``tag`` as ``in_language`` writes it ("German", "Deutsch",
+    "ドイツ語"), from CLDR through langcodes; the tag itself when it has no name."""
+    import langcodes
+
+    try:
+        return str(langcodes.Language.get(tag).display_name(in_language))
+    except Exception:  # an unregistered tag, or no CLDR data for it
+        return tag
+
+
+def autonym(tag: str) -> str:
+    """The language named in itself ("Deutsch", "العربية", "日本語"), for language switchers:
+    a reader looks for their own language's name, not its name in the page's language."""
+    return language_name(tag, tag)
+
+
+def translation_credit(names: Sequence[str], original_language: str, language: str) -> str:
+    """"translated from German by A and B" in ``language``; without names, "translated from
+    German"."""
+    ui = strings(language)
+    source = language_name(original_language, language)
+    if not names:
+        return ui["translated"].format(language=source)
+    joined = join_list(names, language)
+    return ui["translated_by"].format(language=source, names=joined)
 
 
 def format_date(value: date | None, language: str) -> str:

@@ -28,6 +28,7 @@ from zine.model import Article, Issue, Position, Zine
 from zine.model.rendered import Fragment, MediaCache, MediaItem, RenderedIssue, Xref
 from zine.render.cover import generated_cover
 from zine.render.fragment import FragmentRenderer
+from zine.render.translations import version_links
 from zine.safety import fetcher
 from zine.safety.fetcher import read_regular_file
 
@@ -85,7 +86,8 @@ def render_article(links: LinkIndex, issue: Issue, article: Article, diags: list
         return None
     diags += [make(NOTE_DROPPED, pos, label=label, why=why)
               for pos, label, why in article.body.dropped_notes]
-    return Fragment(article, html), images
+    # on the website a link leads to the version in the article's own language
+    return Fragment(article, version_links(html, issue, article.language)), images
 
 
 def _article_media(article: Article, diags: list[Diagnostic],

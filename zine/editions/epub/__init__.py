@@ -32,6 +32,7 @@ from zine.editions.epub.meta import add_metadata, book_identifier
 from zine.model import Article, Section
 from zine.model.rendered import RenderedIssue, reading_order
 from zine.render import credits, i18n
+from zine.render.translations import origin_line, translation_line
 from zine.runtime.cache import BlobStore
 from zine.safety import writer
 from zine.safety.fetcher import ResourceDenied, Styles, media_type_of
@@ -69,9 +70,13 @@ def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -
     # when the last build had it
     resources = load_style_resources(styles)
     deflater = Deflater(load_members(store.get(key)) if store is not None else None)
-    jobs: list[tuple[str, RenderedIssue, str]] = [(f"{issue_id}/{issue_id}.epub", rendered, "")]
+    jobs: list[tuple[str, RenderedIssue, str]] = [
+        (f"{issue_id}/{rendered.issue.stem}.epub", rendered, "")]
+    offprints = rendered.offprint_slugs()
     for _, articles in reading_order(rendered):
         for article in articles:
+            if article.slug not in offprints:
+                continue
             jobs.append((f"{issue_id}/offprints/{article.slug}.epub",
                          offprint_of(rendered, article), article.slug))
 
@@ -98,7 +103,7 @@ def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -
 def offprint_of(rendered: RenderedIssue, article: Article) -> RenderedIssue:
     """The issue reduced to ``article``, in the article's language."""
     issue = replace(rendered.issue, articles=(article,), sections=(Section(None, (article,)),),
-                    language=article.language, description=article.summary)
+                    language=article.language, description=article.summary, edition="")
     return replace(rendered, issue=issue, fragments={article.slug: rendered.fragments[
         article.slug]})
 
@@ -215,7 +220,7 @@ def _plan_article(plan: Plan, rendered: RenderedIssue, article: Article, number:
     strings = i18n.strings(article.language)
     plan.documents.append(docs.render_document(
         "article.xhtml", name, fragment=fragment, title=article.title, article=article,
-        section_title=section, article_ui=strings,
+        section_title=section, article_ui=strings, credit=translation_line(article),
         license=credits.license_of(article.license), **common))
     return {"href": name, "title": article.title, "id": f"article-{number:02d}",
             "lang": article.language, "dir": article.direction,
@@ -232,7 +237,8 @@ def _plan_back_matter(plan: Plan, rendered: RenderedIssue, common: dict[str, obj
         plan.toc.append(ebook.Link("coops.xhtml", ui["coop_directory"], "coops"))
     articles = [article for _, group in reading_order(rendered) for article in group]
     entries = [{"article": a, "license": credits.license_of(a.license),
-                "byline": credits.byline(a.authors, zine.coops, a.language)} for a in articles]
+                "byline": credits.byline(a.authors, zine.coops, a.language),
+                "origin": origin_line(issue, a, issue.language)} for a in articles]
     plan.documents.append(docs.render_document(
         "colophon.xhtml", "colophon.xhtml", title=ui["colophon"], credits=entries,
         issue_license=credits.license_of(issue.license),
@@ -243,6 +249,10 @@ def _plan_back_matter(plan: Plan, rendered: RenderedIssue, common: dict[str, obj
 def _issue_language(rendered: RenderedIssue) -> str:
     """The language the issue's title is written in (an offprint changes ``issue.language``)."""
     issue = rendered.issue
+    if issue.title_language:  # an edition in a language its title is not translated into
+        return issue.title_language
+    if issue.edition:
+        return issue.language
     return next((i.language for i in rendered.zine.issues if i.id == issue.id), issue.language)
 
 

@@ -33,8 +33,10 @@ def clean(text: str) -> str:
 
 
 def book_identifier(rendered: RenderedIssue, offprint: str = "") -> str:
-    """The book's ``dc:identifier`` (``zine.model.issue_urn``): the same for every build."""
-    return issue_urn(rendered.zine.url, rendered.issue.id, offprint)
+    """The book's ``dc:identifier`` (``zine.model.issue_urn``): the same for every
+    build, different per language edition."""
+    return issue_urn(rendered.zine.url, rendered.issue.id, offprint,
+                     "" if offprint else rendered.issue.edition)
 
 
 def add_metadata(book: ebook.EpubBook, rendered: RenderedIssue, offprint: str = "") -> None:

@@ -105,8 +105,10 @@ def render(rendered: RenderedIssue, out_dir: Path, *, use_cache: bool = False) -
     store = part_store(out_dir, rendered.issue.id) if use_cache else None
     made = make_issue_pdf(rendered, store)
     issue_id = rendered.issue.id
-    files = [(f"{issue_id}/{issue_id}.pdf", made.issue)]
-    files += [(f"{issue_id}/offprints/{slug}.pdf", data) for slug, data in made.offprints.items()]
+    files = [(f"{issue_id}/{rendered.issue.stem}.pdf", made.issue)]
+    offprints = rendered.offprint_slugs()
+    files += [(f"{issue_id}/offprints/{slug}.pdf", data) for slug, data in made.offprints.items()
+              if slug in offprints]
     written = writer.write_all(out_dir, files)
     if store is not None:
         store.prune()
@@ -156,9 +158,10 @@ def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> I
     issue = pdf_merge.save(merged)
     # an offprint is the part as first laid out (links to other articles as web addresses),
     # with the folios of the pages it has in the issue
+    wanted = rendered.offprint_slugs()  # an edition in another language: its own versions'
     offprints = {part.name: _offprint(laid[index], folios, starts[index] + 1,
                                       first_counts[index], store)
-                 for index, part in enumerate(parts[1:-1], start=1)}
+                 for index, part in enumerate(parts[1:-1], start=1) if part.name in wanted}
     return IssuePdf(issue, offprints, tuple(sorted(set(setter.warnings))))
 
 

@@ -26,6 +26,7 @@ from zine.editions import templating
 from zine.model import Article, Zine
 from zine.model.rendered import RenderedIssue, Xref, reading_order
 from zine.render import credits, i18n
+from zine.render.translations import translation_line
 from zine.text import typography
 
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -56,6 +57,7 @@ class Entry:
     license: str  # the SPDX id, as printed
     license_url: str  # its page (``zine.render.credits.license_of``), "" for none
     body: Markup
+    credit: str = ""  # a translation's "translated from German by ..." in its language
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,7 @@ def make_entry(article: Article, html: str, zine: Zine,
         license=article.license,
         license_url=credits.license_of(article.license).url,
         body=body,
+        credit=translation_line(article),
     )
 
 

@@ -33,6 +33,7 @@ from zine.editions.pdf.markup import (
 from zine.model import Article
 from zine.model.rendered import RenderedIssue, Xref
 from zine.render import credits, i18n
+from zine.render.translations import origin_line
 from zine.runtime.timestamps import build_timestamp
 
 BACK_ANCHORS = ("coops", "colophon")
@@ -230,6 +231,7 @@ def back_document(rendered: RenderedIssue, groups: Sequence[Group]) -> str:
         zine=zine, issue=issue, ui=ui_strings(issue.number, issue.language),
         meta=_issue_meta(rendered), part_css=part_css(rendered), masthead=masthead(rendered),
         coops=coops, all_entries=[e for g in groups for e in g.entries],
+        origins={a.slug: origin_line(issue, a, issue.language) for a in issue.articles},
         **_dates(rendered, issue.language))
 
 
