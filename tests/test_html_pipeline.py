@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 
 def build_site(root: Path, out: Path) -> list[Path]:
-    rendered = render_project(root)
+    rendered = render_project(root, whole=True)
     written = []
     for item in rendered:
         written += render(item, out)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
@@ -31,10 +31,11 @@ from zine.editions.html.cards import CardText, card_pngs
 from zine.editions.html.listing import article_coop_ids, issue_manifest
 from zine.editions.html.site import render_site
 from zine.errors import ContentError
-from zine.model import Article, Coop, Issue
+from zine.model import Article, Coop, Issue, edition_issue, text_direction
 from zine.model.rendered import RenderedIssue, reading_order
 from zine.render import credits
-from zine.render.i18n import format_date, strings
+from zine.render.i18n import autonym, format_date, strings
+from zine.render.translations import translation_line
 from zine.runtime.cache import BlobStore
 from zine.safety.fetcher import Styles
 from zine.safety.writer import write_all
@@ -54,6 +55,21 @@ class Download:
     label: str
     media_type: str
     size: str
+    language: str = ""  # the edition's language ("" for an offprint)
+    language_name: str = ""  # that language named in itself, for editions in other languages
+    direction: str = "ltr"  # of that name
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One version of an article's translation group, as its pages link it (hreflang)."""
+
+    language: str
+    name: str  # the language named in itself: "Deutsch", "العربية"
+    href: str  # the page, relative to the issue folder
+    title: str
+    original: bool
+    direction: str = "ltr"
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,12 @@ class Entry:
     html: Markup
     minutes: int
     offprints: tuple[Download, ...] = ()
+    versions: tuple[Alternate, ...] = ()  # every version of its group, itself included
+
+    @property
+    def others(self) -> tuple[Alternate, ...]:
+        """The other versions, for the "Also in" switcher."""
+        return tuple(v for v in self.versions if v.href != self.href)
 
 
 def render(rendered: RenderedIssue, out_dir: Path, use_cache: bool = False) -> list[Path]:
@@ -105,12 +127,11 @@ def render_article(rendered: RenderedIssue, out_dir: Path, slug: str) -> list[Pa
 def _article_page(env: Environment, context: Mapping[str, object], entries: Sequence[Entry],
                   index: int, base: PurePosixPath) -> tuple[str, bytes]:
     entry = entries[index]
-    page = env.get_template("article.html").render(
-        **context,
-        entry=entry,
-        previous=entries[index - 1] if index > 0 else None,
-        next=entries[index + 1] if index + 1 < len(entries) else None,
-    )
+    issue = context["issue"]
+    assert isinstance(issue, Issue)
+    previous, following = neighbours(issue, entries, entry)  # in the edition of its language
+    page = env.get_template("article.html").render(**context, entry=entry, previous=previous,
+                                                   next=following)
     return str(base / entry.href), page.encode("utf-8")
 
 
@@ -146,6 +167,7 @@ def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> lis
     """Published articles in reading order, with their fragment, reading time and the
     offprints already built for them under ``out_dir``."""
     entries = []
+    published = {a.slug for a in rendered.issue.published if a.slug in rendered.fragments}
     for _, articles in reading_order(rendered):
         for article in articles:
             # the article its fragment was rendered from (after ``zine serve`` applied an edit)
@@ -154,27 +176,61 @@ def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> lis
             offprints = offprint_downloads(out_dir, rendered.issue.id, article.slug) \
                 if out_dir is not None else []
             entries.append(Entry(fragment.article, f"{article.slug}.html",
-                                 Markup(fragment.html), minutes, tuple(offprints)))
+                                 Markup(fragment.html), minutes, tuple(offprints),
+                                 group_versions(rendered.issue, article, published)))
     return entries
 
 
 def section_groups(rendered: RenderedIssue,
                    entries: Sequence[Entry]) -> list[tuple[str | None, list[Entry]]]:
     """The issue's groups in reading order (``zine.model.rendered.reading_order``), each with
-    the entries of its articles."""
+    the entries of its articles: each translation group once, as its version in the issue's
+    language (its other languages are the entry's ``versions``)."""
     by_slug = {entry.article.slug: entry for entry in entries}
+    main = replace(rendered, issue=edition_issue(rendered.issue, rendered.issue.language))
     return [(title, [by_slug[a.slug] for a in articles if a.slug in by_slug])
-            for title, articles in reading_order(rendered)]
+            for title, articles in reading_order(main)]
 
 
-def downloads(out_dir: Path, issue_id: str) -> list[Download]:
-    """The EPUB and PDF editions already built next to this one, with their sizes."""
+def neighbours(issue: Issue, entries: Sequence[Entry], entry: Entry
+               ) -> tuple[Entry | None, Entry | None]:
+    """The previous and next page of ``entry`` in the edition of its language (a German
+    page leads on to the German version of the next article where there is one)."""
+    order = [a.slug for a in edition_issue(issue, entry.article.language).published]
+    by_slug = {e.article.slug: e for e in entries}
+    order = [slug for slug in order if slug in by_slug]
+    if entry.article.slug not in order:
+        return None, None
+    index = order.index(entry.article.slug)
+    return (by_slug[order[index - 1]] if index > 0 else None,
+            by_slug[order[index + 1]] if index + 1 < len(order) else None)
+
+
+def group_versions(issue: Issue, article: Article, published: set[str]) -> tuple[Alternate, ...]:
+    """Every published version of ``article``'s translation group, the original first."""
+    group = issue.group_of(article.slug)
+    if group is None or not group.translations:
+        return ()
+    return tuple(Alternate(a.language, autonym(a.language), f"{a.slug}.html", a.title,
+                           a is group.original, a.direction)
+                 for a in group.versions if a.slug in published)
+
+
+
+
+def downloads(out_dir: Path, issue: Issue) -> list[Download]:
+    """The EPUB and PDF editions already built next to this one, with their sizes: the main
+    edition's, then those of each other language of ``languages``."""
     found = []
-    for ext, label, media_type in DOWNLOADS:
-        path = out_dir / issue_id / f"{issue_id}.{ext}"
-        if path.is_file():
-            size = format_size(path.stat().st_size)
-            found.append(Download(ext, path.name, label, media_type, size))
+    for language in issue.edition_languages():
+        stem = edition_issue(issue, language).stem
+        name = "" if language == issue.language else autonym(language)
+        for ext, label, media_type in DOWNLOADS:
+            path = out_dir / issue.id / f"{stem}.{ext}"
+            if path.is_file():
+                size = format_size(path.stat().st_size)
+                found.append(Download(ext, path.name, label, media_type, size, language,
+                                      name, text_direction(language)))
     return found
 
 
@@ -204,7 +260,9 @@ def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entr
         "entries": entries,
         "groups": section_groups(rendered, entries),
         "cover": rendered.cover,
-        "downloads": downloads(out_dir, issue.id),
+        "downloads": downloads(out_dir, issue),
+        "also_in": lambda language: strings(language)["also_in"],
+        "translation_line": translation_line,
         "coops": zine.coops_of(issue),
         "stylesheets": [f"styles/{name}" for name in stylesheets],
         "licenses": sorted({e.article.license for e in entries if e.article.license}),

@@ -20,6 +20,7 @@ from zine.model import Zine
 from zine.safety.writer import write_all
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
 def base_url(zine: Zine) -> str:
@@ -37,12 +38,35 @@ def page_paths(listed: Sequence[SiteIssue], extra: Sequence[str]) -> list[tuple[
     return paths
 
 
+def alternates(listed: Sequence[SiteIssue]) -> dict[str, list[tuple[str, str]]]:
+    """Article page path -> (hreflang, path) of every version of its translation group,
+    itself included, and ``x-default`` for the original (Google's sitemap hreflang form:
+    each listed version names them all, so the links are reciprocal)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for item in listed:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for article in item.articles:
+            if article.group:
+                groups.setdefault(article.group, []).append(
+                    (article.language, f"{item.id}/{article.slug}.html"))
+        for original, versions in groups.items():
+            links = [*sorted(versions), ("x-default", f"{item.id}/{original}.html")]
+            for _, path in versions:
+                found[path] = links
+    return found
+
+
 def sitemap(zine: Zine, listed: Sequence[SiteIssue], extra: Sequence[str]) -> str:
     base = base_url(zine)
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+    links = alternates(listed)
+    namespaces = f'xmlns="{SITEMAP_NS}"' + (f' xmlns:xhtml="{XHTML_NS}"' if links else "")
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f"<urlset {namespaces}>"]
     for path, day in page_paths(listed, extra):
+        versions = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" '
+                           f'href="{escape(base + other)}"/>'
+                           for lang, other in links.get(path, ()))
         lines.append(f"<url><loc>{escape(base + path)}</loc>"
-                     + (f"<lastmod>{day}</lastmod>" if day else "") + "</url>")
+                     + (f"<lastmod>{day}</lastmod>" if day else "") + versions + "</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 

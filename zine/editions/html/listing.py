@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from zine.editions.html.assets import fill, rfc3339
-from zine.model import Article, text_direction
+from zine.model import Article, Issue, edition_issue, text_direction
 from zine.model.rendered import MediaItem, RenderedIssue
 from zine.render.credits import Signature
 from zine.render.i18n import format_date, strings
@@ -36,6 +36,20 @@ MANIFEST = "issue.json"
 
 
 @dataclass(frozen=True)
+class SiteEdition:
+    """One language edition of an issue: its EPUB and PDF are ``<id>/<stem>.epub|.pdf``."""
+
+    language: str
+    stem: str
+    title: str
+    description: str = ""
+
+    @property
+    def direction(self) -> str:
+        return text_direction(self.language)
+
+
+@dataclass(frozen=True)
 class SiteIssue:
     """One built issue as the site index and the feed see it."""
 
@@ -51,6 +65,7 @@ class SiteIssue:
     cover_height: int
     authors: tuple[str, ...] = ()  # every author of the issue's published articles, in order
     articles: tuple[ArchiveArticle, ...] = ()  # its published articles, in reading order
+    editions: tuple[SiteEdition, ...] = ()  # with languages: the main edition, then the others
 
     @property
     def sort_key(self) -> tuple[str, int, str]:
@@ -92,9 +107,52 @@ def from_rendered(rendered: RenderedIssue) -> SiteIssue:
         cover=f"{issue.id}/{rendered.cover.name}", cover_width=rendered.cover.width,
         cover_height=rendered.cover.height,
         authors=issue_authors(rendered),
-        articles=parse_articles([article_record(a) for a in issue.published
-                                 if a.slug in rendered.fragments]),
+        articles=parse_articles([article_record(a, original_of(issue, a))
+                                 for a in issue.published if a.slug in rendered.fragments]),
+        editions=parse_editions(edition_records(issue)),
     )
+
+
+def original_of(issue: Issue, article: Article) -> str:
+    """The slug of the original of ``article``'s translation group, "" if it has none."""
+    group = issue.group_of(article.slug)
+    return group.original.slug if group is not None and group.translations else ""
+
+
+def edition_records(issue: Issue) -> list[dict[str, str]]:
+    """The issue's editions as the manifest keeps them (the feed and OPDS list them); none
+    for an issue with only its main edition."""
+    records: list[dict[str, str]] = []
+    if len(issue.edition_languages()) < 2:
+        return records
+    for language in issue.edition_languages():
+        edition = edition_issue(issue, language)
+        records.append({"language": language, "stem": edition.stem, "title": edition.title,
+                        "description": edition.description})
+    return records
+
+
+def parse_editions(data: object) -> tuple[SiteEdition, ...]:
+    """The ``editions`` of a manifest (older manifests have none: the main edition only)."""
+    if not isinstance(data, list):
+        return ()
+    found = []
+    for item in data:
+        try:
+            stem = str(item["stem"])
+            if ISSUE_ID.match(stem.replace(".", "-")):
+                found.append(SiteEdition(str(item["language"]), stem, str(item["title"]),
+                                         str(item.get("description") or "")))
+        except (KeyError, TypeError, AttributeError):
+            continue
+    return tuple(found)
+
+
+def built_epubs(item: SiteIssue, out_dir: Path) -> list[SiteEdition]:
+    """The language editions of an issue with several whose EPUB is built in ``out_dir``:
+    the feed links each with its ``hreflang``."""
+    return [edition for edition in item.editions
+            if (out_dir / item.id / f"{edition.stem}.epub").is_file()]
 
 
 def issue_authors(rendered: RenderedIssue) -> tuple[str, ...]:
@@ -138,6 +196,7 @@ def parse_manifest(issue_id: str, path: Path) -> SiteIssue | None:
             cover_height=int(cover["height"]),
             authors=tuple(str(name) for name in data.get("authors") or ()),
             articles=parse_articles(data.get("articles")),
+            editions=parse_editions(data.get("editions")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -153,6 +212,7 @@ class ArchiveArticle:
     authors: tuple[Signature, ...]  # (name, coop id or None)
     tags: tuple[str, ...]
     summary: str = ""
+    group: str = ""  # the original's slug when the article has translations (or is one)
 
     @property
     def direction(self) -> str:
@@ -163,9 +223,10 @@ class ArchiveArticle:
         return tuple(dict.fromkeys(c for _, c in self.authors if c))
 
 
-def article_record(article: Article) -> dict[str, object]:
-    """What a manifest keeps of a published article for the pages across issues."""
-    return {
+def article_record(article: Article, group: str = "") -> dict[str, object]:
+    """What a manifest keeps of a published article for the pages across issues; ``group``:
+    the slug of its translation group's original, if it has one."""
+    record: dict[str, object] = {
         "slug": article.slug,
         "title": article.title,
         "language": article.language,
@@ -173,6 +234,9 @@ def article_record(article: Article) -> dict[str, object]:
         "tags": list(article.tags),
         "summary": article.summary,
     }
+    if group:
+        record["group"] = group
+    return record
 
 
 def parse_articles(data: object) -> tuple[ArchiveArticle, ...]:
@@ -191,7 +255,7 @@ def parse_articles(data: object) -> tuple[ArchiveArticle, ...]:
             found.append(ArchiveArticle(
                 slug=slug, title=str(item["title"]), language=str(item.get("language") or "en"),
                 authors=authors, tags=tuple(str(t) for t in item.get("tags") or ()),
-                summary=str(item.get("summary") or ""),
+                summary=str(item.get("summary") or ""), group=str(item.get("group") or ""),
             ))
         except (KeyError, TypeError, AttributeError):
             continue
@@ -207,7 +271,7 @@ def issue_manifest(rendered: RenderedIssue) -> str:
     """What the site index needs to list this issue in later builds that do not rebuild it."""
     issue = rendered.issue
     cover: MediaItem = rendered.cover
-    data = {
+    data: dict[str, object] = {
         "id": issue.id,
         "number": issue.number,
         "title": issue.title,
@@ -217,6 +281,9 @@ def issue_manifest(rendered: RenderedIssue) -> str:
         "description": issue.description,
         "cover": {"src": cover.name, "width": cover.width, "height": cover.height},
         "authors": list(issue_authors(rendered)),
-        "articles": [article_record(a) for a in issue.published if a.slug in rendered.fragments],
+        "articles": [article_record(a, original_of(issue, a)) for a in issue.published
+                     if a.slug in rendered.fragments],
     }
+    if editions := edition_records(issue):
+        data["editions"] = editions
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

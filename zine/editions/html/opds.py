@@ -8,6 +8,15 @@ thumbnail, summary, authors, ``dc:language``, ``dc:issued`` and ``updated``. Ent
 EPUB's ``urn:uuid`` identifier (``zine.model.issue_urn``). Links are relative to the
 catalog, so the same folder works wherever it is published.
 
+An issue with editions in several languages (``languages:``) gets one entry per language
+edition, each with its own title, ``xml:lang``, ``dc:language``, id (its EPUB's identifier)
+and acquisition links carrying ``hreflang``. One entry per edition rather than one entry with
+an acquisition link per language: KOReader's and Thorium's OPDS views show an entry's title
+and offer its acquisition links by format only (no ``hreflang`` is shown), so two EPUB links
+in one entry would be two identical "EPUB" buttons, and an app that keeps a downloaded book by
+the entry id would take the German EPUB for the English one. A reader of German sees the
+German title in the list and gets the German book.
+
 Called by ``zine.editions.html.site.render_site``; built with lxml from the model and the site's
 issue list; reads only the sizes of the built files; writes only through ``zine.safety.writer``.
 """
@@ -20,7 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from zine.editions.html.listing import SiteIssue
+from zine.editions.html.listing import SiteEdition, SiteIssue
 from zine.model import Zine, issue_urn, urn_of
 from zine.safety.fetcher import media_type_of
 from zine.safety.writer import write_bytes
@@ -63,43 +72,68 @@ def catalog_bytes(zine: Zine, listed: Sequence[SiteIssue], out_dir: Path,
     _link(feed, "start", CATALOG, CATALOG_TYPE)
     _link(feed, "alternate", "index.html", "text/html")
     for item, when in zip(listed, entry_times, strict=True):
-        if acquisitions(item, out_dir):  # OPDS 1.2: every entry MUST have an acquisition link
-            feed.append(issue_entry(zine, item, out_dir, when))
+        for edition in item_editions(item):
+            # OPDS 1.2: every entry MUST have an acquisition link
+            if acquisitions(item, out_dir, edition.stem):
+                feed.append(issue_entry(zine, item, out_dir, when, edition))
     return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def issue_entry(zine: Zine, item: SiteIssue, out_dir: Path, updated: str) -> etree._Element:
+def item_editions(item: SiteIssue) -> list[SiteEdition]:
+    """The issue's language editions, the main one first (an issue built without other
+    languages, or listed from an older manifest: the main edition only)."""
+    return list(item.editions) or [SiteEdition(item.language, item.id, item.title,
+                                               item.description)]
+
+
+def edition_urn(zine_url: str, issue_id: str, edition: SiteEdition) -> str:
+    """The ``urn:uuid`` of one language edition: its EPUB's ``dc:identifier``."""
+    if edition.stem == issue_id:
+        return issue_urn(zine_url, issue_id)
+    return issue_urn(zine_url, issue_id, language=edition.language)
+
+
+def issue_entry(zine: Zine, item: SiteIssue, out_dir: Path, updated: str,
+                edition: SiteEdition | None = None) -> etree._Element:
+    edition = edition or item_editions(item)[0]
+    main = edition.stem == item.id
     entry = etree.Element(f"{{{ATOM}}}entry")
-    entry.set("{http://www.w3.org/XML/1998/namespace}lang", item.language)
-    _text(entry, "title", item.title)
-    _text(entry, "id", issue_urn(zine.url, item.id))
+    entry.set("{http://www.w3.org/XML/1998/namespace}lang", edition.language)
+    _text(entry, "title", edition.title)
+    urn = edition_urn(zine.url, item.id, edition)
+    _text(entry, "id", urn)
     _text(entry, "updated", updated)
     for name in item.authors or (zine.publisher or zine.title,):
         author = etree.SubElement(entry, f"{{{ATOM}}}author")
         _text(author, "name", name)
-    _text(entry, "language", item.language, DC)
+    _text(entry, "language", edition.language, DC)
     if item.date is not None:
         _text(entry, "issued", item.date.isoformat(), DC)
     if zine.publisher:
         _text(entry, "publisher", zine.publisher, DC)
-    _text(entry, "identifier", issue_urn(zine.url, item.id), DC)
-    summary = _text(entry, "summary", item.description or item.title)
+    _text(entry, "identifier", urn, DC)
+    summary = _text(entry, "summary", edition.description or edition.title)
     summary.set("type", "text")
     cover_type = media_type_of(item.cover)
     _link(entry, IMAGE, item.cover, cover_type)
     _link(entry, THUMBNAIL, item.cover, cover_type)
-    _link(entry, "alternate", f"{item.id}/index.html", "text/html")
-    for path, media_type in acquisitions(item, out_dir):
+    page = _link(entry, "alternate", f"{item.id}/index.html", "text/html")
+    if not main or item.editions:
+        page.set("hreflang", item.language)
+    for path, media_type in acquisitions(item, out_dir, edition.stem):
         link = _link(entry, ACQUISITION, f"{item.id}/{path.name}", media_type)
         link.set("length", str(path.stat().st_size))
+        if item.editions:
+            link.set("hreflang", edition.language)
     return entry
 
 
-def acquisitions(item: SiteIssue, out_dir: Path) -> list[tuple[Path, str]]:
-    """The EPUB and PDF editions of ``item`` built in ``out_dir``, with their media types."""
+def acquisitions(item: SiteIssue, out_dir: Path, stem: str = "") -> list[tuple[Path, str]]:
+    """The EPUB and PDF of one edition of ``item`` (``stem``: ``<id>.<lang>``, default the
+    main one) built in ``out_dir``, with their media types."""
     found = []
     for ext, media_type in EDITIONS:
-        path = out_dir / item.id / f"{item.id}.{ext}"
+        path = out_dir / item.id / f"{stem or item.id}.{ext}"
         if path.is_file():
             found.append((path, media_type))
     return found

@@ -22,7 +22,7 @@ from zine.editions.html.assets import (
     template_env,
 )
 from zine.editions.html.discovery import render_discovery
-from zine.editions.html.listing import card, collect_issues
+from zine.editions.html.listing import built_epubs, card, collect_issues
 from zine.editions.html.opds import write_catalog
 from zine.editions.html.search import index_site, indexed_languages, render_search_page
 from zine.model import Zine, text_direction
@@ -52,6 +52,7 @@ def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> l
     newest = max((i.date for i in listed if i.date), default=None)
     feed = env.get_template("feed.xml").render(
         zine=zine, ui=ui, cards=cards, base_url=base_url, urljoin=urljoin,
+        epubs=lambda item: built_epubs(item, out_dir),
         updated=rfc3339(build_timestamp(newest)),
     )
     written.append(write_text(out_dir, "feed.xml", feed))
