@@ -18,7 +18,8 @@ from tests.check_helpers import article, write_tree
 from zine.cli import build_parser, main
 
 COMMANDS = [["check"], ["build"], ["new"], ["new", "issue"], ["new", "article"], ["init"],
-            ["serve"], ["stats"], ["import"]]
+            ["serve"], ["stats"], ["import"], ["new", "translation"], ["translation"],
+            ["translation", "status"], ["translation", "mark-current"]]
 
 
 def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -44,8 +45,10 @@ def every_parser() -> dict[str, argparse.ArgumentParser]:
 def test_the_documented_commands_are_all_there() -> None:
     assert sorted(every_parser()) == ["zine", "zine build", "zine check", "zine import",
                                       "zine init", "zine new",
-                                      "zine new article", "zine new issue", "zine serve",
-                                      "zine stats"]
+                                      "zine new article", "zine new issue",
+                                      "zine new translation", "zine serve", "zine stats",
+                                      "zine translation", "zine translation mark-current",
+                                      "zine translation status"]
 
 
 @pytest.mark.parametrize("name", sorted(every_parser()))

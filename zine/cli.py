@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(sub)
     _add_stats(sub)
     _add_import(sub)
+    _add_translation(sub)
     return parser
 
 
@@ -158,6 +159,37 @@ def _add_new(sub: Subparsers) -> None:
                              help="file name without .md (default: from the title)")
     new_article.add_argument("--language", default=None,
                              help="BCP 47 code, e.g. de (default: the issue's)")
+    new_translation = kinds.add_parser(
+        "translation", help="a translation of an article, to fill in",
+        description="Create issues/<issue>/articles/<slug>-<language>.md: the original's "
+                    "front matter (title to translate, translation_of and translated_from "
+                    "filled in) and the original's body for the translator to replace.")
+    new_translation.add_argument("issue", help="issue id, e.g. 01-no-masters-no-slaves")
+    new_translation.add_argument("slug", help="the original article's slug")
+    new_translation.add_argument("--language", required=True,
+                                 help="the language translated into (BCP 47), e.g. de")
+    new_translation.add_argument("--translator", action="append", default=[],
+                                 help="translator name (repeatable)")
+    new_translation.add_argument("--slug", dest="new_slug", default=None,
+                                 help="file name without .md (default: <slug>-<language>)")
+
+
+def _add_translation(sub: Subparsers) -> None:
+    translation = sub.add_parser(
+        "translation", help="which translations are behind their originals",
+        description="A translation records the digest of the original it was made from "
+                    "(translated_from); 'zine check' warns when the original changed since.")
+    actions = translation.add_subparsers(dest="action", required=True, parser_class=_Parser,
+                                         metavar="ACTION", title="actions")
+    actions.add_parser("status", help="each translation, and the words its original changed "
+                                      "since (from git history)",
+                       description="List every translation: up to date, or the words its "
+                                   "original changed since it was translated.")
+    mark = actions.add_parser("mark-current", help="record that a translation is up to date",
+                              description="Set translated_from of translation SLUG to the "
+                                          "digest of its original as it is now.")
+    mark.add_argument("slug", help="the translation's slug")
+    mark.add_argument("--issue", default=None, help="its issue, if the slug is in several")
 
 
 def _add_serve(sub: Subparsers) -> None:
@@ -386,6 +418,11 @@ def run_new(args: argparse.Namespace) -> int:
 
     if args.kind == "issue":
         path = scaffold.new_issue(args, root=args.root)
+    elif args.kind == "translation":
+        from zine.commands.translation import find_repo, new_translation
+
+        path = new_translation(find_repo(args.root), args.issue, args.slug, args.language,
+                               args.translator, args.new_slug)
     else:
         path = scaffold.new_article(args, root=args.root)
     print(f"created {path}")
@@ -404,6 +441,19 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_translation(args: argparse.Namespace) -> int:
+    from zine.commands.translation import find_repo, mark_current, status_report
+
+    repo = find_repo(args.root)
+    if args.action == "status":
+        for line in status_report(repo):
+            print(line)
+        return 0
+    path = mark_current(repo, args.slug, args.issue)
+    print(f"updated {path}")
+    return 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from zine.commands.serve import serve
 
@@ -411,8 +461,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": run_check, "build": run_build, "new": run_new, "init": run_init,
-            "serve": run_serve,
-            "stats": run_stats, "import": run_import}
+            "serve": run_serve, "stats": run_stats, "import": run_import,
+            "translation": run_translation}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,8 +21,8 @@ from pathlib import Path
 from zine.check.run import check_article
 from zine.commands.new import (
     _add_to_contents,
-    _author_lines,
     _check_id,
+    author_lines,
     checked_language,
     clean_text,
     make_slug,
@@ -65,7 +65,7 @@ def import_document(document: Path, issue_id: str, options: ImportOptions,
         if taken.exists():
             raise fail(codes.IMPORT_EXISTS, document, target=display_path(taken))
     lines = ["---", f"title: {yaml_string(title)}", "authors:"]
-    lines += _author_lines(authors, list(options.coops), zine, "zine import")
+    lines += author_lines(authors, list(options.coops), zine, "zine import")
     language = options.language or meta.get("language")
     if language:
         lines.append(f"language: {checked_language(language)}")

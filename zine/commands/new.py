@@ -46,7 +46,7 @@ def new_issue(args: argparse.Namespace, root: Path | None) -> Path:
     issue_id = args.id or f"{number:02d}-{make_slug(title)}"
     _check_id(issue_id, "issue id")
     folder = repo / "issues" / issue_id
-    if folder.exists() or _casefold_clash(repo / "issues", issue_id):
+    if folder.exists() or casefold_clash(repo / "issues", issue_id):
         raise UsageError(f"zine new issue: issues/{issue_id} already exists")
     language = checked_language(args.language or zine.language or "en")
     lines = [
@@ -76,11 +76,11 @@ def new_article(args: argparse.Namespace, root: Path | None) -> Path:
     _check_id(slug, "slug")
     articles = issue_dir / "articles"
     if (articles / f"{slug}.md").exists() or (articles / slug).exists() \
-            or _casefold_clash(articles, slug):
+            or casefold_clash(articles, slug):
         raise UsageError(f"zine new article: an article {slug!r} already exists in "
                          f"{args.issue}")
     lines = ["---", f"title: {yaml_string(title)}", "authors:"]
-    lines += _author_lines(args.author, args.coop, zine)
+    lines += author_lines(args.author, args.coop, zine)
     if args.language:
         lines.append(f"language: {checked_language(args.language)}")
     lines += ["---", "", ARTICLE_BODY]
@@ -122,7 +122,7 @@ def _appended(before: YMap, after: YMap, slug: str) -> bool:
     return same_rest and new.items == [*old.items, slug]
 
 
-def _author_lines(names: list[str], coops: list[str], zine: Zine,
+def author_lines(names: list[str], coops: list[str], zine: Zine,
                   command: str = "zine new article") -> list[str]:
     if len(coops) > len(names):
         raise UsageError(f"{command}: more --coop than --author options; give each "
@@ -189,7 +189,7 @@ def issue_date_option(given: str | None) -> date:
     return datetime.fromtimestamp(seconds, UTC).date()
 
 
-def _casefold_clash(folder: Path, name: str) -> bool:
+def casefold_clash(folder: Path, name: str) -> bool:
     if not folder.is_dir():
         return False
     return any(p.name.removesuffix(".md").casefold() == name.casefold()
