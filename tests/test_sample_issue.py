@@ -79,7 +79,7 @@ def test_sample_issue_has_six_published_articles_of_real_length(issue: Issue) ->
 def test_sample_issue_is_written_in_more_than_one_language(issue: Issue) -> None:
     languages = {article.language for article in issue.published}
     assert {"en", "de", "fr"} <= languages
-    german = [a for a in issue.published if a.language == "de"]
+    german = [a for a in issue.published if a.language == "de" and not a.translation_of]
     assert german and german[0].body.words >= 400
     # Typed as straight quotes; the parser turns them into the marks of each language.
     assert '"Tech-Coops: No masters, no slaves"' in german[0].source
@@ -87,6 +87,20 @@ def test_sample_issue_is_written_in_more_than_one_language(issue: Issue) -> None
     english = next(a for a in issue.published if a.slug == "starting-a-tech-coop")
     assert '"How do we get started?"' in english.source
     assert "“How do we get started?”" in rendered_text(english)
+
+
+def test_sample_issue_has_a_german_edition_with_a_real_translation(issue: Issue) -> None:
+    assert issue.languages == ("en", "de")
+    [group] = [g for g in issue.groups if g.translations]
+    [german] = group.translations
+    assert (group.original.slug, german.slug, german.language) == ("editorial", "editorial-de",
+                                                                   "de")
+    assert [t.name for t in german.translators] == ["Zine editorial collective"]
+    assert german.body.words >= 400
+    assert [h.text for h in german.body.headings] != [h.text for h in group.original.body.headings]
+    assert issue.translations["de"].title == "Keine Herren, keine Knechte"
+    assert [s.title_in("de") for s in issue.sections if s.title] == [
+        "Berichte vom 35c3", "Praxis", "Über Grenzen hinweg"]
 
 
 def test_sample_issue_images_have_alt_text_caption_and_stay_small(issue: Issue) -> None:
