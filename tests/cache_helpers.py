@@ -42,17 +42,19 @@ def snapshot(out: Path) -> dict[str, tuple[str, int]]:
 
 
 def fake_edition(name: str, calls: list[str] | None = None) -> Renderer:
-    """An edition writing ``<id>/<id>.<name>``: every fragment and media name, and its pid."""
+    """An edition writing ``<id>/<stem>.<name>`` (the stem names an edition in another
+    language, ``<id>.<lang>``): every fragment and media name, and its pid."""
 
     def render(rendered: RenderedIssue, out_dir: Path, **options: object) -> list[Path]:
         if calls is not None:
             calls.append(name)
-        issue_id = rendered.issue.id
+        issue_id, stem = rendered.issue.id, rendered.issue.stem
         body = "\n".join(f"{slug}: {fragment.html}" for slug, fragment
                          in sorted(rendered.fragments.items()))
         media = "\n".join(sorted(rendered.media))
-        written = write_text(out_dir, f"{issue_id}/{issue_id}.{name}", f"{body}\n{media}\n")
-        pid = write_text(out_dir, f"{issue_id}/{name}.pid", str(os.getpid()))
+        written = write_text(out_dir, f"{issue_id}/{stem}.{name}", f"{body}\n{media}\n")
+        pid_name = f"{name}.pid" if stem == issue_id else f"{stem}.{name}.pid"
+        pid = write_text(out_dir, f"{issue_id}/{pid_name}", str(os.getpid()))
         return [written, pid]
 
     return render

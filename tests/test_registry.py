@@ -92,7 +92,9 @@ def recording(name: str) -> Renderer:
         given = {"options": sorted(options.items()),
                  "made": sorted((key, sorted(p.name for p in paths))
                                 for key, paths in made.items())}
-        log = write_text(out_dir, f"{rendered.issue.id}/{name}.options", repr(given))
+        issue = rendered.issue  # an edition in another language: <stem>.<name>.options
+        prefix = "" if issue.stem == issue.id else f"{issue.stem}."
+        log = write_text(out_dir, f"{issue.id}/{prefix}{name}.options", repr(given))
         return [*plain(rendered, out_dir), log]
 
     return render
@@ -116,6 +118,9 @@ def test_the_booklet_is_handed_the_paths_the_pdf_wrote(
             "pdf": repr({"options": [], "made": []}),
             "html": repr({"options": [], "made": []}),
             "booklet": repr({"options": [("crop_marks", True)], "made": [("pdf", pdf_wrote)]})}
+        german = (tmp_path / "out" / issue / f"{issue}.de.booklet.options").read_text()
+        de_wrote = sorted(f"{issue}.de.{name}" for name in ("pdf", "pdf.pid", "pdf.options"))
+        assert german == repr({"options": [("crop_marks", True)], "made": [("pdf", de_wrote)]})
 
 
 def test_options_an_edition_does_not_take_are_a_usage_error(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from zine.runtime.cache import MediaStore
 from zine.runtime.cache import Record, save_record
 from zine.runtime.cache import build_key, load_record
 from zine.runtime.cache import cache_refused
+from zine.runtime import editioncache
 from zine.runtime.workers import WorkerDied
 from zine.runtime.workers import Workers
 from zine.safety import paths
@@ -78,6 +79,8 @@ class BuildResult:
     # the issues this build rendered (in memory only; none when the build was skipped), so
     # ``zine serve`` can apply the next edit to one article without loading the rest again
     rendered: list[RenderedIssue] = field(default_factory=list)
+    # "<issue>[.<lang>] <edition>" of the editions handed back from the last build unmade
+    reused: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ def build_project(
                 options_by_edition[name] = {**options_by_edition.get(name, {}),
                                             "use_cache": True}
     context = BuildContext(root_dir, tuple(issue_ids),
-                           Editions(tuple(formats), out_dir, options_by_edition), strict_mode,
+                           Editions(tuple(formats), out_dir, options_by_edition, use_cache),
+                           strict_mode,
                            progress or _silent, media_cache)
     result = _build(context)
     result.changed = _changed(result.outputs, before)
@@ -308,6 +312,9 @@ class Editions:
     formats: tuple[str, ...]
     out_dir: Path
     options: Mapping[str, Mapping[str, object]]  # edition -> renderer keyword arguments
+    # hand back an edition's files from the last build when nothing it shows changed
+    # (``zine.runtime.editioncache``); off with --no-cache
+    reuse: bool = False
 
 
 def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
@@ -320,11 +327,18 @@ def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
               if made is not None and need in made}
     if needed:
         options["made"] = needed
+    key = editioncache.edition_key(rendered, name, options) \
+        if editions.reuse and not BY_NAME[name].last else ""
+    if key and (reused := editioncache.reuse(rendered, name, key, editions.out_dir)):
+        return reused, reused.warnings, True
     try:
         renderer = edition_registry.registry()[name]
         written = renderer(rendered, editions.out_dir, **options)
         # an edition may return its warnings with its files (zine.editions.pdf.Written)
-        return list(written), list(getattr(written, "warnings", [])), True
+        warnings = list(getattr(written, "warnings", []))
+        if key:
+            editioncache.remember(rendered, name, key, editions.out_dir, written, warnings)
+        return list(written), warnings, True
     except ContentError as error:
         diags = list(getattr(error, "diagnostics", []))
         if not diags:
@@ -444,9 +458,11 @@ def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome
     editions in other languages come before it), write the last ones if every edition of
     the issue succeeded."""
     issue_id = rendered.issue.id
-    for _name, (written, diags, _ok) in outcomes:
+    for name, (written, diags, _ok) in outcomes:
         result.outputs += written
         result.diagnostics += diags
+        if getattr(written, "reused", False):
+            result.reused.append(f"{rendered.issue.stem} {name}")
     if not all(ok for _name, (_w, _d, ok) in outcomes):
         if issue_id not in result.failed:
             result.failed.append(issue_id)
