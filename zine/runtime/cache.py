@@ -30,7 +30,7 @@ import logging
 import os
 import stat
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -208,6 +208,21 @@ def save_record(out_dir: Path, root: Path, record: Record) -> None:
         LOG.debug("cannot write the build cache: %s", error)
 
 
+def unchanged_outputs(out_dir: Path, entries: Iterable[Mapping[str, object]]) -> list[Path] | None:
+    """The recorded outputs (``{"path": relative, "sha256": hex}``) under ``out_dir``, if every
+    one is still there with the same bytes and no path leads out of ``out_dir``; else None."""
+    real_out = Path(os.path.realpath(out_dir))
+    outputs = []
+    for entry in entries:
+        relative = Path(str(entry["path"]))
+        if relative.is_absolute() or ".." in relative.parts:
+            return None
+        if _file_digest(real_out / relative).hex() != entry["sha256"]:
+            return None
+        outputs.append(real_out / relative)
+    return outputs
+
+
 def load_record(out_dir: Path, root: Path, key: str) -> Record | None:
     """The recorded build if its key is ``key`` and every output still has its hash."""
     path = cache_home(out_dir) / "build.json"
@@ -215,15 +230,9 @@ def load_record(out_dir: Path, root: Path, key: str) -> Record | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
-        real_out = Path(os.path.realpath(out_dir))
-        outputs = []
-        for entry in data["outputs"]:
-            relative = Path(str(entry["path"]))
-            if relative.is_absolute() or ".." in relative.parts:
-                return None
-            if _file_digest(real_out / relative).hex() != entry["sha256"]:
-                return None
-            outputs.append(real_out / relative)
+        outputs = unchanged_outputs(out_dir, data["outputs"])
+        if outputs is None:
+            return None
         diags = [_diag_from_json(d, root) for d in data["diagnostics"]]
         built = [str(issue) for issue in data["built"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

@@ -36,6 +36,7 @@ from zine.runtime.cache import (
     _relative,
     cache_home,
     code_digest,
+    unchanged_outputs,
 )
 from zine.safety.fetcher import Styles
 from zine.safety.writer import write_text
@@ -106,15 +107,9 @@ def reuse(rendered: RenderedIssue, name: str, key: str, out_dir: Path) -> Reused
             encoding="utf-8"))
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
-        real_out = Path(os.path.realpath(out_dir))
-        paths = []
-        for entry in data["outputs"]:
-            relative = Path(str(entry["path"]))
-            if relative.is_absolute() or ".." in relative.parts:
-                return None
-            if _file_digest(real_out / relative).hex() != entry["sha256"]:
-                return None
-            paths.append(real_out / relative)
+        paths = unchanged_outputs(out_dir, data["outputs"])
+        if paths is None:
+            return None
         warnings = [_diag_from_json(d, rendered.zine.root) for d in data["warnings"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
