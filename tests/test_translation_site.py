@@ -116,3 +116,20 @@ def test_feed_opds_and_sitemap_carry_the_language_alternates(out: Path) -> None:
             url = sitemap.xpath(f"s:url[s:loc='{BASE}{ISSUE}/{slug}.html']", namespaces=ns)[0]
             assert {x.get("hreflang"): x.get("href")
                     for x in url.xpath("x:link", namespaces=ns)} == expected
+
+
+def test_a_version_page_speaks_the_language_of_its_edition(out: Path) -> None:
+    """The words around a German version (issue label and title, date, reading time, pager,
+    licence) are the German edition's, marked as German; the English original's stay English."""
+    german = page(out, "meeting-de")
+    assert german.findtext(".//title") == "Das Treffen · Ausgabe 7 · Test Zine"
+    assert "Ausgabe 7 · Zusammen arbeiten" in german.xpath("string(//header)")
+    meta = german.xpath("//p[@class='article-meta']/span")[0]
+    assert meta.get("lang") == "de" and "Min. Lesezeit" in meta.text_content()
+    pager = german.xpath("//nav[@class='pager']")[0]
+    assert pager.get("lang") == "de" and "Weiter" in pager.text_content()
+    arabic = page(out, "meeting-ar").xpath("//p[@class='article-meta']/span")[0]
+    assert (arabic.get("lang"), arabic.get("dir")) == ("ar", "rtl")
+    english = page(out, "meeting")
+    assert "Issue" in english.findtext(".//title")
+    assert english.xpath("//p[@class='article-meta']/span")[0].get("lang") == "en"

@@ -130,7 +130,8 @@ def _article_page(env: Environment, context: Mapping[str, object], entries: Sequ
     issue = context["issue"]
     assert isinstance(issue, Issue)
     previous, following = neighbours(issue, entries, entry)  # in the edition of its language
-    page = env.get_template("article.html").render(**context, entry=entry, previous=previous,
+    page = env.get_template("article.html").render(**page_chrome(context, issue, entry),
+                                                   entry=entry, previous=previous,
                                                    next=following)
     return str(base / entry.href), page.encode("utf-8")
 
@@ -190,6 +191,20 @@ def section_groups(rendered: RenderedIssue,
     main = replace(rendered, issue=edition_issue(rendered.issue, rendered.issue.language))
     return [(title, [by_slug[a.slug] for a in articles if a.slug in by_slug])
             for title, articles in reading_order(main)]
+
+
+def page_chrome(context: Mapping[str, object], issue: Issue, entry: Entry
+                ) -> dict[str, object]:
+    """The page's words around the article in the language of its edition: a version in one of
+    the issue's ``languages`` gets that edition's UI strings, issue title and date (the
+    German page of a translation says "Ausgabe 1", not "Issue 1"); any other page the issue's."""
+    language = entry.article.language
+    if language == issue.language or language not in issue.edition_languages():
+        return dict(context)
+    edition = edition_issue(issue, language)
+    ui = strings(language)
+    return {**context, "issue": edition, "ui": ui, "issue_label": issue_label(edition, ui),
+            "issue_date": format_date(issue.date, language)}
 
 
 def neighbours(issue: Issue, entries: Sequence[Entry], entry: Entry
