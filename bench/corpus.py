@@ -151,6 +151,31 @@ def generate_corpus(out: Path, articles: int = 30, seed: int = 1) -> CorpusStats
     return CorpusStats(issue_id, articles, words, images)
 
 
+def translate_corpus(corpus: Path, issue_id: str, language: str = "pt") -> int:
+    """Give every article of ``issue_id`` a translation into ``language`` (issue 12's bench:
+    the same text under ``articles/<slug>-<language>/``, with its images, ``translation_of``
+    its original) and the issue ``languages: [en, <language>]``; returns how many."""
+    articles = corpus / "issues" / issue_id / "articles"
+    originals = sorted(p for p in articles.iterdir() if p.is_dir())
+    for folder in originals:
+        text = (folder / "index.md").read_text(encoding="utf-8")
+        end = text.index("\n---\n", 4)
+        head = [line for line in text[4:end].splitlines() if not line.startswith("language:")]
+        head = [f'{line[:-1]} ({language})"' if line.startswith("title:") else line
+                for line in head]
+        target = articles / f"{folder.name}-{language}"
+        shutil.copytree(folder, target)
+        (target / "index.md").write_text(
+            "---\n" + "\n".join([*head, f"language: {language}",
+                                  f"translation_of: {folder.name}"]) + text[end:],
+            encoding="utf-8")
+    issue = corpus / "issues" / issue_id / "issue.yaml"
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(text.replace("language: en\n", f"language: en\nlanguages: [en, {language}]\n",
+                                  1), encoding="utf-8")
+    return len(originals)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.corpus",
                                      description="Write the deterministic benchmark corpus.")

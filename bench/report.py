@@ -30,7 +30,8 @@ class Row:
 
 
 Results = Mapping[str, Sequence[Measurement]]
-ZINE_KEYS = ("zine_cold", "zine_epub", "zine_noop", "zine_edit", "zine_edit_page")
+ZINE_KEYS = ("zine_cold", "zine_epub", "zine_noop", "zine_edit", "zine_edit_page",
+             "zine_cold_translated")
 
 
 def median_seconds(results: Results, key: str) -> float | None:
@@ -95,6 +96,8 @@ def build_rows(results: Results) -> list[Row]:
                 None, 0.12, base=cold, pandoc_shown=False),
         compare("one article edited, gains a page (vs zine cold build)",
                 med("zine_edit_page"), None, 0.2, base=cold, pandoc_shown=False),
+        compare("every article translated: both language editions, cold (vs one language)",
+                med("zine_cold_translated"), None, 2.0, base=cold, pandoc_shown=False),
         absolute("zine serve: article file written -> new page served", med("zine_serve"),
                  0.5),
         compare("peak RSS of the largest process (vs Pandoc->WeasyPrint)",

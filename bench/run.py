@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from bench.corpus import generate_corpus
+from bench.corpus import generate_corpus, translate_corpus
 from bench.pandoc import PandocJobs, pandoc_path, prepare_pandoc
 from bench.report import Measurement, build_rows, format_table
 
@@ -204,6 +204,29 @@ def measure_floor(bench: Bench, corpus: Path, issue_id: str) -> None:
           f"/ {cpus} CPUs = {cpu / cpus:.2f} s)", flush=True)
 
 
+TRANSLATED_INTO = "pt"
+
+
+def prepare_translated(tmp: Path, corpus: Path, issue_id: str) -> Path:
+    """A copy of ``corpus`` with every article translated into one more language."""
+    translated = tmp / "corpus-translated"
+    shutil.copytree(corpus, translated)
+    count = translate_corpus(translated, issue_id, TRANSLATED_INTO)
+    print(f"corpus translated: {count} translations into {TRANSLATED_INTO!r}", flush=True)
+    return translated
+
+
+def run_translated(bench: Bench, corpus: Path, issue_id: str, run: int) -> None:
+    """``zine_cold_translated``: the cold build of the translated corpus, both language
+    editions (issue 12: the second edition costs no more than the first)."""
+    out = bench.tmp / f"zine-out-translated-{run}"
+    expected = [*editions(out, issue_id), out / issue_id / f"{issue_id}.{TRANSLATED_INTO}.epub",
+                out / issue_id / f"{issue_id}.{TRANSLATED_INTO}.pdf"]
+    bench.measure("zine_cold_translated", [zine_command(corpus, issue_id, out)], corpus,
+                  expected)
+    shutil.rmtree(out, ignore_errors=True)
+
+
 def run_large(bench: Bench, corpus: Path, issue_id: str, jobs: PandocJobs, run: int) -> None:
     out = bench.tmp / f"zine-out-large-{run}"
     bench.measure("pandoc_three_large", [jobs.epub, jobs.html, jobs.pdf], jobs.cwd,
@@ -256,9 +279,11 @@ def benchmark(args: argparse.Namespace, tmp: Path) -> Bench:
     corpus, issue_id, jobs = prepare(tmp, args.articles, args.seed, "small")
     print("engine floor: every part of the issue PDF laid out in one process", flush=True)
     measure_floor(bench, corpus, issue_id)
+    translated = prepare_translated(tmp, corpus, issue_id)
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs}, {args.articles} articles", flush=True)
         run_small(bench, corpus, issue_id, jobs, run)
+        run_translated(bench, translated, issue_id, run)
     if args.breakdown:
         print("zine editions one at a time, cold", flush=True)
         for fmt in ("pdf", "html"):
