@@ -111,12 +111,13 @@ def _check_issue_languages(issue: Issue, valid_language: Valid) -> list[Diagnost
     diags: list[Diagnostic] = []
     where = issue.where
     seen: set[str] = set()
-    for tag in issue.languages:
+    for index, tag in enumerate(issue.languages):
+        pos = where.fields.get(f"languages[{index}]", where.at("languages"))
         if not valid_language(tag):
-            diags.append(make(codes.LANGUAGES_BAD_TAG, where.at("languages"), found=tag,
+            diags.append(make(codes.LANGUAGES_BAD_TAG, pos, found=tag,
                               hint=_hint(tag, valid_language)))
         elif tag in seen:
-            diags.append(make(codes.LANGUAGES_TWICE, where.at("languages"), found=tag))
+            diags.append(make(codes.LANGUAGES_TWICE, pos, found=tag))
         seen.add(tag)
     editions = set(issue.edition_languages())
     for tag, text in issue.translations.items():

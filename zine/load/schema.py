@@ -90,7 +90,14 @@ class Fields:
             self.diagnostics.append(make(code, pos, **values))
 
     def located(self) -> Located:
-        return Located(self.map.pos, dict(self.map.values))
+        """Where each value starts; each text item of a list too, as ``key[index]``."""
+        fields = dict(self.map.values)
+        for key, value in self.map.items.items():
+            if isinstance(value, YList):
+                texts = [pos for item, pos in zip(value.items, value.positions, strict=True)
+                         if isinstance(item, str)]
+                fields.update((f"{key}[{index}]", pos) for index, pos in enumerate(texts))
+        return Located(self.map.pos, fields)
 
     def at(self, key: str) -> Position:
         return self.map.values.get(key, self.map.pos)
