@@ -76,11 +76,15 @@ def test_each_article_carries_its_language_and_direction(site: Path) -> None:
             article = doc.find(".//article")
             if path.name == "index.html":
                 assert doc.get("lang") == issue["language"]
-            else:  # an article page is in the article's language, its masthead in the issue's
+            else:  # an article page is in the article's language, its masthead in that of
+                # its edition: the issue's, or the article's when the issue has an edition in it
                 assert (doc.get("lang"), doc.get("dir")) == (article.get("lang"),
                                                              article.get("dir"))
                 masthead = doc.find(".//header[@class='masthead']")
-                assert (masthead.get("lang") or doc.get("lang")) == issue["language"]
+                editions = {e["language"] for e in issue.get("editions", [])}
+                expected = article.get("lang") if article.get("lang") in editions \
+                    else issue["language"]
+                assert (masthead.get("lang") or doc.get("lang")) == expected
                 assert article.get("lang") and article.get("dir") in ("ltr", "rtl")
                 if article.get("lang") == "ar":
                     assert article.get("dir") == "rtl"
