@@ -141,10 +141,8 @@ def test_parallel_and_serial_layouts_give_the_same_bytes(
         assert (tmp_path / ISSUE / name).read_bytes() == (out / ISSUE / name).read_bytes(), name
 
 
-def test_a_rebuild_after_one_edit_lays_out_only_that_article_again(
-        out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rendered = make_rendered_issue()
-    pdf.render(rendered, tmp_path, use_cache=True)
+def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the parts laid out from now on, in this process (one CPU: no workers)."""
     laid: list[str] = []
     real = pdf.Typesetter.typeset
 
@@ -153,7 +151,15 @@ def test_a_rebuild_after_one_edit_lays_out_only_that_article_again(
         return real(self, part, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pdf.Typesetter, "typeset", counting)
-    monkeypatch.setattr("os.cpu_count", lambda: 1)  # count in this process
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    return laid
+
+
+def test_a_rebuild_after_one_edit_lays_out_only_that_article_again(
+        out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered = make_rendered_issue()
+    pdf.render(rendered, tmp_path, use_cache=True)
+    laid = count_layouts(monkeypatch)
     stamped: list[pikepdf.Pdf] = []
     real_stamp = pdf_folio.stamp
 
@@ -185,17 +191,9 @@ def test_an_edit_that_moves_the_later_parts_lays_out_that_article_and_the_conten
     rendered = make_rendered_issue()
     pdf.render(rendered, tmp_path / "warm", use_cache=True)
     before = pikepdf.open(tmp_path / "warm" / ISSUE / f"{ISSUE}.pdf")
-    laid: list[str] = []
-    real = pdf.Typesetter.typeset
-
-    def counting(self: pdf.Typesetter, part: object, *args: object) -> bytes:
-        laid.append(getattr(part, "name", "?"))
-        return real(self, part, *args)  # type: ignore[arg-type]
-
     # two pages more for the first article: every part after it moves by two pages
     longer = _edited(rendered, "editorial", "</p>", "</p>" + "<p>More words here. </p>" * 60)
-    monkeypatch.setattr(pdf.Typesetter, "typeset", counting)
-    monkeypatch.setattr("os.cpu_count", lambda: 1)  # count in this process
+    laid = count_layouts(monkeypatch)
     pdf.render(longer, tmp_path / "warm", use_cache=True)
     edited = (tmp_path / "warm" / ISSUE / f"{ISSUE}.pdf").read_bytes()
     assert len(pikepdf.open(tmp_path / "warm" / ISSUE / f"{ISSUE}.pdf").pages) > \
@@ -229,15 +227,7 @@ def test_building_another_issue_keeps_this_ones_cached_parts(
         rendered.issue, id="02-test", title="Another issue"))  # other parts, other entries
     pdf.render(rendered, tmp_path, use_cache=True)
     pdf.render(other, tmp_path, use_cache=True)  # its prune leaves 01-test's entries alone
-    laid: list[str] = []
-    real = pdf.Typesetter.typeset
-
-    def counting(self: pdf.Typesetter, part: object, *args: object) -> bytes:
-        laid.append(getattr(part, "name", "?"))
-        return real(self, part, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pdf.Typesetter, "typeset", counting)
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    laid = count_layouts(monkeypatch)
     pdf.render(rendered, tmp_path, use_cache=True)
     assert laid == []
 
