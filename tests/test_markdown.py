@@ -85,6 +85,26 @@ def test_raw_html_is_escaped_and_its_positions_reported() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+def test_a_text_is_parsed_again_for_raw_html_only_when_it_could_hold_some() -> None:
+    """The shortcut of ``raw_html_positions`` (no ``<`` before a letter, ``/``, ``!`` or ``?``:
+    no second parse) loses nothing on any spec example the detector finds raw HTML in."""
+    from tests.spec_harness import examples
+    from zine.load import markdown
+
+    with_html = 0
+    for example in examples():
+        text = example.markdown
+        found = [token for token in markdown._html_detector().parse(text, {})
+                 if token.type == "html_block"
+                 or any(c.type == "html_inline" for c in token.children or [])]
+        if found:
+            with_html += 1
+            assert markdown._HTML_START.search(text), example.name
+            assert markdown.raw_html_positions(text, Path("a.md"), 1), example.name
+    assert with_html > 40  # the spec's HTML sections are in the set
+    assert markdown.raw_html_positions("a < b and 3<4, no tags\n", Path("a.md"), 1) == ()
+
+
 def test_autolinks_are_not_raw_html() -> None:
     assert parse("see <https://example.org>\n").raw_html == ()
 
