@@ -124,6 +124,32 @@ def test_code_is_highlighted_with_css_classes(tmp_path: Path) -> None:
     assert "'<&>'" in "".join(code.itertext())
 
 
+def test_code_highlighted_by_an_earlier_build_comes_from_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild lexes no block the cache holds, and gets the same fragment; a changed block
+    or another language is highlighted anew."""
+    from zine.render import fragment
+    from zine.runtime.cache import BlobStore
+
+    cache = BlobStore(tmp_path / "out", "code")
+    source = "```python\ndef f(x):\n    return x\n```\n\n```nonsense\n<b>\n```\n"
+    article = make_article(source, tmp_path)
+    first = render_module.render_fragment(article, {}, code_cache=cache)
+    assert len(cache.used) == 2
+
+    def no_lexing(*args: object) -> str:
+        raise AssertionError("highlighted again")
+
+    monkeypatch.setattr(fragment, "highlight", no_lexing)
+    again = BlobStore(tmp_path / "out", "code")
+    assert render_module.render_fragment(article, {}, code_cache=again) == first
+    with pytest.raises(AssertionError, match="highlighted again"):
+        render_module.render_fragment(article, {})  # without the cache: lexed
+    edited = make_article(source.replace("return x", "return y"), tmp_path)
+    with pytest.raises(AssertionError, match="highlighted again"):
+        render_module.render_fragment(edited, {}, code_cache=again)
+
+
 def test_unknown_language_is_plain_text(tmp_path: Path) -> None:
     _, html = render_one(tmp_path, '```nonsense" onclick="x\n<b>bold</b>\n```\n')
     (code,) = xpath(parse_fragment(html), "//h:pre/h:code")

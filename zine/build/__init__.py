@@ -28,7 +28,7 @@ from zine.load.loader import load_project
 from zine.load.project import find_root, select_issues
 from zine.render.issue import render_issue
 from zine.render.translations import edition_views
-from zine.runtime.cache import MediaStore
+from zine.runtime.cache import BlobStore, MediaStore
 from zine.runtime.cache import Record, save_record
 from zine.runtime.cache import build_key, load_record
 from zine.runtime.cache import cache_refused
@@ -93,6 +93,7 @@ class BuildContext:
     strict_mode: bool = False
     report: Progress = _silent
     media_cache: MediaStore | None = None  # processed images (kept in the build cache)
+    code_cache: BlobStore | None = None  # highlighted code blocks (kept there too)
 
     @property
     def out_dir(self) -> Path:
@@ -158,7 +159,8 @@ def build_project(
     context = BuildContext(root_dir, tuple(issue_ids),
                            Editions(tuple(formats), out_dir, options_by_edition, use_cache),
                            strict_mode,
-                           progress or _silent, media_cache)
+                           progress or _silent, media_cache,
+                           BlobStore(out_dir, "code") if use_cache else None)
     result = _build(context)
     result.changed = _changed(result.outputs, before)
     if key is not None and not result.failed:
@@ -247,6 +249,8 @@ def _build(context: BuildContext) -> BuildResult:
         result.outputs += step(zine, rendered_issues, out_dir)
     if media_cache is not None and not result.failed:
         media_cache.prune()
+    if context.code_cache is not None and not result.failed:
+        context.code_cache.prune()
     return result
 
 
@@ -292,7 +296,7 @@ def prepare_issue(context: BuildContext, zine: Zine, issue: Issue, diags: Sequen
         result.failed.append(issue.id)
         return None
     context.report("render", issue.id)
-    rendered, render_diags = render_issue(zine, issue, context.media_cache)
+    rendered, render_diags = render_issue(zine, issue, context.media_cache, context.code_cache)
     result.diagnostics += render_diags
     if _blocking(render_diags, strict_mode):
         result.failed.append(issue.id)

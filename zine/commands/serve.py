@@ -58,7 +58,7 @@ from zine.load.sources import ArticleFile
 from zine.model import Article
 from zine.model.rendered import RenderedIssue
 from zine.render.issue import render_article
-from zine.runtime.cache import MediaStore
+from zine.runtime.cache import BlobStore, MediaStore
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +265,7 @@ def _edited(rendered: RenderedIssue, old: Article, out_dir: Path
     if has_errors(diags):
         return None  # the full rebuild reports them, as ``zine build`` would
     done = render_article(LinkIndex.of(rendered.zine), issue, new, diags,
-                          MediaStore(out_dir))
+                          MediaStore(out_dir), BlobStore(out_dir, "code"))
     if done is None:
         return None
     fragment, images = done

@@ -83,6 +83,18 @@ def reading_order(rendered: RenderedIssue) -> tuple[tuple[str | None, tuple[Arti
     return tuple(groups)
 
 
+class CodeCache(Protocol):
+    """Highlighted code blocks by the digest of what they are made from
+    (``zine.runtime.cache.BlobStore``: ``key`` mixes in the code and library versions, so a
+    newer Pygments is a miss)."""
+
+    def key(self, *inputs: str) -> str: ...
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+
 class MediaCache(Protocol):
     """Processed images by the SHA-256 of their source bytes (``zine.runtime.cache.MediaStore``)."""
 

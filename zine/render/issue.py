@@ -25,7 +25,7 @@ from zine.diagnostics.codes import IMAGE_PROCESSING, NOTE_DROPPED, RENDER_FAILED
 from zine.load.markdown import make_parser
 from zine.media.images import MediaError, looks_like_svg, process_bytes, process_image
 from zine.model import Article, Issue, Position, Zine
-from zine.model.rendered import Fragment, MediaCache, MediaItem, RenderedIssue, Xref
+from zine.model.rendered import CodeCache, Fragment, MediaCache, MediaItem, RenderedIssue, Xref
 from zine.render.cover import generated_cover
 from zine.render.fragment import FragmentRenderer
 from zine.render.translations import version_links
@@ -41,13 +41,14 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
+def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None,
+                 code_cache: CodeCache | None = None
                  ) -> tuple[RenderedIssue, list[Diagnostic]]:
     """Render every published article of ``issue`` once: fragments, processed media, cover.
 
     Problems become diagnostics (Z501 naming the article, Z504 naming the image); an article
-    that could not be rendered is left out of ``fragments``. ``media_cache`` (optional) keeps
-    processed images between builds.
+    that could not be rendered is left out of ``fragments``. ``media_cache`` and ``code_cache``
+    (optional) keep processed images and highlighted code blocks between builds.
     """
     diags: list[Diagnostic] = []
     media: dict[str, MediaItem] = {}
@@ -58,7 +59,7 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
     with ThreadPoolExecutor(1) as pool:
         generated = pool.submit(_generated_cover, zine, issue) if issue.cover is None else None
         for article in issue.published:
-            done = render_article(links, issue, article, diags, media_cache)
+            done = render_article(links, issue, article, diags, media_cache, code_cache)
             if done is not None:
                 fragments[article.slug], images = done
                 media.update((item.name, item) for item in images.values())
@@ -69,14 +70,15 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
 
 
 def render_article(links: LinkIndex, issue: Issue, article: Article, diags: list[Diagnostic],
-                   media_cache: MediaCache | None = None
+                   media_cache: MediaCache | None = None, code_cache: CodeCache | None = None
                    ) -> tuple[Fragment, dict[str, MediaItem]] | None:
     """One article of ``issue`` rendered (``render_issue`` does it for each; ``zine serve``
     for the one just edited): its fragment and processed images, or None with Z501 in
     ``diags``. ``links``: ``LinkIndex.of`` the zine."""
     try:
         images = _article_media(article, diags, media_cache)
-        html = render_fragment(article, images, article_xrefs(links, article), issue.id)
+        html = render_fragment(article, images, article_xrefs(links, article), issue.id,
+                               code_cache)
         check_fragment(html)
     except Exception as error:  # any failure names the article, never a traceback
         LOG.debug("rendering %s failed", article.path, exc_info=True)
@@ -164,10 +166,11 @@ def article_xrefs(links: LinkIndex, article: Article) -> dict[str, Xref]:
 
 
 def render_fragment(article: Article, images: Mapping[str, MediaItem],
-                    xrefs: Mapping[str, Xref] | None = None, issue_id: str = "") -> str:
+                    xrefs: Mapping[str, Xref] | None = None, issue_id: str = "",
+                    code_cache: CodeCache | None = None) -> str:
     """One article's tokens as an XHTML-compatible HTML5 fragment; ``xrefs``: its links to
-    other articles (``article_xrefs``)."""
-    renderer = FragmentRenderer(article, images, xrefs or {}, issue_id)
+    other articles (``article_xrefs``); ``code_cache``: code blocks highlighted before."""
+    renderer = FragmentRenderer(article, images, xrefs or {}, issue_id, code_cache)
     options = make_parser(article.language).options
     html = renderer.render(list(article.body.tokens), options, {})
     return _XML_INVALID.sub("", html)
