@@ -119,6 +119,59 @@ def test_download_links_show_sizes_of_epub_and_pdf_built_before(tmp_path: Path) 
     ]
 
 
+def _downloads_written(out: Path, pdf_size: int) -> None:
+    issue = out / "01-handmade"
+    (issue / "offprints").mkdir(parents=True, exist_ok=True)
+    (issue / "01-handmade.epub").write_bytes(b"x" * 2048)
+    (issue / "01-handmade.pdf").write_bytes(b"x" * pdf_size)
+    for slug in ("tools", "taawun", "kyodo"):
+        (issue / "offprints" / f"{slug}.pdf").write_bytes(b"x" * 5000)
+        (issue / "offprints" / f"{slug}.epub").write_bytes(b"x" * 700)
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix not in (".epub", ".pdf")}
+
+
+@pytest.mark.parametrize("before", ["nothing", "an older build"])
+def test_pages_made_while_the_other_editions_are_written_are_those_render_writes(
+        tmp_path: Path, before: str) -> None:
+    """``prepare`` (run by the build while EPUB and PDF are made) writes nothing until
+    ``finish``, and then the bytes ``render`` writes once the files are there, sizes and all:
+    on a cold build (no file there yet) and on a rebuild (the sizes changed)."""
+    from zine.editions.html import prepare
+
+    rendered = handmade_issue()
+    made, rendered_now = tmp_path / "prepared", tmp_path / "rendered"
+    if before == "an older build":
+        _downloads_written(made, 1000)
+    finish = prepare(rendered, made, coming=("epub", "pdf"))
+    assert not list(made.rglob("*.html"))
+    _downloads_written(made, 3 * 1024 * 1024)
+    written = finish()
+    _downloads_written(rendered_now, 3 * 1024 * 1024)
+    assert [p.relative_to(made) for p in written] == \
+        [p.relative_to(rendered_now) for p in render(rendered, rendered_now)]
+    assert _files(made) == _files(rendered_now)
+    assert b"zine-size-" not in (made / "01-handmade" / "index.html").read_bytes()
+    assert b"(3.0 MB)" in (made / "01-handmade" / "index.html").read_bytes()
+
+
+def test_pages_are_made_again_when_a_download_is_not_as_foreseen(tmp_path: Path) -> None:
+    """The EPUB was to come but did not (or a file came that was not foreseen): ``finish``
+    makes the pages anew instead of showing a size that is not there."""
+    from zine.editions.html import prepare
+
+    rendered = handmade_issue()
+    finish = prepare(rendered, tmp_path / "a", coming=("epub",))
+    (tmp_path / "a" / "01-handmade").mkdir(parents=True)
+    (tmp_path / "a" / "01-handmade" / "01-handmade.pdf").write_bytes(b"x" * 2048)
+    finish()
+    toc = page(tmp_path / "a" / "01-handmade" / "index.html")
+    assert [a.get("href") for a in toc.find_class("download")] == ["01-handmade.pdf"]
+
+
 def test_no_downloads_listed_when_only_html_is_built(site: Path) -> None:
     assert page(site / "01-handmade" / "index.html").find_class("download") == []
 

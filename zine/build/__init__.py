@@ -10,8 +10,8 @@ Speed: a build whose inputs and outputs did not change since the last successful
 skipped whole (``zine.runtime.cache``); otherwise EPUB and PDF run in forked worker processes
 (``zine.runtime.workers``, the slowest first; the PDF edition forks its own workers for its parts and
 keeps them in the cache too), the booklet after the PDF in the same worker (it imposes the PDF
-just made: it is given the PDF's paths), and HTML follows once the editions it links to are
-written. Which editions exist, what each needs first and which options it takes is read from
+just made: it is given the PDF's paths), and HTML is written once the editions it links to
+are (its pages are made meanwhile, in this process, with the sizes to come: ``Edition.prepare``). Which editions exist, what each needs first and which options it takes is read from
 the registry (``zine.editions.EDITIONS``). What a build is asked to do travels as one
 ``BuildContext``, the editions' options with the work (``Editions``), never through module
 state. ``BuildResult.changed`` lists the outputs whose bytes were replaced (``zine.safety.writer``
@@ -307,6 +307,7 @@ def prepare_issue(context: BuildContext, zine: Zine, issue: Issue, diags: Sequen
 # -- editions, in parallel processes ------------------------------------------------------------
 
 Outcome = tuple[list[Path], list[Diagnostic], bool]  # written, diagnostics, succeeded
+Prepared = Callable[[], list[Path]]  # writes the files an edition made ahead (Edition.prepare)
 
 
 @dataclass(frozen=True)
@@ -322,10 +323,12 @@ class Editions:
 
 
 def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
-                made: Mapping[str, Sequence[Path]] | None = None) -> Outcome:
+                made: Mapping[str, Sequence[Path]] | None = None,
+                prepared: Prepared | None = None) -> Outcome:
     """Write one edition; a content problem comes back as diagnostics, never raised.
     ``made``: what the editions written before it in this process wrote, by edition; an
-    edition that ``needs`` one of them is given those paths (the booklet the PDF's)."""
+    edition that ``needs`` one of them is given those paths (the booklet the PDF's).
+    ``prepared``: what writes the files the edition made already (``Edition.prepare``)."""
     options = dict(editions.options.get(name, {}))
     needed = {need: list(made[need]) for need in BY_NAME[name].needs
               if made is not None and need in made}
@@ -336,8 +339,11 @@ def run_edition(rendered: RenderedIssue, name: str, editions: Editions,
     if key and (reused := editioncache.reuse(rendered, name, key, editions.out_dir)):
         return reused, reused.warnings, True
     try:
-        renderer = edition_registry.registry()[name]
-        written = renderer(rendered, editions.out_dir, **options)
+        if prepared is not None:
+            written = prepared()
+        else:
+            renderer = edition_registry.registry()[name]
+            written = renderer(rendered, editions.out_dir, **options)
         # an edition may return its warnings with its files (zine.editions.pdf.Written)
         warnings = list(getattr(written, "warnings", []))
         if key:
@@ -424,6 +430,8 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
     done: list[RenderedIssue] = []
     next_issue = 0
     with Workers(work, tasks, count, died) as pool:
+        # while the workers write the other editions, the last ones make their files here
+        prepared = _prepare_last(ready, editions, sites)
         for task, outcomes in pool.results():
             finished[tasks[task]] = outcomes
             # issues are finished in their order, each as soon as its editions are written
@@ -433,10 +441,39 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
                 pairs = [pair for names in groups
                          for pair in zip(names, finished[next_issue, names], strict=False)]
                 pairs.sort(key=lambda pair: _edition_order(pair[0]))
-                if _finish_issue(rendered, pairs, editions, result, report, sites):
+                if _finish_issue(rendered, pairs, editions, result, report, sites, prepared):
                     done.append(sites.get(rendered.issue.id, rendered))
                 next_issue += 1
     return done
+
+
+def _prepare_last(ready: Sequence[RenderedIssue], editions: Editions,
+                  sites: Mapping[str, RenderedIssue]) -> dict[tuple[str, str], Prepared]:
+    """The files of each issue's ``last`` editions made now, while the early ones are being
+    written in the workers (``Edition.prepare``: the HTML pages, which show the sizes of the
+    EPUB and PDF files, are made with the sizes to come and written once they are known; on
+    the bench issue this takes the site off the end of a rebuild). By (issue id, edition); an
+    edition that cannot prepare (it raised) is simply made afterwards as before, and says why
+    then."""
+    coming = [name for name in editions.formats if not BY_NAME[name].last]
+    prepared: dict[tuple[str, str], Prepared] = {}
+    for rendered in ready:
+        if rendered.issue.edition:  # an edition in another language: its site is the main one's
+            continue
+        site = sites.get(rendered.issue.id, rendered)
+        for edition in EDITIONS:
+            prepare = edition_registry.preparer(edition.name) \
+                if edition.last and edition.name in editions.formats else None
+            if prepare is None:
+                continue
+            options = dict(editions.options.get(edition.name, {}))
+            try:
+                prepared[rendered.issue.id, edition.name] = prepare(
+                    site, editions.out_dir, coming=coming, **options)
+            except Exception:  # made again afterwards, which reports the problem
+                log.debug("preparing %s of %s failed", edition.name, rendered.issue.id,
+                          exc_info=True)
+    return prepared
 
 
 def _serial_issue(rendered: RenderedIssue, editions: Editions, result: BuildResult,
@@ -457,7 +494,8 @@ def _serial_issue(rendered: RenderedIssue, editions: Editions, result: BuildResu
 
 def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome]],
                   editions: Editions, result: BuildResult, report: Progress,
-                  sites: Mapping[str, RenderedIssue]) -> bool:
+                  sites: Mapping[str, RenderedIssue],
+                  prepared: Mapping[tuple[str, str], Prepared] | None = None) -> bool:
     """Record the early editions' outcomes; once the main edition's are in (an issue's
     editions in other languages come before it), write the last ones if every edition of
     the issue succeeded."""
@@ -478,7 +516,8 @@ def _finish_issue(rendered: RenderedIssue, outcomes: Sequence[tuple[str, Outcome
     for name in (e.name for e in EDITIONS if e.last):
         if name in editions.formats:
             report("edition", f"{issue_id} {name}")
-            written, diags, ok = run_edition(site, name, editions)
+            written, diags, ok = run_edition(site, name, editions,
+                                             prepared=(prepared or {}).get((issue_id, name)))
             result.outputs += written
             result.diagnostics += diags
             if not ok:

@@ -50,6 +50,10 @@ class Edition:
     # import and the processes that make the edition are forked from the build's)
     warm: tuple[str, ...] = ()
     site: str = ""  # "module:function" run once after every issue is written (site-wide pages)
+    # a ``last`` edition's "module:function" that makes its files while the others are being
+    # written: called as ``prepare(rendered, out_dir, coming=<their names>, **options)``, it
+    # returns what writes them (the same files as ``render`` then), called once they are
+    prepare: str = ""
 
 
 EDITIONS: tuple[Edition, ...] = (
@@ -59,7 +63,8 @@ EDITIONS: tuple[Edition, ...] = (
             cached=True, cost=3, warm=("weasyprint", "weasyprint.text.fonts")),
     Edition("html", "zine.editions.html", "the website", last=True,
             cached=True,  # its link-preview cards
-            site="zine.editions.html.site:render_site"),
+            site="zine.editions.html.site:render_site",
+            prepare="zine.editions.html:prepare"),
     Edition("booklet", "zine.editions.booklet", "A4 sheets imposed for saddle stitching",
             default=False, needs=("pdf",), cached=True, cost=2,
             options=(Option("crop_marks", "booklet: draw crop marks around each A5 page"),)),
@@ -84,6 +89,17 @@ def site_steps(formats: Sequence[str]) -> list[SiteStep]:
             module, _, function = edition.site.partition(":")
             steps.append(getattr(importlib.import_module(module), function))
     return steps
+
+
+def preparer(name: str) -> Callable[..., Callable[[], list[Path]]] | None:
+    """The ``prepare`` function of edition ``name`` (``Edition.prepare``), if it has one."""
+    edition = BY_NAME[name]
+    if not edition.prepare:
+        return None
+    module, _, function = edition.prepare.partition(":")
+    found: Callable[..., Callable[[], list[Path]]] = getattr(importlib.import_module(module),
+                                                             function)
+    return found
 
 
 def _lazy(module: str) -> Renderer:

@@ -7,12 +7,19 @@ one ``<slug>.html`` per published article, the media and cover, the stylesheets 
 It reads only the ``RenderedIssue`` (plus the sizes of the EPUB/PDF files already built next to
 it), loads CSS and fonts only through ``zine.safety.fetcher``, and writes only through
 ``zine.safety.writer``. No JavaScript; no timestamps other than the issue date /
-``SOURCE_DATE_EPOCH``. """
+``SOURCE_DATE_EPOCH``.
+
+``prepare(rendered, out_dir, coming=...)`` makes every page while the build's other editions
+are still being written (the pages show their sizes): a marker stands for each size
+(``ForeseenSizes``), and the ``finish`` it returns puts the real sizes in and writes the files,
+or makes the pages anew if a download came or went otherwise than foreseen. Either way the
+bytes are those ``render`` writes. """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import secrets
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -24,6 +31,7 @@ from zine.editions.html.assets import (
     copy_styles,
     fill,
     format_size,
+    style_files,
     template_env,
     web_url,
 )
@@ -89,24 +97,95 @@ class Entry:
         return tuple(v for v in self.versions if v.href != self.href)
 
 
+# the size shown for a download file (``format_size``), None when there is no such file
+SizeOf = Callable[[Path], "str | None"]
+
+
+def size_on_disk(path: Path) -> str | None:
+    """The size of the download file ``path`` as it is now; None if there is none."""
+    return format_size(path.stat().st_size) if path.is_file() else None
+
+
+class ForeseenSizes:
+    """Download sizes of files the build's other editions are still writing (``SizeOf``): a
+    file that is there now, or whose edition is ``coming`` (by its suffix: ``epub``, ``pdf``),
+    gets a marker in its place, one that no text holds (a random nonce); ``settle`` replaces
+    the markers by the sizes once the files are written."""
+
+    def __init__(self, coming: Collection[str]) -> None:
+        self.coming = frozenset(coming)
+        self.nonce = secrets.token_hex(12)
+        self.marked: dict[Path, str] = {}
+        self.absent: set[Path] = set()
+
+    def __call__(self, path: Path) -> str | None:
+        if path.suffix.lstrip(".") in self.coming or path.is_file():
+            if path not in self.marked:
+                self.marked[path] = f"zine-size-{self.nonce}-{len(self.marked)}"
+            return self.marked[path]
+        self.absent.add(path)
+        return None
+
+    def settle(self, files: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]] | None:
+        """``files`` with the real sizes in; None if a file foreseen is missing or one that
+        was not foreseen is there (the pages must be made again)."""
+        if any(path.is_file() for path in self.absent):
+            return None
+        sizes: dict[bytes, bytes] = {}
+        for path, mark in self.marked.items():
+            size = size_on_disk(path)
+            if size is None:
+                return None
+            sizes[mark.encode()] = size.encode()
+        if not sizes:
+            return list(files)
+        marks = re.compile(b"|".join(re.escape(mark) for mark in sizes))
+        return [(name, marks.sub(lambda found: sizes[found.group(0)], data)
+                 if name.endswith(".html") else data) for name, data in files]
+
+
 def render(rendered: RenderedIssue, out_dir: Path, use_cache: bool = False) -> list[Path]:
     """Write the HTML edition of ``rendered`` into ``out_dir/<issue-id>/``; ``use_cache``:
     link-preview cards come from (and go to) the build cache."""
+    return write_all(out_dir, issue_files(rendered, out_dir, use_cache, size_on_disk))
+
+
+def prepare(rendered: RenderedIssue, out_dir: Path, *, coming: Collection[str],
+            use_cache: bool = False) -> Callable[[], list[Path]]:
+    """Make the edition's files now, while the editions ``coming`` (their names: ``epub``,
+    ``pdf``) are being written, and return what writes them once those are: the same files
+    ``render`` would write then. Nothing is written before ``finish`` is called."""
+    sizes = ForeseenSizes(coming)
+    files = issue_files(rendered, out_dir, use_cache, sizes)
+
+    def finish() -> list[Path]:
+        settled = sizes.settle(files)
+        if settled is None:
+            return render(rendered, out_dir, use_cache)
+        return write_all(out_dir, settled)
+
+    return finish
+
+
+def issue_files(rendered: RenderedIssue, out_dir: Path, use_cache: bool,
+                sizes: SizeOf) -> list[tuple[str, bytes]]:
+    """Every file of the issue's HTML edition, as ``(path under out_dir, bytes)``: styles,
+    media, link-preview cards, the article pages, the index and the manifest."""
     issue = rendered.issue
     base = PurePosixPath(issue.id)
     styles = Styles.of_root(rendered.zine.root)
-    written, stylesheets = copy_styles(out_dir, base / "styles", styles)
-    written += write_media(rendered, out_dir, base)
-    entries = article_entries(rendered, out_dir)
-    context = issue_context(rendered, out_dir, entries, stylesheets)
-    written += write_cards(rendered, out_dir, entries, str(context["issue_label"]), use_cache,
-                           styles)
+    files, stylesheets = style_files(base / "styles", styles)
+    files += media_files(rendered, base)
+    entries = article_entries(rendered, out_dir, sizes)
+    context = issue_context(rendered, out_dir, entries, stylesheets, sizes)
+    files += card_files(rendered, out_dir, entries, str(context["issue_label"]), use_cache,
+                        styles)
     env = template_env()
-    pages = [_article_page(env, context, entries, index, base) for index in range(len(entries))]
+    files += [_article_page(env, context, entries, index, base) for index in range(len(entries))]
     index_page = env.get_template("issue.html").render(**context)
-    pages.append((str(base / "index.html"), index_page.encode("utf-8")))
-    pages.append((str(base / MANIFEST), issue_manifest(rendered).encode("utf-8")))
-    return written + write_all(out_dir, pages)
+    files.append((str(base / "index.html"), index_page.encode("utf-8")))
+    files.append((str(base / MANIFEST), issue_manifest(rendered).encode("utf-8")))
+    return files
 
 
 def render_article(rendered: RenderedIssue, out_dir: Path, slug: str) -> list[Path]:
@@ -136,9 +215,10 @@ def _article_page(env: Environment, context: Mapping[str, object], entries: Sequ
     return str(base / entry.href), page.encode("utf-8")
 
 
-def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
-                label: str, use_cache: bool, styles: Styles) -> list[Path]:
-    """``<issue-id>/cards/<slug>.png`` per article and ``cards/index.png`` for the issue."""
+def card_files(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
+               label: str, use_cache: bool, styles: Styles) -> list[tuple[str, bytes]]:
+    """``<issue-id>/cards/<slug>.png`` per article and ``cards/index.png`` for the issue
+    (``use_cache``: drawn before, kept in the build cache beside ``out_dir``)."""
     issue, zine = rendered.issue, rendered.zine
     store = BlobStore(out_dir, "cards") if use_cache else None
     heading = label if issue.number is None else f"{label} · {issue.title}"
@@ -150,23 +230,28 @@ def write_cards(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry]
         texts[article.slug] = CardText(article.title, names, heading, zine.title,
                                        article.language, article.direction, zine.language)
     pngs = card_pngs(list(texts.values()), store, styles)
-    files = [(f"{issue.id}/cards/{name}.png", png)
-             for name, png in zip(texts, pngs, strict=True)]
-    return write_all(out_dir, files)
+    return [(f"{issue.id}/cards/{name}.png", png)
+            for name, png in zip(texts, pngs, strict=True)]
 
 
 def write_media(rendered: RenderedIssue, out_dir: Path, base: PurePosixPath) -> list[Path]:
+    """Write ``media_files``."""
+    return write_all(out_dir, media_files(rendered, base))
+
+
+def media_files(rendered: RenderedIssue, base: PurePosixPath) -> list[tuple[str, bytes]]:
     """Every media item and the cover, at their generated names (never contributor strings)."""
     items = {**rendered.media, rendered.cover.name: rendered.cover}
     for name in items:
         if not MEDIA_NAME.match(name):
             raise ContentError(f"html edition: unexpected media name {name!r}")
-    return write_all(out_dir, [(str(base / name), items[name].data) for name in sorted(items)])
+    return [(str(base / name), items[name].data) for name in sorted(items)]
 
 
-def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> list[Entry]:
+def article_entries(rendered: RenderedIssue, out_dir: Path | None = None,
+                    sizes: SizeOf = size_on_disk) -> list[Entry]:
     """Published articles in reading order, with their fragment, reading time and the
-    offprints already built for them under ``out_dir``."""
+    offprints already built for them under ``out_dir`` (with ``sizes``)."""
     entries = []
     published = {a.slug for a in rendered.issue.published if a.slug in rendered.fragments}
     for _, articles in reading_order(rendered):
@@ -174,7 +259,7 @@ def article_entries(rendered: RenderedIssue, out_dir: Path | None = None) -> lis
             # the article its fragment was rendered from (after ``zine serve`` applied an edit)
             fragment = rendered.fragments[article.slug]
             minutes = max(1, reading_minutes(fragment.article.body.words))
-            offprints = offprint_downloads(out_dir, rendered.issue.id, article.slug) \
+            offprints = offprint_downloads(out_dir, rendered.issue.id, article.slug, sizes) \
                 if out_dir is not None else []
             entries.append(Entry(fragment.article, f"{article.slug}.html",
                                  Markup(fragment.html), minutes, tuple(offprints),
@@ -233,7 +318,7 @@ def group_versions(issue: Issue, article: Article, published: set[str]) -> tuple
 
 
 
-def downloads(out_dir: Path, issue: Issue) -> list[Download]:
+def downloads(out_dir: Path, issue: Issue, sizes: SizeOf = size_on_disk) -> list[Download]:
     """The EPUB and PDF editions already built next to this one, with their sizes: the main
     edition's, then those of each other language of ``languages``."""
     found = []
@@ -242,27 +327,27 @@ def downloads(out_dir: Path, issue: Issue) -> list[Download]:
         name = "" if language == issue.language else autonym(language)
         for ext, label, media_type in DOWNLOADS:
             path = out_dir / issue.id / f"{stem}.{ext}"
-            if path.is_file():
-                size = format_size(path.stat().st_size)
+            if (size := sizes(path)) is not None:
                 found.append(Download(ext, path.name, label, media_type, size, language,
                                       name, text_direction(language)))
     return found
 
 
-def offprint_downloads(out_dir: Path, issue_id: str, slug: str) -> list[Download]:
+def offprint_downloads(out_dir: Path, issue_id: str, slug: str,
+                       sizes: SizeOf = size_on_disk) -> list[Download]:
     """The EPUB and PDF offprints of one article already built, with their sizes, as links
     relative to the issue folder."""
     found = []
     for ext, label, media_type in DOWNLOADS:
         path = out_dir / issue_id / "offprints" / f"{slug}.{ext}"
-        if path.is_file():
-            size = format_size(path.stat().st_size)
+        if (size := sizes(path)) is not None:
             found.append(Download(ext, f"offprints/{path.name}", label, media_type, size))
     return found
 
 
 def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entry],
-                  stylesheets: Sequence[str]) -> dict[str, object]:
+                  stylesheets: Sequence[str], sizes: SizeOf = size_on_disk
+                  ) -> dict[str, object]:
     """Everything the issue index and the article pages share."""
     issue, zine = rendered.issue, rendered.zine
     ui = strings(issue.language)
@@ -275,7 +360,7 @@ def issue_context(rendered: RenderedIssue, out_dir: Path, entries: Sequence[Entr
         "entries": entries,
         "groups": section_groups(rendered, entries),
         "cover": rendered.cover,
-        "downloads": downloads(out_dir, issue),
+        "downloads": downloads(out_dir, issue, sizes),
         "also_in": lambda language: strings(language)["also_in"],
         "translation_line": translation_line,
         "coops": zine.coops_of(issue),

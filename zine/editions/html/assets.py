@@ -62,15 +62,21 @@ def copy_styles(out_dir: Path, target: PurePosixPath,
     Returns the files written and the stylesheet names to link (relative to ``target``).
     Every file is read through ``zine.safety.fetcher.Styles.collect``.
     """
+    files, linked = style_files(target, styles)
+    return write_all(out_dir, files), linked
+
+
+def style_files(target: PurePosixPath, styles: Styles
+                ) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """What ``copy_styles`` writes, as ``(path under the output folder, bytes)``, and the
+    stylesheet names to link."""
     linked = [name for name in STYLESHEETS
               if name in REQUIRED_STYLESHEETS or styles.has(name)]
     try:
         contents = styles.collect(sorted(linked))
     except ResourceDenied as denied:
         raise ContentError(f"html edition: cannot load {denied.url}: {denied}") from None
-    written = write_all(out_dir, [(str(target / name), contents[name])
-                                  for name in sorted(contents)])
-    return written, linked
+    return [(str(target / name), contents[name]) for name in sorted(contents)], linked
 
 
 def web_url(url: str) -> str | None:
