@@ -131,3 +131,26 @@ def test_document_dates_default_to_the_issue_date(monkeypatch: pytest.MonkeyPatc
     rendered = make_rendered_issue()
     doc = front(rendered)
     assert doc.xpath("//meta[@name='dcterms.modified']/@content") == ["2019-03-01T00:00:00Z"]
+
+
+def test_a_rebuild_prepares_only_the_bodies_an_earlier_build_did_not(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF's copy of each fragment is kept in the part store: the same plan without
+    preparing a body again; an edited fragment, or another ``url``, is prepared anew."""
+    from dataclasses import replace
+
+    from zine.editions.pdf import markup
+    from zine.runtime.cache import BlobStore
+
+    rendered = make_rendered_issue()
+    first = plan_parts(rendered, BlobStore(tmp_path, "pdf/x"))
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("prepared again")
+
+    monkeypatch.setattr(markup, "prepare_fragment", not_again)
+    again = plan_parts(rendered, BlobStore(tmp_path, "pdf/x"))
+    assert [p.html for p in again.articles] == [p.html for p in first.articles]
+    moved = replace(rendered, zine=replace(rendered.zine, url="https://elsewhere.example/"))
+    with pytest.raises(AssertionError, match="prepared again"):
+        plan_parts(moved, BlobStore(tmp_path, "pdf/x"))

@@ -83,10 +83,10 @@ def reading_order(rendered: RenderedIssue) -> tuple[tuple[str | None, tuple[Arti
     return tuple(groups)
 
 
-class CodeCache(Protocol):
-    """Highlighted code blocks by the digest of what they are made from
-    (``zine.runtime.cache.BlobStore``: ``key`` mixes in the code and library versions, so a
-    newer Pygments is a miss)."""
+class BlobCache(Protocol):
+    """Bytes made by an earlier build, by the digest of what they are made from
+    (``zine.runtime.cache.BlobStore``; ``key`` mixes in the code and library versions, so a
+    newer Pygments is a miss): highlighted code blocks, the PDF's copies of fragments."""
 
     def key(self, *inputs: str) -> str: ...
 

@@ -33,13 +33,13 @@ if TYPE_CHECKING:
     from markdown_it.utils import OptionsDict
 
     from zine.model import Article
-    from zine.model.rendered import CodeCache, MediaItem, Xref
+    from zine.model.rendered import BlobCache, MediaItem, Xref
 
 CODE_FORMATTER = HtmlFormatter(nowrap=True)
 _LANG_CLASS = re.compile(r"[^A-Za-z0-9_+#.-]")
 
 
-def highlight_code(code: str, language: str, cache: CodeCache | None = None
+def highlight_code(code: str, language: str, cache: BlobCache | None = None
                    ) -> tuple[str, str]:
     """(class-safe language name or "", highlighted HTML); unknown languages stay plain.
     ``cache``: blocks highlighted by an earlier build, by language and code (Pygments is a
@@ -77,7 +77,7 @@ class FragmentRenderer(RendererHTML):
 
     def __init__(self, article: Article, images: Mapping[str, MediaItem],
                  xrefs: Mapping[str, Xref] | None = None, issue_id: str = "",
-                 highlighted: CodeCache | None = None) -> None:
+                 highlighted: BlobCache | None = None) -> None:
         super().__init__()
         self.highlighted = highlighted  # code blocks highlighted by earlier builds
         self.slug = escapeHtml(article.slug)  # validated by checks; escaped all the same

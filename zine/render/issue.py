@@ -25,7 +25,7 @@ from zine.diagnostics.codes import IMAGE_PROCESSING, NOTE_DROPPED, RENDER_FAILED
 from zine.load.markdown import make_parser
 from zine.media.images import MediaError, looks_like_svg, process_bytes, process_image
 from zine.model import Article, Issue, Position, Zine
-from zine.model.rendered import CodeCache, Fragment, MediaCache, MediaItem, RenderedIssue, Xref
+from zine.model.rendered import BlobCache, Fragment, MediaCache, MediaItem, RenderedIssue, Xref
 from zine.render.cover import generated_cover
 from zine.render.fragment import FragmentRenderer
 from zine.render.translations import version_links
@@ -42,7 +42,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None,
-                 code_cache: CodeCache | None = None
+                 code_cache: BlobCache | None = None
                  ) -> tuple[RenderedIssue, list[Diagnostic]]:
     """Render every published article of ``issue`` once: fragments, processed media, cover.
 
@@ -70,7 +70,7 @@ def render_issue(zine: Zine, issue: Issue, media_cache: MediaCache | None = None
 
 
 def render_article(links: LinkIndex, issue: Issue, article: Article, diags: list[Diagnostic],
-                   media_cache: MediaCache | None = None, code_cache: CodeCache | None = None
+                   media_cache: MediaCache | None = None, code_cache: BlobCache | None = None
                    ) -> tuple[Fragment, dict[str, MediaItem]] | None:
     """One article of ``issue`` rendered (``render_issue`` does it for each; ``zine serve``
     for the one just edited): its fragment and processed images, or None with Z501 in
@@ -167,7 +167,7 @@ def article_xrefs(links: LinkIndex, article: Article) -> dict[str, Xref]:
 
 def render_fragment(article: Article, images: Mapping[str, MediaItem],
                     xrefs: Mapping[str, Xref] | None = None, issue_id: str = "",
-                    code_cache: CodeCache | None = None) -> str:
+                    code_cache: BlobCache | None = None) -> str:
     """One article's tokens as an XHTML-compatible HTML5 fragment; ``xrefs``: its links to
     other articles (``article_xrefs``); ``code_cache``: code blocks highlighted before."""
     renderer = FragmentRenderer(article, images, xrefs or {}, issue_id, code_cache)

@@ -132,7 +132,7 @@ def issue_pdf_bytes(rendered: RenderedIssue, store: BlobStore | None = None) -> 
 def make_issue_pdf(rendered: RenderedIssue, store: BlobStore | None = None) -> IssuePdf:
     """Lay out, assemble and number the issue and its offprints; writes nothing."""
     try:
-        plan = plan_parts(rendered)
+        plan = plan_parts(rendered, store)
     except FragmentError as error:
         raise PdfBuildError([make(codes.RENDER_FAILED, article_position(error.article),
                                   reason=error.reason)]) from None

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from zine.editions import templating
 from zine.model import Article, Zine
-from zine.model.rendered import RenderedIssue, Xref, reading_order
+from zine.model.rendered import BlobCache, RenderedIssue, Xref, reading_order
 from zine.render import credits, i18n
 from zine.render.translations import translation_line
 from zine.text import typography
@@ -263,13 +263,23 @@ def web_resolver(article: Article, zine: Zine) -> XrefResolver:
 
 
 def make_entry(article: Article, html: str, zine: Zine,
-               resolve: XrefResolver | None = None) -> Entry:
+               resolve: XrefResolver | None = None, store: BlobCache | None = None) -> Entry:
     """Raises ``FragmentError`` naming ``article`` if its fragment cannot be carried over.
-    ``resolve``: what links to other articles become (default: ``web_resolver``)."""
-    try:
-        body = prepare_fragment(html, article.slug, resolve or web_resolver(article, zine))
-    except (ValueError, RecursionError) as error:
-        raise FragmentError(article, str(error) or type(error).__name__) from None
+    ``resolve``: what links to other articles become (default: ``web_resolver``). ``store``:
+    bodies prepared by earlier builds (with the web resolver, the body depends on the fragment,
+    the slug and zine.yaml's ``url`` only), so a rebuild prepares only the edited article's."""
+    key = store.key("pdf-body", html, article.slug, zine.url) \
+        if store is not None and resolve is None else ""
+    cached = store.get(key) if store is not None and key else None
+    if cached is not None:
+        body = Markup(cached.decode("utf-8"))
+    else:
+        try:
+            body = prepare_fragment(html, article.slug, resolve or web_resolver(article, zine))
+        except (ValueError, RecursionError) as error:
+            raise FragmentError(article, str(error) or type(error).__name__) from None
+        if store is not None and key:
+            store.put(key, str(body).encode("utf-8"))
     return Entry(
         slug=article.slug,
         anchor=anchor_for(article.slug),
@@ -285,9 +295,11 @@ def make_entry(article: Article, html: str, zine: Zine,
     )
 
 
-def group_articles(rendered: RenderedIssue) -> list[Group]:
-    """The issue's sections with their published articles, in reading order."""
-    return [Group(title, tuple(make_entry(a, rendered.fragments[a.slug].html, rendered.zine)
+def group_articles(rendered: RenderedIssue, store: BlobCache | None = None) -> list[Group]:
+    """The issue's sections with their published articles, in reading order (``store``: as
+    ``make_entry``)."""
+    return [Group(title, tuple(make_entry(a, rendered.fragments[a.slug].html, rendered.zine,
+                                          store=store)
                                for a in articles))
             for title, articles in reading_order(rendered)]
 

@@ -31,7 +31,7 @@ from zine.editions.pdf.markup import (
     web_resolver,
 )
 from zine.model import Article
-from zine.model.rendered import RenderedIssue, Xref
+from zine.model.rendered import BlobCache, RenderedIssue, Xref
 from zine.render import credits, i18n
 from zine.render.translations import origin_line
 from zine.runtime.timestamps import build_timestamp
@@ -155,10 +155,11 @@ def _dates(rendered: RenderedIssue, language: str) -> dict[str, str]:
             "date_text": i18n.format_date(date, language) if date else ""}
 
 
-def plan_parts(rendered: RenderedIssue) -> Plan:
+def plan_parts(rendered: RenderedIssue, store: BlobCache | None = None) -> Plan:
     """Every part but the front matter (which needs the page numbers: ``front_part``).
-    Raises ``zine.editions.pdf.markup.FragmentError`` for a fragment the PDF cannot carry."""
-    groups = tuple(group_articles(rendered))
+    Raises ``zine.editions.pdf.markup.FragmentError`` for a fragment the PDF cannot carry.
+    ``store``: the articles' bodies as earlier builds prepared them (``markup.make_entry``)."""
+    groups = tuple(group_articles(rendered, store))
     by_slug = {a.slug: a for a in rendered.issue.published}
     parts = []
     for group in groups:
