@@ -140,6 +140,8 @@ class Workers(Generic[T, R]):
             prctl = _prctl()
             for _ in range(self.count):
                 self._fork(prctl)
+            for worker in self._workers:  # at work at once: the caller may do more meanwhile
+                self._hand_out(worker)
         except BaseException:
             self._stop(interrupted=True)
             raise
@@ -151,9 +153,9 @@ class Workers(Generic[T, R]):
                                                        for w in self._workers))
 
     def results(self) -> Iterator[tuple[int, R]]:
-        """``(index, result)`` of every task, in the order the tasks finish."""
-        for worker in self._workers:
-            self._hand_out(worker)
+        """``(index, result)`` of every task, in the order the tasks finish (the first
+        tasks were handed out on entering: the workers run while the caller does something
+        else before it asks for the results)."""
         while any(worker.running is not None for worker in self._workers):
             for key, _events in self._selector.select(POLL):
                 worker = key.data
