@@ -158,6 +158,21 @@ def test_pages_made_while_the_other_editions_are_written_are_those_render_writes
     assert b"(3.0 MB)" in (made / "01-handmade" / "index.html").read_bytes()
 
 
+def test_each_foreseen_size_is_put_in_the_place_of_its_own_file(tmp_path: Path) -> None:
+    """Many downloads (an issue with a dozen offprints): every marker becomes the size of its
+    file, none the size of another whose number starts the same (1 and 14)."""
+    from zine.editions.html import ForeseenSizes, format_size
+
+    sizes = ForeseenSizes(coming=("pdf",))
+    paths = [tmp_path / f"{n}.pdf" for n in range(15)]
+    page = " ".join(f"[{sizes(path)}]" for path in paths).encode()
+    for n, path in enumerate(paths):
+        path.write_bytes(b"x" * 1024 * (n + 1))
+    settled = sizes.settle([("index.html", page)])
+    assert settled == [("index.html", " ".join(
+        f"[{format_size(1024 * (n + 1))}]" for n in range(15)).encode())]
+
+
 def test_pages_are_made_again_when_a_download_is_not_as_foreseen(tmp_path: Path) -> None:
     """The EPUB was to come but did not (or a file came that was not foreseen): ``finish``
     makes the pages anew instead of showing a size that is not there."""

@@ -457,12 +457,13 @@ def _prepare_last(ready: Sequence[RenderedIssue], editions: Editions,
     then."""
     coming = [name for name in editions.formats if not BY_NAME[name].last]
     prepared: dict[tuple[str, str], Prepared] = {}
+    renderers = edition_registry.registry()
     for rendered in ready:
         if rendered.issue.edition:  # an edition in another language: its site is the main one's
             continue
         site = sites.get(rendered.issue.id, rendered)
         for edition in EDITIONS:
-            prepare = edition_registry.preparer(edition.name) \
+            prepare = edition_registry.preparer(renderers.get(edition.name)) \
                 if edition.last and edition.name in editions.formats else None
             if prepare is None:
                 continue

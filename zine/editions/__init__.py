@@ -77,7 +77,7 @@ DEFAULT_NAMES = tuple(edition.name for edition in EDITIONS if edition.default)
 def registry() -> dict[str, Renderer]:
     """Edition name -> renderer. Each edition's module is imported when it is first called,
     so ``zine check`` never loads WeasyPrint and an EPUB build never loads pypdf."""
-    return {edition.name: _lazy(edition.module) for edition in EDITIONS}
+    return {edition.name: _lazy(edition.module, edition.prepare) for edition in EDITIONS}
 
 
 def site_steps(formats: Sequence[str]) -> list[SiteStep]:
@@ -91,22 +91,29 @@ def site_steps(formats: Sequence[str]) -> list[SiteStep]:
     return steps
 
 
-def preparer(name: str) -> Callable[..., Callable[[], list[Path]]] | None:
-    """The ``prepare`` function of edition ``name`` (``Edition.prepare``), if it has one."""
-    edition = BY_NAME[name]
-    if not edition.prepare:
-        return None
-    module, _, function = edition.prepare.partition(":")
-    found: Callable[..., Callable[[], list[Path]]] = getattr(importlib.import_module(module),
-                                                             function)
+def preparer(renderer: Renderer | None) -> Callable[..., Callable[[], list[Path]]] | None:
+    """The ``prepare`` function that belongs to ``renderer`` (one of ``registry()``: its
+    edition's ``Edition.prepare``), if it has one. It is looked up on the renderer, not by
+    edition name, so a renderer put in the registry instead of an edition's own (a test's)
+    is never paired with the other's preparation."""
+    found: Callable[..., Callable[[], list[Path]]] | None = getattr(renderer, "prepare", None)
     return found
 
 
-def _lazy(module: str) -> Renderer:
+def _lazy(module: str, prepare: str = "") -> Renderer:
     def render(*args: object, **kwargs: object) -> list[Path]:
         renderer: Renderer = importlib.import_module(module).render
         return renderer(*args, **kwargs)
 
+    if prepare:
+        prepare_module, _, function = prepare.partition(":")
+
+        def prepared(*args: object, **kwargs: object) -> Callable[[], list[Path]]:
+            made: Callable[[], list[Path]] = getattr(importlib.import_module(prepare_module),
+                                                     function)(*args, **kwargs)
+            return made
+
+        render.prepare = prepared  # type: ignore[attr-defined]
     return render
 
 

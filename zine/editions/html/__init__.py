@@ -121,7 +121,8 @@ class ForeseenSizes:
     def __call__(self, path: Path) -> str | None:
         if path.suffix.lstrip(".") in self.coming or path.is_file():
             if path not in self.marked:
-                self.marked[path] = f"zine-size-{self.nonce}-{len(self.marked)}"
+                # closed by a dot, so the marker of file 1 is not the start of file 14's
+                self.marked[path] = f"zine-size-{self.nonce}-{len(self.marked)}."
             return self.marked[path]
         self.absent.add(path)
         return None
