@@ -7,7 +7,8 @@ errors (or, with ``--strict``, warnings) is not rendered at all, so its previous
 in place. Problems in ``zine.yaml`` or ``coops.yaml`` stop every issue.
 
 Speed: a build whose inputs and outputs did not change since the last successful one is
-skipped whole (``zine.runtime.cache``); otherwise EPUB and PDF run in forked worker processes
+skipped whole (``zine.runtime.lastbuild``, which the CLI asks before importing this
+module); otherwise EPUB and PDF run in forked worker processes
 (``zine.runtime.workers``, the slowest first; the PDF edition forks its own workers for its parts and
 keeps them in the cache too), the booklet after the PDF in the same worker (it imposes the PDF
 just made: it is given the PDF's paths), and HTML is written once the editions it links to
@@ -30,13 +31,12 @@ from zine.render.issue import render_issue
 from zine.render.translations import edition_views
 from zine.runtime.cache import BlobStore, MediaStore
 from zine.runtime.cache import Record, save_record
-from zine.runtime.cache import build_key, load_record
 from zine.runtime.cache import cache_refused
+from zine.runtime.lastbuild import BuildResult, key_options, remove_orphans, unchanged_build
 from zine.runtime import editioncache
 from zine.runtime.workers import WorkerDied
 from zine.runtime.workers import Workers
 from zine.safety import paths
-from zine.safety.writer import remove_stale_temporaries
 
 import contextlib
 import difflib
@@ -67,20 +67,6 @@ Progress = Callable[[str, str], None]
 
 def _silent(stage: str, detail: str) -> None:
     pass
-
-
-@dataclass
-class BuildResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    outputs: list[Path] = field(default_factory=list)
-    built: list[str] = field(default_factory=list)  # issue ids whose editions were all written
-    failed: list[str] = field(default_factory=list)
-    changed: list[Path] = field(default_factory=list)  # outputs whose bytes this build replaced
-    # the issues this build rendered (in memory only; none when the build was skipped), so
-    # ``zine serve`` can apply the next edit to one article without loading the rest again
-    rendered: list[RenderedIssue] = field(default_factory=list)
-    # "<issue>[.<lang>] <edition>" of the editions handed back from the last build unmade
-    reused: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -124,28 +110,23 @@ def build_project(
     ``progress(stage, detail)`` is called as work starts: ("issue", id), ("render", id),
     ("edition", "<id> <name>"), ("site", ""), so the CLI can show where a long build is.
     With ``use_cache`` (the default) a build whose inputs and outputs are unchanged since the
-    last successful one is skipped (``zine.runtime.cache``), and processed images are reused.
+    last successful one is skipped (``zine.runtime.lastbuild``), and processed images are reused.
     ``edition_options`` are keyword arguments for one edition's renderer, e.g.
     ``{"booklet": {"crop_marks": True}}``.
     """
     options_by_edition = _edition_options(formats, edition_options or {})
     root_dir = find_root([], root)
-    for path in remove_stale_temporaries(out_dir):  # left by a build killed before it ended
-        log.info("removed %s, left by a build that was killed", path)
+    remove_orphans(out_dir)
     key = None
     if use_cache:
         if refused := cache_refused(out_dir):
             log.warning("building without the cache: %s", refused)
             use_cache = False
     if use_cache:
-        options = {"issues": list(issue_ids), "formats": list(formats), "strict": strict_mode,
-                   "editions": options_by_edition}
-        key = build_key(root_dir, out_dir, options)
-        record = load_record(out_dir, root_dir, key)
-        if record is not None:
-            log.debug("nothing changed since the last build: skipped")
-            return BuildResult(diagnostics=record.diagnostics, outputs=record.outputs,
-                               built=record.built)
+        key, last = unchanged_build(root_dir, out_dir, key_options(
+            issue_ids, formats, strict_mode, options_by_edition))
+        if last is not None:
+            return last
 
     before = _file_identities(out_dir)  # to tell, afterwards, which outputs were rewritten
     # processed images: in the build cache (zine.runtime.cache.cache_home), else for this build only

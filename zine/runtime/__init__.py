@@ -1,2 +1,3 @@
-"""Services a build's stages share: the content-hash ``cache`` beside the output folder, the
+"""Services a build's stages share: the content-hash ``cache`` beside the output folder,
+what a build hands back and its no-op shortcut (``lastbuild``), the
 one fork helper (``workers``), and the one build timestamp (``timestamps``)."""
