@@ -31,7 +31,7 @@ from zine.editions import NAMES as FORMATS
 from zine.errors import UsageError, ZineError
 
 if TYPE_CHECKING:
-    from zine.runtime.lastbuild import BuildResult
+    from zine.runtime.lastbuild import BuildResult, LastBuildCheck
 
 log = logging.getLogger("zine")
 
@@ -299,6 +299,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from zine.runtime.workers import Interrupted, interruptible
+
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -306,25 +308,26 @@ def run_build(args: argparse.Namespace) -> int:
                          f"choose from {', '.join(FORMATS)}")
     report = ProgressReport(sys.stderr, live=_is_terminal(sys.stderr), quiet=args.quiet,
                             verbose=args.verbose, width=shutil.get_terminal_size().columns)
-    result = None if args.no_cache else _last_build_if_unchanged(args, formats)
-    if result is None:
-        from zine.build import build_project
-        from zine.runtime.workers import Interrupted, interruptible
+    try:
+        with _logs_through(report), interruptible():
+            try:
+                checked = None if args.no_cache else _check_last_build(args, formats)
+                if checked is not None and checked.unchanged is not None:
+                    result = checked.unchanged
+                else:
+                    from zine.build import build_project
 
-        try:
-            with _logs_through(report), interruptible():
-                try:
                     result = build_project(args.issues, formats=formats, out_dir=args.out,
                                            root=args.root, strict_mode=args.strict,
                                            progress=report, use_cache=not args.no_cache,
-                                           edition_options=_edition_options(args))
-                finally:
-                    report.finish()
-        except (KeyboardInterrupt, Interrupted) as stop:
-            # the workers were stopped and their temporary files removed on the way here
-            print("zine: build interrupted; the previous editions are untouched",
-                  file=sys.stderr)
-            return 128 + (stop.signum if isinstance(stop, Interrupted) else signal.SIGINT)
+                                           edition_options=_edition_options(args),
+                                           checked=checked)
+            finally:
+                report.finish()
+    except (KeyboardInterrupt, Interrupted) as stop:
+        # the workers were stopped and their temporary files removed on the way here
+        print("zine: build interrupted; the previous editions are untouched", file=sys.stderr)
+        return 128 + (stop.signum if isinstance(stop, Interrupted) else signal.SIGINT)
     if args.strict:
         result.diagnostics[:] = strict(result.diagnostics)
     if not report.steps and result.outputs and not result.failed and not args.quiet:
@@ -339,18 +342,15 @@ def run_build(args: argparse.Namespace) -> int:
     return 1 if has_errors(result.diagnostics) or result.failed else 0
 
 
-def _last_build_if_unchanged(args: argparse.Namespace, formats: Sequence[str]
-                             ) -> BuildResult | None:
-    """The no-op shortcut (``zine.runtime.lastbuild``), taken before the build's modules are
-    imported: the last build's result if nothing changed since, else None (then the build runs
-    and takes the same shortcut check again, by the same rule)."""
+def _check_last_build(args: argparse.Namespace, formats: Sequence[str]) -> LastBuildCheck:
+    """The start of the build (``zine.runtime.lastbuild.check_last_build``), made before the
+    build's modules are imported, so a build with nothing to do imports none of them; a build
+    that runs is handed it and does not make it again."""
     from zine.load.project import find_root
-    from zine.runtime.lastbuild import key_options, remove_orphans, unchanged_build
+    from zine.runtime.lastbuild import check_last_build, key_options
 
-    root_dir = find_root([], args.root)
-    remove_orphans(args.out)
     options = key_options(args.issues, formats, args.strict, _edition_options(args))
-    return unchanged_build(root_dir, args.out, options)[1]
+    return check_last_build(find_root([], args.root), args.out, options)
 
 
 def _edition_options(args: argparse.Namespace) -> dict[str, dict[str, object]]:

@@ -31,8 +31,8 @@ from zine.render.issue import render_issue
 from zine.render.translations import edition_views
 from zine.runtime.cache import BlobStore, MediaStore
 from zine.runtime.cache import Record, save_record
-from zine.runtime.cache import cache_refused
-from zine.runtime.lastbuild import BuildResult, key_options, remove_orphans, unchanged_build
+from zine.runtime.lastbuild import BuildResult, LastBuildCheck, check_last_build
+from zine.runtime.lastbuild import key_options, remove_orphans
 from zine.runtime import editioncache
 from zine.runtime.workers import WorkerDied
 from zine.runtime.workers import Workers
@@ -104,6 +104,7 @@ def build_project(
     progress: Progress | None = None,
     use_cache: bool = True,
     edition_options: Mapping[str, Mapping[str, object]] | None = None,
+    checked: LastBuildCheck | None = None,
 ) -> BuildResult:
     """Build ``formats`` of the issues named (all when none) into ``out_dir``.
 
@@ -112,21 +113,23 @@ def build_project(
     With ``use_cache`` (the default) a build whose inputs and outputs are unchanged since the
     last successful one is skipped (``zine.runtime.lastbuild``), and processed images are reused.
     ``edition_options`` are keyword arguments for one edition's renderer, e.g.
-    ``{"booklet": {"crop_marks": True}}``.
+    ``{"booklet": {"crop_marks": True}}``. ``checked`` is the start of this same build when the
+    caller has made it already (``zine.runtime.lastbuild.check_last_build``: the CLI does, before
+    it imports this module), so it is not made twice.
     """
     options_by_edition = _edition_options(formats, edition_options or {})
     root_dir = find_root([], root)
-    remove_orphans(out_dir)
     key = None
-    if use_cache:
-        if refused := cache_refused(out_dir):
-            log.warning("building without the cache: %s", refused)
-            use_cache = False
-    if use_cache:
-        key, last = unchanged_build(root_dir, out_dir, key_options(
-            issue_ids, formats, strict_mode, options_by_edition))
-        if last is not None:
-            return last
+    if not use_cache:
+        remove_orphans(out_dir)
+    else:
+        if checked is None:
+            checked = check_last_build(root_dir, out_dir, key_options(
+                issue_ids, formats, strict_mode, options_by_edition))
+        if checked.unchanged is not None:
+            return checked.unchanged
+        key = checked.key
+        use_cache = key is not None
 
     before = _file_identities(out_dir)  # to tell, afterwards, which outputs were rewritten
     # processed images: in the build cache (zine.runtime.cache.cache_home), else for this build only

@@ -3,8 +3,9 @@ back the last successful build's result when nothing its outputs depend on chang
 
 The shortcut is here, not in ``zine.build``, so that ``zine build`` can take it before the
 build's own modules are imported (the checks, the renderers, the language data: about four
-fifths of a no-op's time went to importing them). ``zine.build.build_project`` takes the same
-shortcut through ``unchanged_build``, so the rule of when a build is skipped is in one place:
+fifths of a no-op's time went to importing them). ``zine.build.build_project`` starts through the
+same ``check_last_build`` (or is handed the CLI's), so the rule of when a build is skipped is in
+one place, and applied once per build:
 the build key of ``zine.runtime.cache`` (content, code, styles, options) is the recorded one and
 every recorded output still has its recorded bytes. This module reads nothing but what
 ``zine.runtime.cache`` hashes and writes nothing but the removal of a killed build's temporary
@@ -56,18 +57,30 @@ def remove_orphans(out_dir: Path) -> None:
         log.info("removed %s, left by a build that was killed", path)
 
 
-def unchanged_build(root_dir: Path, out_dir: Path, options: dict[str, object]
-                    ) -> tuple[str | None, BuildResult | None]:
-    """The build key of ``options`` (None when the cache beside ``out_dir`` is refused: see
-    ``zine.runtime.cache.cache_refused``), and the last successful build's result when its key
-    was the same and its outputs are all there with the bytes it wrote (else None). Callers
-    ``remove_orphans`` first, as every build does."""
-    if cache_refused(out_dir):
-        return None, None
+@dataclass(frozen=True)
+class LastBuildCheck:
+    """What the start of a cached build found: the build key (None when the cache beside the
+    output folder is refused, so the build runs without it) and, when nothing changed since the
+    last successful build, that build's result (the build is then skipped)."""
+
+    key: str | None
+    unchanged: BuildResult | None
+
+
+def check_last_build(root_dir: Path, out_dir: Path, options: dict[str, object]
+                     ) -> LastBuildCheck:
+    """The start of a cached build: remove what a killed build left (``remove_orphans``), then
+    say why the cache is refused (``zine.runtime.cache.cache_refused``, logged once as a
+    warning), or compute the build key of ``options`` and hand back the last successful build's
+    result if its key was the same and its outputs are all there with the bytes it wrote."""
+    remove_orphans(out_dir)
+    if refused := cache_refused(out_dir):
+        log.warning("building without the cache: %s", refused)
+        return LastBuildCheck(None, None)
     key = build_key(root_dir, out_dir, options)
     record = load_record(out_dir, root_dir, key)
     if record is None:
-        return key, None
+        return LastBuildCheck(key, None)
     log.debug("nothing changed since the last build: skipped")
-    return key, BuildResult(diagnostics=record.diagnostics, outputs=record.outputs,
-                            built=record.built)
+    return LastBuildCheck(key, BuildResult(diagnostics=record.diagnostics,
+                                           outputs=record.outputs, built=record.built))
