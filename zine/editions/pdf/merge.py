@@ -112,7 +112,7 @@ class _Assembly:
             self.document.K.append(copy)
         for key, value in pairs:
             self.nums.append(key)
-            self.nums.append(_copy(self.pdf, value))
+            self.nums.append(_copy(self.pdf, src, value))
         for name, dest in _tree_dests(src):
             # the name's own bytes: WeasyPrint writes non-ASCII names as UTF-16, and the links
             # name them so (a UTF-8 copy of the name would match no link)
@@ -142,12 +142,15 @@ class _Assembly:
         return self.pdf
 
 
-def _copy(pdf: Pdf, value: object) -> object:
-    """``value`` from another PDF: indirect objects copied (once per source), arrays walked."""
+def _copy(pdf: Pdf, src: Pdf, value: object) -> object:
+    """``value`` from PDF ``src``: indirect objects copied (once per source); a direct array
+    (a page's marked-content elements, hundreds of them) copied by qpdf in one call, through
+    an indirect stand-in that is left unreferenced (so not saved): the same objects as a walk
+    item by item, without a Python call per item."""
     if isinstance(value, pikepdf.Object) and value.is_indirect:
         return pdf.copy_foreign(value)
     if isinstance(value, Array):
-        return Array([_copy(pdf, item) for item in value])
+        return Array(pdf.copy_foreign(src.make_indirect(value)))
     return value
 
 
