@@ -8,7 +8,8 @@ in place. Problems in ``zine.yaml`` or ``coops.yaml`` stop every issue.
 
 Speed: a build whose inputs and outputs did not change since the last successful one is
 skipped whole (``zine.runtime.lastbuild``, which the CLI asks before importing this
-module); otherwise EPUB and PDF run in forked worker processes
+module); otherwise the loader is handed the bodies of the articles whose text did not change
+(``zine.runtime.bodycache``), and EPUB and PDF run in forked worker processes
 (``zine.runtime.workers``, the slowest first; the PDF edition forks its own workers for its parts and
 keeps them in the cache too), the booklet after the PDF in the same worker (it imposes the PDF
 just made: it is given the PDF's paths), and HTML is written once the editions it links to
@@ -29,6 +30,7 @@ from zine.load.loader import load_project
 from zine.load.project import find_root, select_issues
 from zine.render.issue import render_issue
 from zine.render.translations import edition_views
+from zine.runtime.bodycache import BodyCache
 from zine.runtime.cache import BlobStore, MediaStore
 from zine.runtime.cache import Record, save_record
 from zine.runtime.lastbuild import BuildResult, LastBuildCheck, check_last_build
@@ -80,6 +82,7 @@ class BuildContext:
     report: Progress = _silent
     media_cache: MediaStore | None = None  # processed images (kept in the build cache)
     code_cache: BlobStore | None = None  # highlighted code blocks (kept there too)
+    body_cache: BodyCache | None = None  # parsed article bodies (kept there too)
 
     @property
     def out_dir(self) -> Path:
@@ -144,7 +147,8 @@ def build_project(
                            Editions(tuple(formats), out_dir, options_by_edition, use_cache),
                            strict_mode,
                            progress or _silent, media_cache,
-                           BlobStore(out_dir, "code") if use_cache else None)
+                           BlobStore(out_dir, "code") if use_cache else None,
+                           BodyCache(out_dir) if use_cache else None)
     result = _build(context)
     result.changed = _changed(result.outputs, before)
     if key is not None and not result.failed:
@@ -201,7 +205,8 @@ def _build(context: BuildContext) -> BuildResult:
     formats, out_dir, media_cache = context.editions.formats, context.out_dir, \
         context.media_cache
     warming = _warm_up(formats)
-    zine, diags = load_project(context.root_dir)
+    zine, diags = load_project(context.root_dir, parse=context.body_cache.parse) \
+        if context.body_cache is not None else load_project(context.root_dir)
     # an image whose processed copy is in the cache was decoded whole by this same code; the
     # check stage hands the copies it made on the way to the render stage through the store
     images = ImageChecks(media_cache.has, media_cache.remember) if media_cache is not None \
@@ -235,6 +240,8 @@ def _build(context: BuildContext) -> BuildResult:
         media_cache.prune()
     if context.code_cache is not None and not result.failed:
         context.code_cache.prune()
+    if context.body_cache is not None and not result.failed:
+        context.body_cache.prune()
     return result
 
 

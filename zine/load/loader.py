@@ -2,7 +2,9 @@
 
 Reads zine.yaml, coops.yaml, ``issues/<id>/issue.yaml`` and the articles (decoding, front matter,
 strict YAML via ``zine.load.yamlstrict``, the schema via ``zine.load.schema``, the body via
-``zine.load.markdown.parse_body``). It never writes, renders or judges values beyond their type:
+``zine.load.markdown.parse_body``, or the parser a caller hands in: the build's hands back bodies
+parsed by an earlier build, ``zine.runtime.bodycache``). It never writes, renders or judges values
+beyond their type:
 ``zine.check.run`` does that. Problems are returned as diagnostics next to a model that is built
 anyway, so one run reports everything.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -136,9 +138,15 @@ def split_front_matter(text: str, path: Path,
     return None, "", len(lines) + 1
 
 
+# What parses an article body: ``parse_body``, or one with its signature that may hand back a
+# body parsed by an earlier build (``zine.runtime.bodycache``: the build's, via ``load_project``).
+BodyParser = Callable[..., Body]
+
+
 def load_article(source: ArticleFile, language: str, license_id: str,
-                 diags: list[Diagnostic]) -> Article:
-    """One article; ``language`` and ``license_id`` are the issue's defaults."""
+                 diags: list[Diagnostic], parse: BodyParser = parse_body) -> Article:
+    """One article; ``language`` and ``license_id`` are the issue's defaults; ``parse``
+    parses its body (``BodyParser``)."""
     path = source.path
     text = read_text(path, MAX_ARTICLE, "the article", diags)
     front, body_text, body_line = (None, "", 1) if text is None else \
@@ -162,7 +170,7 @@ def load_article(source: ArticleFile, language: str, license_id: str,
         language=article_language, license=fields.text("license") or license_id,
         summary=smarten(fields.text("summary"), article_language), tags=fields.texts("tags"),
         draft=fields.boolean("draft"), source=body_text, body_line=body_line,
-        body=_parse(body_text, article_language, source, body_line, diags),
+        body=_parse(body_text, article_language, source, body_line, diags, parse),
         where=fields.located(), translation_of=fields.text("translation_of"),
         translators=fields.authors("translators", False),
         translated_from=fields.text("translated_from"),
@@ -170,7 +178,7 @@ def load_article(source: ArticleFile, language: str, license_id: str,
 
 
 def _parse(text: str, language: str, source: ArticleFile, first_line: int,
-           diags: list[Diagnostic]) -> Body:
+           diags: list[Diagnostic], parse: BodyParser = parse_body) -> Body:
     brackets = text.count("[")
     if brackets > MAX_BRACKETS:  # markdown-it spends ~0.15 ms on each unmatched '['
         diags.append(make(codes.TOO_MANY_BRACKETS, Position(source.path, first_line, 1),
@@ -184,7 +192,7 @@ def _parse(text: str, language: str, source: ArticleFile, first_line: int,
     if too_big or markup > MAX_MARKUP:
         return Body(tokens=())
     try:
-        return parse_body(text, language=language or "en", path=source.path,
+        return parse(text, language=language or "en", path=source.path,
                           first_line=first_line, folder=source.folder)
     except Exception as error:  # a parser bug must not become a traceback for a contributor
         log.debug("parse_body failed on %s", source.path, exc_info=True)
@@ -222,8 +230,9 @@ def _tables_too_big(text: str, start: Position, diags: list[Diagnostic]) -> bool
 
 
 def load_issue(folder: Path, zine: Zine, only: frozenset[Path] | None,
-               diags: list[Diagnostic]) -> Issue:
-    """The issue in ``folder``; with ``only``, just those article files (contents unchecked)."""
+               diags: list[Diagnostic], parse: BodyParser = parse_body) -> Issue:
+    """The issue in ``folder``; with ``only``, just those article files (contents unchecked);
+    ``parse`` parses the article bodies (``BodyParser``)."""
     yaml_path = folder / "issue.yaml"
     if yaml_path.is_file():
         fields = load_yaml_file(yaml_path, "issue.yaml", diags)
@@ -237,7 +246,7 @@ def load_issue(folder: Path, zine: Zine, only: frozenset[Path] | None,
     found = find_articles(folder / "articles", diags)
     if only is not None:
         found = [a for a in found if a.path.resolve() in only]
-    articles = [load_article(a, language, license_id, diags) for a in found]
+    articles = [load_article(a, language, license_id, diags, parse) for a in found]
     groups = read_contents(fields, language, diags)
     ordered, sections = order_articles(articles, groups, fields, diags,
                                        check_contents=only is None)
@@ -340,8 +349,10 @@ def load_lone_articles(paths: Sequence[Path], zine: Zine,
                  where=Located(Position(folder, 1, 1)))
 
 
-def load_project(root: Path, only: Sequence[Path] | None = None) -> tuple[Zine, list[Diagnostic]]:
-    """The whole zine (or the issue folders and article files in ``only``) and its problems.
+def load_project(root: Path, only: Sequence[Path] | None = None, *,
+                 parse: BodyParser = parse_body) -> tuple[Zine, list[Diagnostic]]:
+    """The whole zine (or the issue folders and article files in ``only``) and its problems;
+    ``parse`` parses the article bodies (``BodyParser``: the build hands in its cache's).
 
     zine.yaml and coops.yaml are always loaded. ``only`` may name issue folders, article files
     (their issue's defaults apply) and .md files elsewhere in the repository (zine defaults).
@@ -353,15 +364,15 @@ def load_project(root: Path, only: Sequence[Path] | None = None) -> tuple[Zine, 
     issues = []
     for folder in _issue_folders(root / "issues", diags):
         if scope.issues is None or folder.name in scope.issues:
-            issues.append(load_issue(folder, zine, None, diags))
+            issues.append(load_issue(folder, zine, None, diags, parse))
         elif folder.name in scope.articles:
-            issues.append(load_issue(folder, zine, scope.articles[folder.name], diags))
+            issues.append(load_issue(folder, zine, scope.articles[folder.name], diags, parse))
     if scope.lone:
         issues.append(load_lone_articles(scope.lone, zine, diags))
     link_scope: tuple[Issue, ...] = ()
     if scope.issues is not None:  # part of the repository: the rest only to resolve links
         quiet: list[Diagnostic] = []
-        link_scope = tuple(load_issue(folder, zine, None, quiet)
+        link_scope = tuple(load_issue(folder, zine, None, quiet, parse)
                            for folder in _issue_folders(root / "issues", quiet))
     return replace(zine, issues=tuple(issues), link_scope=link_scope), diags
 

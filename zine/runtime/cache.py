@@ -1,8 +1,8 @@
 """Build stage helper: the content-hash cache that makes rebuilds cheap, kept beside the output
 folder (``cache_home``: ``<parent of out>/.cache/<out name>-<key>/``), never inside it.
 
-Three kinds of entries, all plain files a build can lose at any time (a missing, unreadable or
-corrupted entry is a cache miss, never an error):
+Its entries are plain files a build can lose at any time (a missing, unreadable or corrupted
+entry is a cache miss, never an error); among them:
 
 - ``build.json``: the last successful ``zine build`` -- a digest of everything its outputs
   depend on (the content files, the zine package code, templates and default styles, the
@@ -14,7 +14,9 @@ corrupted entry is a cache miss, never an error):
 - ``media/<sha256 of the source>.bin``: a processed image (``zine.media.images``), so an edit to one
   article does not re-encode every image of the issue;
 - ``pdf/<digest>.bin``: a laid-out part of the issue PDF (``zine.editions.pdf.pool``), keyed
-  by its HTML and the code, so an edit to one article lays out that article only.
+  by its HTML and the code, so an edit to one article lays out that article only;
+- ``bodies/<digest>.bin``: a parsed article body, as JSON (``zine.runtime.bodycache``), so an edit
+  to one article parses that article only.
 
 Entries hold no absolute paths and no times, so two builds of the same content in two folders
 write the same bytes. This module reads content and output files only to hash them (regular
