@@ -27,6 +27,7 @@ from zine.check.run import check_zine
 from zine import editions as edition_registry
 from zine.editions import BY_NAME, EDITIONS, NAMES
 from zine.load.loader import load_project
+from zine.load.markdown import parse_body
 from zine.load.project import find_root, select_issues
 from zine.render.issue import render_issue
 from zine.render.translations import edition_views
@@ -205,8 +206,9 @@ def _build(context: BuildContext) -> BuildResult:
     formats, out_dir, media_cache = context.editions.formats, context.out_dir, \
         context.media_cache
     warming = _warm_up(formats)
-    zine, diags = load_project(context.root_dir, parse=context.body_cache.parse) \
-        if context.body_cache is not None else load_project(context.root_dir)
+    body_cache = context.body_cache
+    zine, diags = load_project(context.root_dir,
+                               parse=body_cache.parse if body_cache is not None else parse_body)
     # an image whose processed copy is in the cache was decoded whole by this same code; the
     # check stage hands the copies it made on the way to the render stage through the store
     images = ImageChecks(media_cache.has, media_cache.remember) if media_cache is not None \

@@ -2,11 +2,10 @@
 
 Reads zine.yaml, coops.yaml, ``issues/<id>/issue.yaml`` and the articles (decoding, front matter,
 strict YAML via ``zine.load.yamlstrict``, the schema via ``zine.load.schema``, the body via
-``zine.load.markdown.parse_body``, or the parser a caller hands in: the build's hands back bodies
-parsed by an earlier build, ``zine.runtime.bodycache``). It never writes, renders or judges values
-beyond their type:
-``zine.check.run`` does that. Problems are returned as diagnostics next to a model that is built
-anyway, so one run reports everything.
+``zine.load.markdown.parse_body`` or the parser a caller hands in: the build's hands back the
+bodies parsed by an earlier build, ``zine.runtime.bodycache``). It never writes, renders or
+judges values beyond their type: ``zine.check.run`` does that. Problems are returned as
+diagnostics next to a model that is built anyway, so one run reports everything.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ LOG = logging.getLogger(__name__)
 
 FORMAT = "zine-body 1"
 TOKEN_FIELDS = tuple(f.name for f in fields(Token))
+_TOKEN_VALUES = operator.attrgetter(*TOKEN_FIELDS)
+_CHILDREN = TOKEN_FIELDS.index("children")
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -103,12 +106,15 @@ def encode(body: Body, path: Path) -> bytes:
 
 
 def _token_row(token: Token) -> list[Any]:
-    if not all(isinstance(k, str) and isinstance(v, _PLAIN) for k, v in token.meta.items()):
+    if token.meta and not all(isinstance(k, str) and isinstance(v, _PLAIN)
+                              for k, v in token.meta.items()):
         raise NotCacheable(f"a {token.type} token's meta holds {token.meta!r}")
-    if not all(isinstance(v, (str, int, float)) for v in token.attrs.values()):
+    if token.attrs and not all(isinstance(v, (str, int, float)) for v in token.attrs.values()):
         raise NotCacheable(f"a {token.type} token's attributes hold {token.attrs!r}")
-    return [[_token_row(c) for c in token.children] if name == "children"
-            and token.children is not None else getattr(token, name) for name in TOKEN_FIELDS]
+    row = list(_TOKEN_VALUES(token))
+    if token.children is not None:
+        row[_CHILDREN] = [_token_row(child) for child in token.children]
+    return row
 
 
 def decode(data: bytes, path: Path, folder: Path) -> Body | None:
@@ -148,7 +154,8 @@ def decode(data: bytes, path: Path, folder: Path) -> Body | None:
 
 
 def _token(row: list[Any]) -> Token:
-    values = dict(zip(TOKEN_FIELDS, row, strict=True))
-    if values["children"] is not None:
-        values["children"] = [_token(child) for child in values["children"]]
-    return Token(**values)
+    if len(row) != len(TOKEN_FIELDS):
+        raise ValueError(f"a token of {len(row)} fields")
+    if row[_CHILDREN] is not None:
+        row[_CHILDREN] = [_token(child) for child in row[_CHILDREN]]
+    return Token(*row)  # the fields in their order (``dataclasses.fields``), which __init__ takes
