@@ -44,6 +44,8 @@ def test_the_sample_issue_loads_the_same_through_the_cache(tmp_path: Path) -> No
     plain, plain_diags = load_project(content)
     cache = bodycache.BodyCache(tmp_path / "out")
     first = load_project(content, parse=cache.parse)
+    assert not (cache_home(tmp_path / "out") / "bodies").exists()  # nothing before save()
+    cache.save()
     second = load_project(content, parse=cache.parse)  # every body from the cache
     assert first == second == (plain, plain_diags)
     entries = list((cache_home(tmp_path / "out") / "bodies").iterdir())

@@ -13,7 +13,8 @@ module); otherwise the loader is handed the bodies of the articles whose text di
 (``zine.runtime.workers``, the slowest first; the PDF edition forks its own workers for its parts and
 keeps them in the cache too), the booklet after the PDF in the same worker (it imposes the PDF
 just made: it is given the PDF's paths), and HTML is written once the editions it links to
-are (its pages are made meanwhile, in this process, with the sizes to come: ``Edition.prepare``). Which editions exist, what each needs first and which options it takes is read from
+are (its pages are made meanwhile, in this process, with the sizes to come: ``Edition.prepare``;
+then the search index of the site as it will be is started: ``Edition.site_ahead``). Which editions exist, what each needs first and which options it takes is read from
 the registry (``zine.editions.EDITIONS``). What a build is asked to do travels as one
 ``BuildContext``, the editions' options with the work (``Editions``), never through module
 state. ``BuildResult.changed`` lists the outputs whose bytes were replaced (``zine.safety.writer``
@@ -27,7 +28,6 @@ from zine.check.run import check_zine
 from zine import editions as edition_registry
 from zine.editions import BY_NAME, EDITIONS, NAMES
 from zine.load.loader import load_project
-from zine.load.markdown import parse_body
 from zine.load.project import find_root, select_issues
 from zine.render.issue import render_issue
 from zine.render.translations import edition_views
@@ -50,7 +50,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zine.diagnostics import codes
 from zine.diagnostics import Diagnostic, has_errors, make
@@ -202,13 +202,25 @@ def _changed(outputs: Sequence[Path], before: Mapping[str, FileIdentity]) -> lis
 
 
 def _build(context: BuildContext) -> BuildResult:
+    """``_stages``; then the bodies parsed anew are kept for the next build, whether this one
+    wrote its editions or found problems in the content, but not after a usage error (an
+    unknown issue: nothing is written then)."""
+    result = _stages(context)
+    if context.body_cache is not None:
+        context.body_cache.save()
+        if not result.failed:
+            context.body_cache.prune()
+    return result
+
+
+def _stages(context: BuildContext) -> BuildResult:
     """Load, check, render every issue asked for, then write their editions."""
     formats, out_dir, media_cache = context.editions.formats, context.out_dir, \
         context.media_cache
     warming = _warm_up(formats)
     body_cache = context.body_cache
     zine, diags = load_project(context.root_dir,
-                               parse=body_cache.parse if body_cache is not None else parse_body)
+                               parse=body_cache.parse if body_cache is not None else None)
     # an image whose processed copy is in the cache was decoded whole by this same code; the
     # check stage hands the copies it made on the way to the render stage through the store
     images = ImageChecks(media_cache.has, media_cache.remember) if media_cache is not None \
@@ -231,19 +243,19 @@ def _build(context: BuildContext) -> BuildResult:
             ready += edition_views(rendered)  # other languages first, then the main edition
     if warming is not None:
         warming.join()  # never fork while a thread is importing
-    rendered_issues = write_editions(ready, context.editions, result, context.report, sites)
-    result.rendered = list(rendered_issues)
-    steps = edition_registry.site_steps(formats) if rendered_issues else []
-    if steps:
-        context.report("site", "")
-    for step in steps:
-        result.outputs += step(zine, rendered_issues, out_dir)
+    with SiteAhead(out_dir) as ahead:
+        rendered_issues = write_editions(ready, context.editions, result, context.report,
+                                         sites, ahead)
+        result.rendered = list(rendered_issues)
+        steps = edition_registry.site_steps(formats) if rendered_issues else []
+        if steps:
+            context.report("site", "")
+        for name, step in steps:
+            result.outputs += step(zine, rendered_issues, out_dir, **ahead.arguments(name))
     if media_cache is not None and not result.failed:
         media_cache.prune()
     if context.code_cache is not None and not result.failed:
         context.code_cache.prune()
-    if context.body_cache is not None and not result.failed:
-        context.body_cache.prune()
     return result
 
 
@@ -390,9 +402,55 @@ def _edition_order(name: str) -> int:
     return NAMES.index(name)
 
 
+class SiteAhead:
+    """The site steps started early (``Edition.site_ahead``: the search index, while the PDF is
+    laid out), by edition: started once every issue's last editions are prepared, handed to
+    the site steps (``arguments``), and closed when the build ends, whatever happened."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.started: dict[str, Any] = {}
+
+    def start(self, formats: Sequence[str],
+              prepared: Mapping[tuple[str, str], Prepared]) -> None:
+        """Start each edition's ``site_ahead`` with the prepared files of every issue as
+        they would be now (``as_now()``); not when one of them cannot say."""
+        for edition in EDITIONS:
+            ahead = edition_registry.site_ahead(edition.name) \
+                if edition.name in formats else None
+            made = [p for (_issue, name), p in prepared.items() if name == edition.name]
+            if ahead is None or not made:
+                continue
+            now = [getattr(p, "as_now", lambda: None)() for p in made]
+            if any(files is None for files in now):
+                continue
+            try:
+                handle = ahead(self.out_dir, [f for files in now if files for f in files])
+            except Exception:  # the site step does the work itself, and reports
+                log.debug("starting the %s site step early failed", edition.name,
+                          exc_info=True)
+                continue
+            if handle is not None:
+                self.started[edition.name] = handle
+
+    def arguments(self, name: str) -> dict[str, Any]:
+        return {"ahead": self.started[name]} if name in self.started else {}
+
+    def __enter__(self) -> SiteAhead:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for name, handle in self.started.items():
+            try:
+                handle.close()
+            except Exception:
+                log.debug("closing the %s site step's early start failed", name,
+                          exc_info=True)
+
+
 def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: BuildResult,
-                   report: Progress, sites: Mapping[str, RenderedIssue] | None = None
-                   ) -> list[RenderedIssue]:
+                   report: Progress, sites: Mapping[str, RenderedIssue] | None = None,
+                   ahead: SiteAhead | None = None) -> list[RenderedIssue]:
     """Every edition of every rendered issue; the issues whose editions were all written.
 
     ``ready`` holds each issue's editions in other languages before its main edition
@@ -401,7 +459,8 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
 
     EPUB, PDF and booklet of every issue run at once in worker processes (forked, so nothing
     is pickled but the outcome), the slowest first; HTML runs here once an issue's others are
-    written, while other issues' PDFs may still be running.
+    written, while other issues' PDFs may still be running. Its pages are made meanwhile
+    (``_prepare_last``), and then ``ahead`` starts the site steps that can start early.
     """
     sites = sites or {}
     groups = _task_groups(editions.formats)
@@ -425,6 +484,8 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
     with Workers(work, tasks, count, died) as pool:
         # while the workers write the other editions, the last ones make their files here
         prepared = _prepare_last(ready, editions, sites)
+        if ahead is not None:
+            ahead.start(editions.formats, prepared)
         for task, outcomes in pool.results():
             finished[tasks[task]] = outcomes
             # issues are finished in their order, each as soon as its editions are written

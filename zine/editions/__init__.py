@@ -50,6 +50,12 @@ class Edition:
     # import and the processes that make the edition are forked from the build's)
     warm: tuple[str, ...] = ()
     site: str = ""  # "module:function" run once after every issue is written (site-wide pages)
+    # the ``site`` step's early start, "module:function": called as ``ahead(out_dir, files)``
+    # once every issue's ``prepare`` ran, with their files as they would be if the downloads
+    # kept the sizes they have now (``as_now()``), while the other editions are still being
+    # written; what it returns (or None) goes to the site step as ``ahead=``, and its
+    # ``close()`` is called when the build ends
+    site_ahead: str = ""
     # a ``last`` edition's "module:function" that makes its files while the others are being
     # written: called as ``prepare(rendered, out_dir, coming=<their names>, **options)``, it
     # returns what writes them (the same files as ``render`` then), called once they are
@@ -64,6 +70,7 @@ EDITIONS: tuple[Edition, ...] = (
     Edition("html", "zine.editions.html", "the website", last=True,
             cached=True,  # its link-preview cards
             site="zine.editions.html.site:render_site",
+            site_ahead="zine.editions.html.search:index_ahead",
             prepare="zine.editions.html:prepare"),
     Edition("booklet", "zine.editions.booklet", "A4 sheets imposed for saddle stitching",
             default=False, needs=("pdf",), cached=True, cost=2,
@@ -80,15 +87,24 @@ def registry() -> dict[str, Renderer]:
     return {edition.name: _lazy(edition.module, edition.prepare) for edition in EDITIONS}
 
 
-def site_steps(formats: Sequence[str]) -> list[SiteStep]:
-    """The site-wide steps of the editions in ``formats`` (``Edition.site``), each called once
-    with ``(zine, rendered_issues, out_dir)`` after every issue of a build was written."""
-    steps: list[SiteStep] = []
-    for edition in EDITIONS:
-        if edition.site and edition.name in formats:
-            module, _, function = edition.site.partition(":")
-            steps.append(getattr(importlib.import_module(module), function))
-    return steps
+def site_steps(formats: Sequence[str]) -> list[tuple[str, SiteStep]]:
+    """The site-wide steps of the editions in ``formats`` (``Edition.site``) by edition name,
+    each called once with ``(zine, rendered_issues, out_dir)`` after every issue of a build
+    was written (and ``ahead=`` what its ``site_ahead`` returned, if it did)."""
+    return [(edition.name, _function(edition.site)) for edition in EDITIONS
+            if edition.site and edition.name in formats]
+
+
+def site_ahead(name: str) -> Callable[..., object] | None:
+    """The early start of edition ``name``'s site step (``Edition.site_ahead``), if any."""
+    edition = BY_NAME.get(name)
+    return _function(edition.site_ahead) if edition is not None and edition.site_ahead else None
+
+
+def _function(where: str) -> Callable[..., list[Path]]:
+    module, _, function = where.partition(":")
+    found: Callable[..., list[Path]] = getattr(importlib.import_module(module), function)
+    return found
 
 
 def preparer(renderer: Renderer | None) -> Callable[..., Callable[[], list[Path]]] | None:

@@ -137,15 +137,16 @@ def split_front_matter(text: str, path: Path,
     return None, "", len(lines) + 1
 
 
-# What parses an article body: ``parse_body``, or one with its signature that may hand back a
-# body parsed by an earlier build (``zine.runtime.bodycache``: the build's, via ``load_project``).
+# What parses an article body when not ``parse_body`` (None): one with its signature that may
+# hand back a body parsed by an earlier build (``zine.runtime.bodycache``: the build's, via
+# ``load_project``).
 BodyParser = Callable[..., Body]
 
 
 def load_article(source: ArticleFile, language: str, license_id: str,
-                 diags: list[Diagnostic], parse: BodyParser = parse_body) -> Article:
+                 diags: list[Diagnostic], parse: BodyParser | None = None) -> Article:
     """One article; ``language`` and ``license_id`` are the issue's defaults; ``parse``
-    parses its body (``BodyParser``)."""
+    parses its body when not ``parse_body`` (``BodyParser``)."""
     path = source.path
     text = read_text(path, MAX_ARTICLE, "the article", diags)
     front, body_text, body_line = (None, "", 1) if text is None else \
@@ -177,7 +178,7 @@ def load_article(source: ArticleFile, language: str, license_id: str,
 
 
 def _parse(text: str, language: str, source: ArticleFile, first_line: int,
-           diags: list[Diagnostic], parse: BodyParser = parse_body) -> Body:
+           diags: list[Diagnostic], parse: BodyParser | None = None) -> Body:
     brackets = text.count("[")
     if brackets > MAX_BRACKETS:  # markdown-it spends ~0.15 ms on each unmatched '['
         diags.append(make(codes.TOO_MANY_BRACKETS, Position(source.path, first_line, 1),
@@ -191,8 +192,9 @@ def _parse(text: str, language: str, source: ArticleFile, first_line: int,
     if too_big or markup > MAX_MARKUP:
         return Body(tokens=())
     try:
-        return parse(text, language=language or "en", path=source.path,
-                          first_line=first_line, folder=source.folder)
+        parser = parse or parse_body
+        return parser(text, language=language or "en", path=source.path,
+                      first_line=first_line, folder=source.folder)
     except Exception as error:  # a parser bug must not become a traceback for a contributor
         log.debug("parse_body failed on %s", source.path, exc_info=True)
         diags.append(make(codes.MARKDOWN_FAILED, Position(source.path, first_line, 1),
@@ -229,9 +231,9 @@ def _tables_too_big(text: str, start: Position, diags: list[Diagnostic]) -> bool
 
 
 def load_issue(folder: Path, zine: Zine, only: frozenset[Path] | None,
-               diags: list[Diagnostic], parse: BodyParser = parse_body) -> Issue:
+               diags: list[Diagnostic], parse: BodyParser | None = None) -> Issue:
     """The issue in ``folder``; with ``only``, just those article files (contents unchecked);
-    ``parse`` parses the article bodies (``BodyParser``)."""
+    ``parse`` parses the article bodies when not ``parse_body`` (``BodyParser``)."""
     yaml_path = folder / "issue.yaml"
     if yaml_path.is_file():
         fields = load_yaml_file(yaml_path, "issue.yaml", diags)
@@ -349,9 +351,10 @@ def load_lone_articles(paths: Sequence[Path], zine: Zine,
 
 
 def load_project(root: Path, only: Sequence[Path] | None = None, *,
-                 parse: BodyParser = parse_body) -> tuple[Zine, list[Diagnostic]]:
+                 parse: BodyParser | None = None) -> tuple[Zine, list[Diagnostic]]:
     """The whole zine (or the issue folders and article files in ``only``) and its problems;
-    ``parse`` parses the article bodies (``BodyParser``: the build hands in its cache's).
+    ``parse`` parses the article bodies when not ``parse_body`` (``BodyParser``: the build
+    hands in its cache's).
 
     zine.yaml and coops.yaml are always loaded. ``only`` may name issue folders, article files
     (their issue's defaults apply) and .md files elsewhere in the repository (zine defaults).

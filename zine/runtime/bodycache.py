@@ -48,10 +48,13 @@ class NotCacheable(Exception):
 
 
 class BodyCache:
-    """``parse_body`` through the build cache beside ``out_dir`` (see the module docstring)."""
+    """``parse_body`` through the build cache beside ``out_dir`` (see the module docstring).
+    The bodies parsed anew are kept in memory until ``save``: the build saves them at its end,
+    so a build stopped by a usage error writes nothing."""
 
     def __init__(self, out_dir: Path) -> None:
         self.store = BlobStore(out_dir, "bodies")
+        self.pending: dict[str, bytes] = {}
 
     def parse(self, text: str, *, language: str, path: Path, first_line: int,
               folder: Path) -> Body:
@@ -64,10 +67,16 @@ class BodyCache:
         body = parse_body(text, language=language, path=path, first_line=first_line,
                           folder=folder)
         try:
-            self.store.put(key, encode(body, path))
+            self.pending[key] = encode(body, path)
         except NotCacheable as why:
             LOG.debug("the body of %s is parsed on every build: %s", path, why)
         return body
+
+    def save(self) -> None:
+        """Write the entries of the bodies parsed since the last ``save``."""
+        for key, data in self.pending.items():
+            self.store.put(key, data)
+        self.pending.clear()
 
     def prune(self) -> None:
         """Remove the entries this build did not use."""

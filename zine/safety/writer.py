@@ -13,7 +13,9 @@ only what changed, and unchanged files keep their times for rsync and web caches
 A temporary file's name holds the id of the process writing it (``.<name>.<pid>-<random>.tmp``):
 a build that is interrupted removes its own on the way out, and one killed outright
 (``kill -9``, out of memory) cannot, so the next build removes those whose process is gone
-(``remove_stale_temporaries``) before they are published with the rest.
+(``remove_stale_temporaries``) before they are published with the rest. A folder a tool writes
+into before its files are moved into place (``staging_folder``: Pagefind's) is named the same
+way and removed the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Sequence
@@ -130,11 +133,26 @@ def _discard(paths: Sequence[str]) -> None:
 _TEMPORARY = re.compile(r"\..+\.(\d+)-[a-z0-9_]+\.tmp")  # what _temporary names
 
 
+def staging_folder(out_dir: Path, name: str) -> Path:
+    """A new empty folder ``out_dir/.<name>.<pid>-<random>.tmp/`` for files a tool writes
+    itself before they are moved into place (Pagefind's index), named like a temporary
+    file, so one a killed build left is removed by the next (``remove_stale_temporaries``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=out_dir, prefix=f".{name}.{os.getpid()}-", suffix=".tmp"))
+
+
 def remove_stale_temporaries(out_dir: Path) -> list[Path]:
-    """Remove the temporary files under ``out_dir`` whose writing process no longer runs
-    (a build killed before it could remove them); returns their paths."""
+    """Remove the temporary files and staging folders under ``out_dir`` whose writing
+    process no longer runs (a build killed before it could remove them); returns their
+    paths."""
     removed = []
-    for folder, _dirs, names in os.walk(out_dir):
+    for folder, dirs, names in os.walk(out_dir):
+        for name in list(dirs):
+            found = _TEMPORARY.fullmatch(name)
+            if found and not _running(int(found.group(1))):
+                dirs.remove(name)
+                shutil.rmtree(Path(folder) / name, ignore_errors=True)
+                removed.append(Path(folder) / name)
         for name in names:
             found = _TEMPORARY.fullmatch(name)
             if found and not _running(int(found.group(1))):

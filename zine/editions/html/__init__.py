@@ -151,21 +151,38 @@ def render(rendered: RenderedIssue, out_dir: Path, use_cache: bool = False) -> l
     return write_all(out_dir, issue_files(rendered, out_dir, use_cache, size_on_disk))
 
 
-def prepare(rendered: RenderedIssue, out_dir: Path, *, coming: Collection[str],
-            use_cache: bool = False) -> Callable[[], list[Path]]:
-    """Make the edition's files now, while the editions ``coming`` (their names: ``epub``,
-    ``pdf``) are being written, and return what writes them once those are: the same files
-    ``render`` would write then. Nothing is written before ``finish`` is called."""
-    sizes = ForeseenSizes(coming)
-    files = issue_files(rendered, out_dir, use_cache, sizes)
+@dataclass(frozen=True)
+class Prepared:
+    """The edition's files made ahead (``prepare``), with the download sizes still to come.
+    Calling it writes them once the editions they link to are written: the same files
+    ``render`` would write then. ``as_now()`` is what they would be if those downloads kept
+    the sizes they have now (None when one is not there yet): what the site's search can
+    index ahead (``zine.editions.html.search.index_ahead``)."""
 
-    def finish() -> list[Path]:
-        settled = sizes.settle(files)
+    rendered: RenderedIssue
+    out_dir: Path
+    use_cache: bool
+    sizes: ForeseenSizes
+    files: list[tuple[str, bytes]]
+
+    def __call__(self) -> list[Path]:
+        settled = self.sizes.settle(self.files)
         if settled is None:
-            return render(rendered, out_dir, use_cache)
-        return write_all(out_dir, settled)
+            return render(self.rendered, self.out_dir, self.use_cache)
+        return write_all(self.out_dir, settled)
 
-    return finish
+    def as_now(self) -> list[tuple[str, bytes]] | None:
+        return self.sizes.settle(self.files)
+
+
+def prepare(rendered: RenderedIssue, out_dir: Path, *, coming: Collection[str],
+            use_cache: bool = False) -> Prepared:
+    """Make the edition's files now, while the editions ``coming`` (their names: ``epub``,
+    ``pdf``) are being written, and return what writes them once those are (``Prepared``).
+    Nothing is written before it is called."""
+    sizes = ForeseenSizes(coming)
+    return Prepared(rendered, out_dir, use_cache, sizes,
+                    issue_files(rendered, out_dir, use_cache, sizes))
 
 
 def issue_files(rendered: RenderedIssue, out_dir: Path, use_cache: bool,

@@ -24,7 +24,12 @@ from zine.editions.html.assets import (
 from zine.editions.html.discovery import render_discovery
 from zine.editions.html.listing import built_epubs, card, collect_issues
 from zine.editions.html.opds import write_catalog
-from zine.editions.html.search import index_site, indexed_languages, render_search_page
+from zine.editions.html.search import (
+    IndexAhead,
+    index_site,
+    indexed_languages,
+    render_search_page,
+)
 from zine.model import Zine, text_direction
 from zine.model.rendered import RenderedIssue
 from zine.render.i18n import strings
@@ -33,10 +38,12 @@ from zine.safety.fetcher import Styles
 from zine.safety.writer import write_text
 
 
-def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> list[Path]:
+def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path, *,
+                ahead: IndexAhead | None = None) -> list[Path]:
     """Write ``out_dir/index.html``, ``out_dir/feed.xml``, the OPDS catalog
     ``out_dir/opds.xml`` listing every built issue, the coop and tag pages, the search page,
-    and then the search index over the whole folder."""
+    and then the search index over the whole folder (``ahead``: the one Pagefind started
+    early, ``zine.editions.html.search.index_ahead``)."""
     listed = collect_issues(issues, out_dir)
     written, stylesheets = copy_styles(out_dir, PurePosixPath("styles"),
                                        Styles.of_root(zine.root))
@@ -64,7 +71,7 @@ def render_site(zine: Zine, issues: Sequence[RenderedIssue], out_dir: Path) -> l
         p.resolve().relative_to(out_dir.resolve()).as_posix().removesuffix("index.html")
         for p in archive]
     written += render_discovery(zine, listed, out_dir, site_pages)
-    written += index_site(out_dir)
+    written += index_site(out_dir, ahead)
     written += render_search_page(zine, out_dir, stylesheets, indexed_languages(out_dir))
     return written
 
