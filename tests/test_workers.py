@@ -94,6 +94,66 @@ def test_workers_are_gone_when_the_pool_is_left() -> None:
             os.waitpid(pid, os.WNOHANG)  # reaped: no zombie, no process
 
 
+
+def most_at_once(log: Path) -> int:
+    """The largest number of the intervals in ``log`` ("start t" / "end t" lines) that overlap."""
+    events = sorted((float(t), 1 if kind == "start" else -1)
+                    for kind, t in (line.split() for line in log.read_text().splitlines()))
+    running = peak = 0
+    for _t, step in sorted(events, key=lambda e: (e[0], e[1])):
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+def test_nested_cpu_bound_pools_share_the_cpus(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # two editions, each laying out its parts with two workers of its own, on two CPUs
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    log = tmp_path / "intervals"
+
+    def note(kind: str) -> None:
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        try:
+            os.write(fd, f"{kind} {time.monotonic():.6f}\n".encode())
+        finally:
+            os.close(fd)
+
+    def part(task: int) -> int:
+        note("start")
+        time.sleep(0.15)
+        note("end")
+        return task
+
+    def edition(task: int) -> list[int]:
+        return run_forked(part, [task * 10 + n for n in range(4)], 2, cpu_bound=True)
+
+    assert run_forked(edition, [1, 2], 2) == [[10, 11, 12, 13], [20, 21, 22, 23]]
+    assert most_at_once(log) == 2  # four part workers, never more than two at work
+
+
+def test_a_cpu_bound_worker_that_dies_holding_a_slot_gives_it_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 1)  # one slot: were it lost, the rest would hang
+
+    def work(task: int) -> str:
+        if task == 1:
+            os._exit(3)
+        return f"done {task}"
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("the slot of the dead worker was not given back")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, 30)
+    try:
+        results = run_forked(work, [0, 1, 2, 3], 2, died=lambda task: f"died {task}",
+                             cpu_bound=True)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert results == ["done 0", "died 1", "done 2", "done 3"]
+
 # Two levels of workers, as in a build: each outer task runs inner workers that sleep, and
 # would note in the folder given that they cleaned up on their way out.
 NESTED = textwrap.dedent("""

@@ -3,13 +3,13 @@
 Parts whose digest (their HTML, whether tagged, the effective style files, the code and
 libraries: ``zine.runtime.cache.BlobStore.key``) is in the build cache are not laid out again.
 The others are laid out by worker processes forked (``zine.runtime.workers``) from the process
-that holds the
-``Typesetter`` (stylesheets and fonts parsed once, inherited by every worker), the longest
-first, as many at once as there are CPUs. A worker sends back bytes or the diagnostics of its
-part, never an exception, so the problems of every failing part are reported together; a worker
-that dies raises ``zine.runtime.workers.WorkerDied``, which the build reports as the edition's
-failure. Warnings of a part that laid out (Z508, a table wider than the page) go to
-``Typesetter.warnings`` and are kept in the cache with it.
+that holds the ``Typesetter`` (stylesheets and fonts parsed once, inherited by every worker),
+the longest first, as many at once as there are CPUs, in the whole build (the workers' CPU
+slots: the PDFs of two language editions laid out at once share them). A worker sends back
+bytes or the diagnostics of its part, never an exception, so the problems of every failing
+part are reported together; a worker that dies raises ``zine.runtime.workers.WorkerDied``,
+which the build reports as the edition's failure. Warnings of a part that laid out (Z508, a
+table wider than the page) go to ``Typesetter.warnings`` and are kept in the cache with it.
 """
 
 from __future__ import annotations
@@ -90,7 +90,9 @@ def _run(setter: Typesetter, parts: Sequence[Part], todo: list[int]) -> list[Out
     from functools import partial
 
     _load_hyphenation(setter, [parts[i] for i in todo])
-    return run_forked(partial(_typeset_one, setter), [parts[i] for i in todo], workers)
+    # cpu_bound: two language editions' PDFs, laid out at once, share the CPUs
+    return run_forked(partial(_typeset_one, setter), [parts[i] for i in todo], workers,
+                      cpu_bound=True)
 
 
 def _load_hyphenation(setter: Typesetter, parts: Sequence[Part]) -> None:
