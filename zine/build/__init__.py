@@ -10,55 +10,56 @@ Speed: a build whose inputs and outputs did not change since the last successful
 skipped whole (``zine.runtime.lastbuild``, which the CLI asks before importing this
 module); otherwise the loader is handed the bodies of the articles whose text did not change
 (``zine.runtime.bodycache``), and EPUB and PDF run in forked worker processes
-(``zine.runtime.workers``, the slowest first; the PDF edition forks its own workers for its parts and
-keeps them in the cache too), the booklet after the PDF in the same worker (it imposes the PDF
-just made: it is given the PDF's paths), and HTML is written once the editions it links to
-are (its pages are made meanwhile, in this process, with the sizes to come: ``Edition.prepare``;
-then the search index of the site as it will be is started: ``Edition.site_ahead``). Which editions exist, what each needs first and which options it takes is read from
-the registry (``zine.editions.EDITIONS``). What a build is asked to do travels as one
-``BuildContext``, the editions' options with the work (``Editions``), never through module
-state. ``BuildResult.changed`` lists the outputs whose bytes were replaced (``zine.safety.writer``
-leaves a file holding the same bytes alone), so the CLI can say what changed.
+(``zine.runtime.workers``, the slowest first; the PDF edition forks its own workers for its
+parts and keeps them in the cache too), the booklet after the PDF in the same worker (it
+imposes the PDF just made: it is given the PDF's paths), and HTML is written once the editions
+it links to are (its pages are made meanwhile, in this process, with the sizes to come:
+``Edition.prepare``; then the search index of the site as it will be is started:
+``Edition.site_ahead``). Which editions exist, what each needs first and which options it
+takes is read from the registry (``zine.editions.EDITIONS``). What a build is asked to do
+travels as one ``BuildContext``, the editions' options with the work (``Editions``), never
+through module state. ``BuildResult.changed`` lists the outputs whose bytes were replaced
+(``zine.safety.writer`` leaves a file holding the same bytes alone), so the CLI can say what
+changed.
 """
 
 from __future__ import annotations
 
-from zine.check.images import ImageChecks
-from zine.check.run import check_zine
-from zine import editions as edition_registry
-from zine.editions import BY_NAME, EDITIONS, NAMES
-from zine.load.loader import load_project
-from zine.load.project import find_root, select_issues
-from zine.render.issue import render_issue
-from zine.render.translations import edition_views
-from zine.runtime.bodycache import BodyCache
-from zine.runtime.cache import BlobStore, MediaStore
-from zine.runtime.cache import Record, save_record
-from zine.runtime.lastbuild import BuildResult, LastBuildCheck, check_last_build
-from zine.runtime.lastbuild import key_options, remove_orphans
-from zine.runtime import editioncache
-from zine.runtime.workers import WorkerDied
-from zine.runtime.workers import Workers
-from zine.safety import paths
-
 import contextlib
-import difflib
 import importlib
 import logging
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zine.diagnostics import codes
-from zine.diagnostics import Diagnostic, has_errors, make
+from zine import editions as edition_registry
+from zine.check.images import ImageChecks
+from zine.check.run import check_zine
+from zine.diagnostics import Diagnostic, codes, has_errors, make
+from zine.editions import BY_NAME, EDITIONS, NAMES
 from zine.errors import ContentError, UsageError
+from zine.load.loader import load_project
+from zine.load.project import find_root, select_issues
 from zine.model import Issue, Position, Zine
+from zine.render.issue import render_issue
+from zine.render.translations import edition_views
+from zine.runtime import editioncache
+from zine.runtime.bodycache import BodyCache
+from zine.runtime.cache import BlobStore, MediaStore, Record, save_record
+from zine.runtime.lastbuild import (
+    BuildResult,
+    LastBuildCheck,
+    check_last_build,
+    key_options,
+    remove_orphans,
+)
+from zine.runtime.workers import WorkerDied, Workers
+from zine.safety import paths
 
 if TYPE_CHECKING:
-    from zine.runtime.cache import MediaStore
     from zine.model.rendered import RenderedIssue
 
 log = logging.getLogger(__name__)
@@ -176,10 +177,12 @@ FileIdentity = tuple[int, int, int]  # inode, size, modification time (ns)
 
 
 def _file_identities(out_dir: Path) -> dict[str, FileIdentity]:
-    """Every file under ``out_dir`` as it is now. ``zine.safety.writer`` replaces a file by a new one
-    (a new inode) only when its bytes change, so comparing identities tells what was written."""
+    """Every file under ``out_dir`` as it is now. ``zine.safety.writer`` replaces a file by a
+    new one (a new inode) only when its bytes change, so comparing identities tells what was
+    written."""
     found = {}
-    for folder, dirs, names in os.walk(os.path.realpath(out_dir)):  # as zine.safety.writer names them
+    # real paths, as zine.safety.writer names them
+    for folder, dirs, names in os.walk(os.path.realpath(out_dir)):
         dirs[:] = [d for d in dirs if not d.startswith(".")]  # the build cache
         for name in names:
             path = os.path.join(folder, name)
@@ -454,8 +457,8 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
     """Every edition of every rendered issue; the issues whose editions were all written.
 
     ``ready`` holds each issue's editions in other languages before its main edition
-    (``zine.render.translations.edition_views``); the last editions (HTML) are written once the main one
-    is, from ``sites[issue id]``, the issue with every version, and return those.
+    (``zine.render.translations.edition_views``); the last editions (HTML) are written once the
+    main one is, from ``sites[issue id]``, the issue with every version, and return those.
 
     EPUB, PDF and booklet of every issue run at once in worker processes (forked, so nothing
     is pickled but the outcome), the slowest first; HTML runs here once an issue's others are
