@@ -8,12 +8,14 @@ Fake editions (``tests.cache_helpers``) show where each ran; the real ones are c
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
 import pytest
 
 from tests.cache_helpers import (
+    Renderer,
     copy_content,
     dying_edition,
     failing_edition,
@@ -21,7 +23,7 @@ from tests.cache_helpers import (
     snapshot,
     use_editions,
 )
-from zine.build import build_project
+from zine.build import BUILD_GC_THRESHOLDS, build_project
 from zine.runtime.cache import cache_home
 
 FORMATS = ("epub", "pdf", "html")
@@ -103,3 +105,29 @@ def test_progress_names_every_edition_of_every_issue(
     assert {d for s, d in seen if s == "edition"} == {f"{issue} {n}" for n in FORMATS} | {
         f"{issue}.de {n}" for n in FORMATS if n != "html"}
     assert seen[-1] == ("site", "")
+
+
+def thresholds_edition(name: str) -> Renderer:
+    """An edition writing the garbage collector's thresholds of the process it runs in."""
+    written = fake_edition(name)
+
+    def render(rendered, out_dir: Path, **options: object) -> list[Path]:
+        paths = written(rendered, out_dir, **options)
+        (out_dir / rendered.issue.id / f"{name}.gc").write_text(repr(gc.get_threshold()))
+        return paths
+
+    return render
+
+
+def test_editions_run_with_fewer_collections_and_the_thresholds_come_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_editions(monkeypatch, **{name: thresholds_edition(name) for name in FORMATS})
+    before = gc.get_threshold()
+    assert before != BUILD_GC_THRESHOLDS
+    out = tmp_path / "out"
+    result = build_project([], formats=FORMATS, out_dir=out, root=copy_content(tmp_path / "c"),
+                           use_cache=False)
+    issue = result.built[0]
+    for name in FORMATS:  # pdf and epub in forked workers, html here
+        assert (out / issue / f"{name}.gc").read_text() == repr(BUILD_GC_THRESHOLDS)
+    assert gc.get_threshold() == before  # zine serve and the tests go on as they were
