@@ -1,9 +1,10 @@
-"""`make` installs every program `zine build` runs: a newcomer's first command builds.
+"""`make` installs every program `zine build` runs, and a build without one says so first.
 
 `make` runs ``tools/system-deps build``; `make test` adds the test packages. A program the build
-looks up with ``shutil.which`` but that only the test packages bring would pass CI and fail
-the newcomer's `make` (as ``pdftoppm`` did for the link-preview cards). So the programs are read
-from zine's sources, and Debian's own package database says which package each comes from.
+runs but that only the test packages bring would pass CI and fail the newcomer's `make` (as
+``pdftoppm`` did for the link-preview cards). So each edition names the programs it runs
+(``Edition.programs``), every program zine looks up with ``shutil.which`` must be named there,
+and Debian's own package database says which package each comes from.
 """
 from __future__ import annotations
 
@@ -14,11 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.cache_helpers import copy_content
+from zine.build import build_project
+from zine.editions import EDITIONS
+from zine.errors import ZineError
+
 ROOT = Path(__file__).resolve().parent.parent
 WHICH = re.compile(r"""shutil\.which\(\s*["']([^"']+)["']\s*\)""")
+DECLARED = {program: package for edition in EDITIONS for program, package in edition.programs}
 
 
-def programs_the_build_looks_up() -> set[str]:
+def programs_zine_looks_up() -> set[str]:
     found: set[str] = set()
     for source in (ROOT / "zine").rglob("*.py"):
         found.update(WHICH.findall(source.read_text(encoding="utf-8")))
@@ -47,14 +54,31 @@ def debian_package_of(program: str) -> str:
     raise AssertionError(f"no Debian package owns {path}")
 
 
-def test_the_build_looks_up_programs_on_path():
-    # pdftoppm (cards, raster covers) at least: the test below would otherwise pass on nothing.
-    assert "pdftoppm" in programs_the_build_looks_up()
+def test_every_program_zine_runs_is_named_by_an_edition():
+    looked_up = programs_zine_looks_up()
+    assert "pdftoppm" in looked_up  # the cards, the raster covers: the test is not vacuous
+    assert looked_up <= set(DECLARED), looked_up - set(DECLARED)
 
 
 @pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="not a Debian system")
-@pytest.mark.parametrize("program", sorted(programs_the_build_looks_up()))
+@pytest.mark.parametrize("program", sorted(DECLARED))
 def test_make_installs_each_program_the_build_runs(program):
-    assert debian_package_of(program) in build_packages(), (
+    package = debian_package_of(program)
+    assert package == DECLARED[program]  # what the error message tells the user to install
+    assert package in build_packages(), (
         f"zine build runs {program}, but `tools/system-deps build` (what `make` installs) "
         f"does not list its package")
+
+
+def test_a_build_without_a_program_names_it_and_writes_no_edition(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_which = shutil.which
+    monkeypatch.setattr("shutil.which",
+                        lambda name, *a, **k: None if name == "pdftoppm" else real_which(name))
+    out = tmp_path / "out"
+    with pytest.raises(ZineError, match=r"the html edition needs pdftoppm "
+                                        r"\(Debian: poppler-utils\); no edition was written"):
+        build_project([], formats=("epub", "pdf", "html"), out_dir=out,
+                      root=copy_content(tmp_path / "content"))
+    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()
+                                    and ".cache" not in p.parts]

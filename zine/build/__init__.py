@@ -31,6 +31,7 @@ import gc
 import importlib
 import logging
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from zine.check.images import ImageChecks
 from zine.check.run import check_zine
 from zine.diagnostics import Diagnostic, codes, has_errors, make
 from zine.editions import BY_NAME, EDITIONS, NAMES
-from zine.errors import ContentError, UsageError
+from zine.errors import ContentError, UsageError, ZineError
 from zine.load.loader import load_project
 from zine.load.project import find_root, select_issues
 from zine.model import Issue, Position, Zine
@@ -307,10 +308,17 @@ def _warm_up(formats: Sequence[str]) -> threading.Thread | None:
 
 
 def _available(formats: Sequence[str]) -> None:
+    """Every edition asked for exists, and the programs it runs are installed (all that are
+    missing named at once, before any edition is written)."""
     renderers = edition_registry.registry()
     for name in formats:
         if name not in renderers:
             raise UsageError(f"the {name} edition is not available yet")
+    missing = [f"the {name} edition needs {program} (Debian: {package})"
+               for name in formats for program, package in BY_NAME[name].programs
+               if shutil.which(program) is None]
+    if missing:
+        raise ZineError("; ".join(missing) + "; no edition was written")
 
 
 def prepare_issue(context: BuildContext, zine: Zine, issue: Issue, diags: Sequence[Diagnostic],

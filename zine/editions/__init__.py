@@ -60,6 +60,9 @@ class Edition:
     # written: called as ``prepare(rendered, out_dir, coming=<their names>, **options)``, it
     # returns what writes them (the same files as ``render`` then), called once they are
     prepare: str = ""
+    # programs it runs, with the Debian package that has each: checked before a build writes
+    # anything (``tools/system-deps build`` installs them)
+    programs: tuple[tuple[str, str], ...] = ()
 
 
 EDITIONS: tuple[Edition, ...] = (
@@ -71,7 +74,8 @@ EDITIONS: tuple[Edition, ...] = (
             cached=True,  # its link-preview cards
             site="zine.editions.html.site:render_site",
             site_ahead="zine.editions.html.search:index_ahead",
-            prepare="zine.editions.html:prepare"),
+            prepare="zine.editions.html:prepare",
+            programs=(("pdftoppm", "poppler-utils"),)),  # draws the link-preview cards
     Edition("booklet", "zine.editions.booklet", "A4 sheets imposed for saddle stitching",
             default=False, needs=("pdf",), cached=True, cost=2,
             options=(Option("crop_marks", "booklet: draw crop marks around each A5 page"),)),
