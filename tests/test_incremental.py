@@ -147,3 +147,22 @@ def test_a_fresh_output_folder_is_a_cold_build(tmp_path: Path) -> None:
     assert one.keys() == two.keys()
     assert {k: v[0] for k, v in one.items()} == {k: v[0] for k, v in two.items()}
     assert (tmp_path / "two" / issue / f"{issue}.epub").is_file()
+
+
+def test_pdfs_made_by_the_standby_have_the_bytes_of_pdfs_made_in_the_build_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The standby (forked before the issue is loaded, handed it rendered) and a worker
+    forked after the render (the sample's second language edition) make the same PDFs as
+    one process does with one CPU."""
+    content = copy_content(tmp_path / "content")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    build(content, tmp_path / "standby", ("pdf",))
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    build(content, tmp_path / "here", ("pdf",))
+    made = sorted(p.relative_to(tmp_path / "here") for p in (tmp_path / "here").rglob("*.pdf"))
+    assert len([p for p in made if "offprints" not in p.parts]) == 2  # English, German
+    assert made == sorted(p.relative_to(tmp_path / "standby")
+                          for p in (tmp_path / "standby").rglob("*.pdf"))
+    for path in made:
+        assert (tmp_path / "standby" / path).read_bytes() == \
+            (tmp_path / "here" / path).read_bytes(), path

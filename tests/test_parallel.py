@@ -9,7 +9,12 @@ Fake editions (``tests.cache_helpers``) show where each ran; the real ones are c
 from __future__ import annotations
 
 import gc
+import json
 import os
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -20,10 +25,14 @@ from tests.cache_helpers import (
     dying_edition,
     failing_edition,
     fake_edition,
+    first_article,
     snapshot,
     use_editions,
 )
+from tests.conftest import REPO
 from zine.build import BUILD_GC_THRESHOLDS, build_project
+from zine.editions.pdf import typeset
+from zine.render.issue import render_issue as _render_issue
 from zine.runtime.cache import cache_home
 
 FORMATS = ("epub", "pdf", "html")
@@ -51,6 +60,87 @@ def test_pdf_and_epub_are_written_by_worker_processes_and_html_after_them(
     assert html >= (out / issue / "pdf.pid").stat().st_mtime_ns
     assert html >= (out / issue / "epub.pid").stat().st_mtime_ns
     assert {p.name for p in result.outputs} >= {f"{issue}.{name}" for name in FORMATS}
+
+
+def record_readiness(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """The PDF's ``get_ready`` and ``get_ready_for`` note where and when they ran."""
+    def note(what: str, value: object) -> None:
+        with log.open("a") as file:
+            file.write(json.dumps([what, os.getpid(), time.monotonic(), value]) + "\n")
+
+    monkeypatch.setattr(typeset, "get_ready", lambda root: note("ready", str(root)))
+    monkeypatch.setattr(typeset, "get_ready_for", lambda languages: note("for",
+                                                                        list(languages)))
+
+
+def test_the_pdf_is_made_by_the_standby_that_got_ready_while_the_issue_was_rendered(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "ready.log"
+    record_readiness(monkeypatch, log)
+    rendered_at: list[float] = []
+    monkeypatch.setattr("zine.build.render_issue", lambda *args: (
+        rendered_at.append(time.monotonic()) or _render_issue(*args)))
+    use_editions(monkeypatch, **{name: fake_edition(name) for name in FORMATS})
+    out, content = tmp_path / "out", copy_content(tmp_path / "c")
+    result = build_project([], formats=FORMATS, out_dir=out, root=content)
+    issue = result.built[0]
+    notes = [json.loads(line) for line in log.read_text().splitlines()]
+    (ready, standby, ready_at, root), (hint, same, _at, languages) = notes[:2]
+    assert (ready, hint, root) == ("ready", "for", str(content)) and same == standby
+    assert standby != os.getpid() and ready_at < rendered_at[0]  # forked before the render
+    # the sample has a German edition too: the standby makes one of the two PDFs
+    pdfs = {int(p.read_text()) for p in (out / issue).glob("*pdf.pid")}
+    assert len(pdfs) == 2 and standby in pdfs and os.getpid() not in pdfs
+    assert int((out / issue / "epub.pid").read_text()) not in (standby, os.getpid())
+    assert set(languages) >= {"en", "de"}  # a cold build parses every article: all of them
+
+    log.unlink()
+    article = first_article(content)
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n",
+                       encoding="utf-8")
+    build_project([], formats=FORMATS, out_dir=out, root=content)
+    hinted = [json.loads(line)[3] for line in log.read_text().splitlines()
+              if json.loads(line)[0] == "for"]
+    assert hinted == [["en"]]  # the edited article's: the dictionary its part will use
+
+
+# ``zine build`` with the PDF's get_ready noting what the process it was forked from had
+# imported, and a PDF renderer that writes nothing (the order is the point, not the PDF)
+CLI_STANDBY = textwrap.dedent("""
+    import json, os, sys
+    import zine.editions as editions
+    from zine.editions.pdf import typeset
+    log, root, out = sys.argv[1:]
+    os.cpu_count = lambda: 2
+    typeset.get_ready = lambda root: open(log, "w").write(json.dumps(
+        ["zine.build" in sys.modules, "weasyprint" in sys.modules]))
+    real = editions.registry
+    editions.registry = lambda: {**real(), "pdf": lambda rendered, out_dir, **o: []}
+    from zine.cli import main
+    sys.exit(main(["--root", root, "build", "--format", "pdf", "--out", out, "--quiet"]))
+""")
+
+
+def test_zine_build_forks_the_standby_before_it_imports_the_build(tmp_path: Path) -> None:
+    log = tmp_path / "ready.json"
+    done = subprocess.run([sys.executable, "-c", CLI_STANDBY, str(log),
+                           str(copy_content(tmp_path / "c")), str(tmp_path / "out")],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    build_imported, weasyprint_imported = json.loads(log.read_text())
+    assert not build_imported and not weasyprint_imported  # the standby imports WeasyPrint
+
+
+def test_with_one_cpu_there_is_no_standby_and_the_pdf_is_made_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    log = tmp_path / "ready.log"
+    record_readiness(monkeypatch, log)
+    use_editions(monkeypatch, **{name: fake_edition(name) for name in FORMATS})
+    out = tmp_path / "out"
+    result = build_project([], formats=FORMATS, out_dir=out, root=copy_content(tmp_path / "c"))
+    assert not log.exists()
+    assert int((out / result.built[0] / "pdf.pid").read_text()) == os.getpid()
 
 
 def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(

@@ -26,7 +26,10 @@ from tests.pdf_helpers import (
     squash,
 )
 from zine.editions import pdf
+from zine.editions.pdf import typeset
+from zine.editions.pdf.parts import plan_parts
 from zine.model.rendered import Fragment, MediaItem, RenderedIssue
+from zine.safety.fetcher import Styles
 
 pytestmark = pytest.mark.slow
 
@@ -267,3 +270,19 @@ def test_articles_in_other_languages_are_tagged_with_their_language(built: Path)
     assert found[numbers["التعاونيات التقنية في العالم العربي"]] == "ar"
     assert found[numbers["日本の技術協同組合"]] == "ja"
     assert found[numbers["Why a zine"]] is None  # the document's own language, en
+
+
+def test_a_typesetter_starts_with_what_get_ready_made_and_lays_out_the_same_bytes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's standby parses the stylesheets before the issue exists (``get_ready``,
+    from the root's styles alone): a part laid out with them is the part laid out without."""
+    monkeypatch.setattr(typeset, "_ready", {})
+    rendered = make_rendered_issue()
+    back = plan_parts(rendered).back
+    fresh = typeset.Typesetter(rendered).typeset(back)
+    typeset.get_ready(rendered.zine.root)
+    ready = typeset._ready[Styles.of_root(rendered.zine.root)]
+    setter = typeset.Typesetter(rendered)
+    assert setter.stylesheets() is ready.stylesheets and setter.font_config is ready.font_config
+    assert setter.fetcher.styles is ready.styles  # their digest computed once, in the standby
+    assert setter.typeset(back) == fresh

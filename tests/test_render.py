@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from tests.pipeline_helpers import render_project
 from tests.render_helpers import (
     make_article,
     make_issue,
@@ -14,8 +17,9 @@ from tests.render_helpers import (
     write_png,
     xpath,
 )
+from zine.editions import epub
 from zine.load.loader import load_project
-from zine.model.rendered import RenderedIssue
+from zine.model.rendered import RenderedIssue, handed_over
 from zine.render import issue as render_module
 from zine.render.fragment import code_stylesheets
 from zine.render.issue import check_fragment, render_issue
@@ -347,3 +351,29 @@ def test_cover_symlink_leading_outside_the_issue_is_refused(tmp_path: Path) -> N
     assert [d.code for d in diags] == ["Z504"]
     assert "symbolic link" in diags[0].message
     assert rendered.cover.width == 1200  # the generated cover, not the secret image
+
+
+def test_a_rendered_issue_handed_over_keeps_everything_but_the_parse_tokens(
+        tmp_path: Path) -> None:
+    """What the build's standby is sent (``handed_over``): the editions made from it have
+    the bytes of those made from the issue itself."""
+    rendered = render_project(REPO, whole=True)[0]
+    back: RenderedIssue = pickle.loads(handed_over(rendered))
+    assert len(handed_over(rendered)) < len(pickle.dumps(rendered)) * 0.9
+    originals = {a.slug: a for a in rendered.issue.articles}
+    assert originals and len(back.issue.articles) == len(originals)
+    for article in back.issue.articles:
+        assert article.body.tokens == ()
+        original = originals[article.slug]
+        assert original.body.tokens  # there was something to leave out
+        assert article == replace(original, body=replace(original.body, tokens=()))
+    assert back.fragments.keys() == rendered.fragments.keys()
+    assert [f.html for f in back.fragments.values()] == \
+        [f.html for f in rendered.fragments.values()]
+    assert back.media == rendered.media and back.cover == rendered.cover
+    for name, issue in (("here", rendered), ("sent", back)):
+        epub.render(issue, tmp_path / name)
+    made = sorted(p.relative_to(tmp_path / "here") for p in (tmp_path / "here").rglob("*.epub"))
+    assert made
+    for path in made:
+        assert (tmp_path / "here" / path).read_bytes() == (tmp_path / "sent" / path).read_bytes()

@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.process_helpers import assert_none_left, descendants, living, needs_proc
-from zine.runtime.workers import WorkerDied, Workers, run_forked
+from zine.runtime.workers import Standby, WorkerDied, Workers, run_forked
 
 
 def test_results_come_back_in_task_order_from_other_processes() -> None:
@@ -95,6 +95,90 @@ def test_workers_are_gone_when_the_pool_is_left() -> None:
 
 
 
+# A standby's tasks are sent pickled: their functions are module-level, found by name.
+_readied: list[str] = []  # in a standby: what got it ready, in order
+
+
+def _warm() -> None:
+    _readied.append("warm")
+
+
+def _also(word: str) -> None:
+    _readied.append(word)
+
+
+def _report(task: int) -> tuple[int, list[str], int]:
+    return task, list(_readied), os.getpid()
+
+
+def _exit_now(task: int) -> None:
+    os._exit(3)
+
+
+def _sendable(task: int) -> tuple[object, int] | None:
+    """The standby takes the even tasks."""
+    return (_report, task) if task % 2 == 0 else None
+
+
+def test_a_standby_is_ready_before_its_task_and_is_sent_the_tasks_it_takes() -> None:
+    def work(task: int) -> tuple[int, list[str], int]:  # inherited: the other workers' way
+        return task, ["inherited"], os.getpid()
+
+    with Standby(_warm) as standby:
+        standby.prepare(_also, "dictionaries")  # what is known only after the fork
+        assert standby.worker is not None
+        standby_pid = standby.worker.pid
+        with Workers(work, [0, 1, 2, 3], 2, standby=standby, send=_sendable) as pool:
+            results = dict(pool.results())
+    assert results[0] == (0, ["warm", "dictionaries"], standby_pid)  # its first task
+    for task, how, pid in results.values():  # the standby runs only what can be sent
+        assert (pid == standby_pid) == (how == ["warm", "dictionaries"])
+        assert task % 2 == 0 if pid == standby_pid else pid != os.getpid()
+    assert {task for task, _how, pid in results.values() if pid != standby_pid} >= {1, 3}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(standby_pid, os.WNOHANG)  # the pool stopped and reaped it
+
+
+def test_a_standby_no_pool_adopts_is_stopped_when_its_block_ends() -> None:
+    with Standby(lambda: time.sleep(60)) as standby:
+        assert standby.worker is not None
+        pid = standby.worker.pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_standby_that_dies_fails_its_own_task_only() -> None:
+    def send(task: int) -> tuple[object, int] | None:
+        return (_exit_now, task) if task == 0 else None
+
+    with Standby(_warm) as standby, Workers(lambda task: f"done {task}", [0, 1, 2], 2,
+                                            died=lambda task: f"died {task}",
+                                            standby=standby, send=send) as pool:
+        results = dict(pool.results())
+    assert results == {0: "died 0", 1: "done 1", 2: "done 2"}
+
+
+def test_tasks_only_a_dead_worker_could_run_fail_instead_of_waiting_for_the_standby() -> None:
+    def work(task: int) -> str:
+        os._exit(3)  # the one forked worker dies on its first task
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("the pool waited for a task nobody could run")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, 30)
+    try:
+        with Standby(_warm) as standby, Workers(work, [0, 1, 3, 5], 2,
+                                                died=lambda task: f"died {task}",
+                                                standby=standby, send=_sendable) as pool:
+            results = dict(pool.results())
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert results[0][:2] == (0, ["warm"])
+    assert [results[i] for i in (1, 2, 3)] == ["died 1", "died 3", "died 5"]
+
+
 def most_at_once(log: Path) -> int:
     """The largest number of the intervals in ``log`` ("start t" / "end t" lines) that overlap."""
     events = sorted((float(t), 1 if kind == "start" else -1)
@@ -130,6 +214,44 @@ def test_nested_cpu_bound_pools_share_the_cpus(tmp_path: Path,
 
     assert run_forked(edition, [1, 2], 2) == [[10, 11, 12, 13], [20, 21, 22, 23]]
     assert most_at_once(log) == 2  # four part workers, never more than two at work
+
+
+_intervals: list[Path] = []  # the log of the test below, inherited by the standby
+
+
+def _note(kind: str) -> None:
+    fd = os.open(_intervals[0], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(fd, f"{kind} {time.monotonic():.6f}\n".encode())
+    finally:
+        os.close(fd)
+
+
+def _part(task: int) -> int:
+    _note("start")
+    time.sleep(0.15)
+    _note("end")
+    return task
+
+
+def _edition(task: int) -> list[int]:
+    return run_forked(_part, [task * 10 + n for n in range(4)], 2, cpu_bound=True)
+
+
+def test_a_standby_and_the_pool_that_adopts_it_share_the_cpus(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the PDF of one language edition made by the standby, the other's by a forked worker
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(sys.modules[__name__], "_intervals", [tmp_path / "intervals"])
+
+    def send(task: int) -> tuple[object, int] | None:
+        return (_edition, task) if task == 1 else None
+
+    with Standby(_warm) as standby, Workers(_edition, [1, 2], 2, standby=standby,
+                                            send=send) as pool:
+        results = dict(pool.results())
+    assert results == {0: [10, 11, 12, 13], 1: [20, 21, 22, 23]}
+    assert most_at_once(tmp_path / "intervals") == 2
 
 
 def test_a_cpu_bound_worker_that_dies_holding_a_slot_gives_it_back(
@@ -215,6 +337,28 @@ def test_sigterm_stops_every_level_and_each_worker_cleans_up(tmp_path: Path) -> 
     assert_none_left(seen)
     cleaned = {int(p.name) for p in tmp_path.iterdir() if p.read_text() == "cleaned"}
     assert len(cleaned) == 4 and cleaned < {pid for pid, _start in seen}
+
+
+# A build's standby getting ready (here: for a minute) while the build loads and renders.
+STANDBY = textwrap.dedent("""
+    import time
+    from zine.runtime import workers
+    with workers.Standby(lambda: time.sleep(60)):
+        print("started", flush=True)
+        time.sleep(60)
+""")
+
+
+@needs_proc
+def test_killing_the_main_process_ends_its_standby(tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", STANDBY], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, start_new_session=True)
+    assert proc.stdout is not None and proc.stdout.readline() == "started\n"
+    seen = descendants(proc.pid)
+    assert len(living(seen)) == 1, seen
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert_none_left(seen)
 
 
 def test_an_interrupted_worker_cleans_up_on_the_way_out(tmp_path: Path) -> None:

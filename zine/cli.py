@@ -315,13 +315,7 @@ def run_build(args: argparse.Namespace) -> int:
                 if checked is not None and checked.unchanged is not None:
                     result = checked.unchanged
                 else:
-                    from zine.build import build_project
-
-                    result = build_project(args.issues, formats=formats, out_dir=args.out,
-                                           root=args.root, strict_mode=args.strict,
-                                           progress=report, use_cache=not args.no_cache,
-                                           edition_options=_edition_options(args),
-                                           checked=checked)
+                    result = _build(args, formats, report, checked)
             finally:
                 report.finish()
     except (KeyboardInterrupt, Interrupted) as stop:
@@ -340,6 +334,23 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"zine: {issue_id}: not built; its previous editions are left in place",
               file=sys.stderr)
     return 1 if has_errors(result.diagnostics) or result.failed else 0
+
+
+def _build(args: argparse.Namespace, formats: Sequence[str], report: ProgressReport,
+           checked: LastBuildCheck | None) -> BuildResult:
+    """The build that runs: the PDF's standby forked first (``zine.editions.start_standby``),
+    so that it imports WeasyPrint while this process imports the build's modules too."""
+    from zine.editions import start_standby
+    from zine.load.project import find_root
+
+    with start_standby(formats, find_root([], args.root)) as standby:
+        from zine.build import build_project
+
+        return build_project(args.issues, formats=formats, out_dir=args.out, root=args.root,
+                             strict_mode=args.strict, progress=report,
+                             use_cache=not args.no_cache,
+                             edition_options=_edition_options(args), checked=checked,
+                             standby=standby)
 
 
 def _check_last_build(args: argparse.Namespace, formats: Sequence[str]) -> LastBuildCheck:

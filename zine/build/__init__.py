@@ -15,13 +15,16 @@ parts and keeps them in the cache too), the booklet after the PDF in the same wo
 imposes the PDF just made: it is given the PDF's paths), and HTML is written once the editions
 it links to are (its pages are made meanwhile, in this process, with the sizes to come:
 ``Edition.prepare``; then the search index of the site as it will be is started:
-``Edition.site_ahead``). While a build runs, the garbage collector runs less often
-(``_fewer_collections``). Which editions exist, what each needs first and which options it
-takes is read from the registry (``zine.editions.EDITIONS``). What a build is asked to do
-travels as one ``BuildContext``, the editions' options with the work (``Editions``), never
-through module state. ``BuildResult.changed`` lists the outputs whose bytes were replaced
-(``zine.safety.writer`` leaves a file holding the same bytes alone), so the CLI can say what
-changed.
+``Edition.site_ahead``). One PDF is made by a process forked when the build starts (a
+standby, ``zine.editions.start_standby``), which imports WeasyPrint, parses the stylesheets
+and loads the hyphenation dictionaries of the articles that changed while this one loads,
+checks and renders, and is then sent the rendered issue (``_HandedOver``). While a build
+runs, the garbage collector runs less often (``_fewer_collections``). Which editions exist,
+what each needs first and which options it takes is read from the registry
+(``zine.editions.EDITIONS``). What a build is asked to do travels as one ``BuildContext``, the
+editions' options with the work (``Editions``), never through module state.
+``BuildResult.changed`` lists the outputs whose bytes were replaced (``zine.safety.writer``
+leaves a file holding the same bytes alone), so the CLI can say what changed.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import gc
 import importlib
 import logging
 import os
+import pickle
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -42,11 +46,19 @@ from zine import editions as edition_registry
 from zine.check.images import ImageChecks
 from zine.check.run import check_zine
 from zine.diagnostics import Diagnostic, codes, has_errors, make
-from zine.editions import BY_NAME, EDITIONS, NAMES
+from zine.editions import (
+    BY_NAME,
+    EDITIONS,
+    NAMES,
+    get_ready_for,
+    standby_modules,
+    start_standby,
+)
 from zine.errors import ContentError, UsageError, ZineError
 from zine.load.loader import load_project
 from zine.load.project import find_root, select_issues
 from zine.model import Issue, Position, Zine
+from zine.model.rendered import handed_over
 from zine.render.issue import render_issue
 from zine.render.translations import edition_views
 from zine.runtime import editioncache
@@ -59,7 +71,7 @@ from zine.runtime.lastbuild import (
     key_options,
     remove_orphans,
 )
-from zine.runtime.workers import WorkerDied, Workers
+from zine.runtime.workers import Standby, WorkerDied, Workers
 from zine.safety import paths
 
 if TYPE_CHECKING:
@@ -88,6 +100,7 @@ class BuildContext:
     media_cache: MediaStore | None = None  # processed images (kept in the build cache)
     code_cache: BlobStore | None = None  # highlighted code blocks (kept there too)
     body_cache: BodyCache | None = None  # parsed article bodies (kept there too)
+    standby: Standby | None = None  # forked by the caller (``zine.editions.start_standby``)
 
     @property
     def out_dir(self) -> Path:
@@ -113,6 +126,7 @@ def build_project(
     use_cache: bool = True,
     edition_options: Mapping[str, Mapping[str, object]] | None = None,
     checked: LastBuildCheck | None = None,
+    standby: Standby | None = None,
 ) -> BuildResult:
     """Build ``formats`` of the issues named (all when none) into ``out_dir``.
 
@@ -123,7 +137,9 @@ def build_project(
     ``edition_options`` are keyword arguments for one edition's renderer, e.g.
     ``{"booklet": {"crop_marks": True}}``. ``checked`` is the start of this same build when the
     caller has made it already (``zine.runtime.lastbuild.check_last_build``: the CLI does, before
-    it imports this module), so it is not made twice.
+    it imports this module), so it is not made twice. ``standby``: the process the caller
+    forked for the editions that have one (``zine.editions.start_standby``: the CLI forks it
+    before it imports this module, 0.2-0.3 s earlier); without it, the build forks its own.
     """
     options_by_edition = _edition_options(formats, edition_options or {})
     root_dir = find_root([], root)
@@ -153,7 +169,7 @@ def build_project(
                            strict_mode,
                            progress or _silent, media_cache,
                            BlobStore(out_dir, "code") if use_cache else None,
-                           BodyCache(out_dir) if use_cache else None)
+                           BodyCache(out_dir) if use_cache else None, standby)
     with _fewer_collections():
         result = _build(context)
     result.changed = _changed(result.outputs, before)
@@ -241,13 +257,27 @@ def _build(context: BuildContext) -> BuildResult:
 
 
 def _stages(context: BuildContext) -> BuildResult:
-    """Load, check, render every issue asked for, then write their editions."""
+    """Load, check, render every issue asked for, then write their editions; the editions
+    that have a standby get it ready meanwhile (``zine.editions.start_standby``: the CLI's,
+    forked before this module was imported, or one forked now)."""
+    if context.standby is not None:
+        return _stages_with(context, context.standby)
+    with start_standby(context.editions.formats, context.root_dir) as standby:
+        return _stages_with(context, standby)
+
+
+def _stages_with(context: BuildContext, standby: Standby | None) -> BuildResult:
+    """``_stages`` with ``standby`` (None: no standby, one CPU)."""
     formats, out_dir, media_cache = context.editions.formats, context.out_dir, \
         context.media_cache
-    warming = _warm_up(formats)
+    warming = _warm_up(formats) if standby is None else None
     body_cache = context.body_cache
     zine, diags = load_project(context.root_dir,
                                parse=body_cache.parse if body_cache is not None else None)
+    if standby is not None:  # the languages of the articles that changed, likely laid out
+        languages = sorted(body_cache.languages_parsed) if body_cache is not None \
+            else _languages(zine)
+        standby.prepare(get_ready_for, (standby_modules(formats), languages))
     # an image whose processed copy is in the cache was decoded whole by this same code; the
     # check stage hands the copies it made on the way to the render stage through the store
     images = ImageChecks(media_cache.has, media_cache.remember) if media_cache is not None \
@@ -272,7 +302,7 @@ def _stages(context: BuildContext) -> BuildResult:
         warming.join()  # never fork while a thread is importing
     with SiteAhead(out_dir) as ahead:
         rendered_issues = write_editions(ready, context.editions, result, context.report,
-                                         sites, ahead)
+                                         sites, ahead, standby)
         result.rendered = list(rendered_issues)
         steps = edition_registry.site_steps(formats) if rendered_issues else []
         if steps:
@@ -284,6 +314,15 @@ def _stages(context: BuildContext) -> BuildResult:
     if context.code_cache is not None and not result.failed:
         context.code_cache.prune()
     return result
+
+
+def _languages(zine: Zine) -> list[str]:
+    """Every language the content is written in (the issues', the articles')."""
+    found = {zine.language}
+    for issue in zine.issues:
+        found.add(issue.language)
+        found.update(article.language for article in issue.articles)
+    return sorted(found)
 
 
 def _warm_up(formats: Sequence[str]) -> threading.Thread | None:
@@ -484,7 +523,8 @@ class SiteAhead:
 
 def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: BuildResult,
                    report: Progress, sites: Mapping[str, RenderedIssue] | None = None,
-                   ahead: SiteAhead | None = None) -> list[RenderedIssue]:
+                   ahead: SiteAhead | None = None, standby: Standby | None = None
+                   ) -> list[RenderedIssue]:
     """Every edition of every rendered issue; the issues whose editions were all written.
 
     ``ready`` holds each issue's editions in other languages before its main edition
@@ -495,12 +535,14 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
     is pickled but the outcome), the slowest first; HTML runs here once an issue's others are
     written, while other issues' PDFs may still be running. Its pages are made meanwhile
     (``_prepare_last``), and then ``ahead`` starts the site steps that can start early.
+    ``standby`` (``_standby``) is one of the workers: it makes the first editions with a
+    standby that are still to do, handed the rendered issue (``_HandedOver``).
     """
     sites = sites or {}
     groups = _task_groups(editions.formats)
     tasks = [(index, names) for names in groups for index in range(len(ready))]
     count = min(len(tasks), os.cpu_count() or 1, MAX_WORKERS)
-    if count < 2:
+    if count < 2 and standby is None:
         return [sites.get(r.issue.id, r) for r in ready
                 if _serial_issue(r, editions, result, report, sites)]
 
@@ -510,12 +552,19 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
     def died(task: tuple[int, tuple[str, ...]]) -> list[Outcome]:
         return [([], [_died(ready[task[0]], task[1][0])], False)]
 
+    def send(task: tuple[int, tuple[str, ...]]
+             ) -> tuple[Callable[[_HandedOver], list[Outcome]], _HandedOver] | None:
+        index, names = task
+        if not any(BY_NAME[name].standby for name in names):
+            return None
+        return _editions_handed_over, _HandedOver(ready[index], names, editions)
+
     for index, names in tasks:
         report("edition", f"{ready[index].issue.stem} {' '.join(names)}")
     finished: dict[tuple[int, tuple[str, ...]], list[Outcome]] = {}
     done: list[RenderedIssue] = []
     next_issue = 0
-    with Workers(work, tasks, count, died) as pool:
+    with Workers(work, tasks, count, died, standby=standby, send=send) as pool:
         # while the workers write the other editions, the last ones make their files here
         prepared = _prepare_last(ready, editions, sites)
         if ahead is not None:
@@ -533,6 +582,31 @@ def write_editions(ready: Sequence[RenderedIssue], editions: Editions, result: B
                     done.append(sites.get(rendered.issue.id, rendered))
                 next_issue += 1
     return done
+
+
+class _HandedOver:
+    """One task of the standby: a rendered issue, the editions to make of it and how. Pickled
+    as it is sent, without the articles' parse tokens (``zine.model.rendered.handed_over``)."""
+
+    def __init__(self, rendered: RenderedIssue, names: tuple[str, ...],
+                 editions: Editions) -> None:
+        self.task = (rendered, names, editions)
+
+    def __reduce__(self) -> tuple[Callable[[bytes], _HandedOver], tuple[bytes]]:
+        return _HandedOver.received, (handed_over(self.task),)
+
+    @staticmethod
+    def received(data: bytes) -> _HandedOver:
+        handed = _HandedOver.__new__(_HandedOver)
+        handed.task = pickle.loads(data)
+        return handed
+
+
+def _editions_handed_over(handed: _HandedOver) -> list[Outcome]:
+    """The standby's task (``_editions_in_turn`` on the issue it was handed), with the
+    build's collector thresholds (the CLI forks the standby before the build sets them)."""
+    with _fewer_collections():
+        return _editions_in_turn(*handed.task)
 
 
 def _prepare_last(ready: Sequence[RenderedIssue], editions: Editions,

@@ -50,11 +50,14 @@ class NotCacheable(Exception):
 class BodyCache:
     """``parse_body`` through the build cache beside ``out_dir`` (see the module docstring).
     The bodies parsed anew are kept in memory until ``save``: the build saves them at its end,
-    so a build stopped by a usage error writes nothing."""
+    so a build stopped by a usage error writes nothing. ``languages_parsed``: the languages
+    of the bodies parsed anew (every language in a cold build, the edited article's after an
+    edit), whose hyphenation dictionaries the PDF is likely to need."""
 
     def __init__(self, out_dir: Path) -> None:
         self.store = BlobStore(out_dir, "bodies")
         self.pending: dict[str, bytes] = {}
+        self.languages_parsed: set[str] = set()
 
     def parse(self, text: str, *, language: str, path: Path, first_line: int,
               folder: Path) -> Body:
@@ -66,6 +69,7 @@ class BodyCache:
                 return body
         body = parse_body(text, language=language, path=path, first_line=first_line,
                           folder=folder)
+        self.languages_parsed.add(language)
         try:
             self.pending[key] = encode(body, path)
         except NotCacheable as why:

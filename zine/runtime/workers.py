@@ -11,6 +11,14 @@ free. Workers are forked, so the function and the tasks are inherited, never pic
 caller with the worker's traceback as a note; a worker that dies (killed, out of memory) fails
 its task only: ``died(task)`` gives that task's result, or ``WorkerDied`` is raised.
 
+A ``Standby`` is one worker forked *before* its task exists, so that it gets ready meanwhile:
+``warm()`` runs in it at once (the build's: WeasyPrint imported and the PDF's stylesheets
+parsed while this process loads and renders the issue), ``prepare(function, argument)`` sends
+it more to get ready as soon as that is known (the hyphenation dictionaries of the languages
+found). A pool given the standby (``Workers(..., standby=..., send=...)``) adopts it as one of
+its workers and hands it the tasks ``send(task)`` says how to send: ``(function, argument)``,
+pickled (module-level functions and plain data), since the standby was forked before them.
+
 Lifetimes, so that no worker outlives the build:
 
 - A worker ends by itself when the process that forked it is gone. On Linux the kernel kills
@@ -38,6 +46,10 @@ a build of two language editions, each edition's worker lays out its PDF parts w
 its own: without the slots, four layouts shared two CPUs (measured on the bench issue: about
 10 % more CPU time for the same pages). A cpu-bound worker that dies while it holds a token has
 its token put back by its pool.
+
+A standby no pool adopted is stopped (SIGTERM) when its ``with`` block ends. It opens the CPU
+slots of the tree when no pool above it did, so the workers of the pool that adopts it and of
+its own pools share them.
 
 PR_SET_PDEATHSIG follows the *thread* that forked: fork from the main thread (every caller
 does). This module writes no files and keeps no state; in a worker it sets the signal handlers.
@@ -69,7 +81,7 @@ GRACE = 1.5  # seconds an interrupted worker has to clean up before it is killed
 WATCH = 0.2  # seconds between two parent checks where PR_SET_PDEATHSIG is not available
 POLL = 0.1  # seconds between two checks for a worker that died
 _PR_SET_PDEATHSIG = 1
-_HEADER = struct.Struct("!Q")  # length of the pickled result that follows
+_HEADER = struct.Struct("!Q")  # length of the pickled result (or sent task) that follows
 _INDEX = struct.Struct("!I")  # the task a worker is to run next
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 EXIT_INTERRUPTED = 128 + signal.SIGTERM
@@ -170,18 +182,27 @@ class _Worker:
     buffer: bytearray = field(default_factory=bytearray)
     running: int | None = None  # the index of the task it is working on
     alive: bool = True
+    sends: bool = False  # a standby: its tasks are sent pickled, not inherited
+    sender: threading.Thread | None = None  # writing a sent task (pipes hold 64 KiB)
 
 
 class Workers(Generic[T, R]):
     """``count`` forked workers computing ``function(task)`` for ``tasks``; see the module."""
 
     def __init__(self, function: Callable[[T], R], tasks: Sequence[T], count: int,
-                 died: Callable[[T], R] | None = None, *, cpu_bound: bool = False) -> None:
+                 died: Callable[[T], R] | None = None, *, cpu_bound: bool = False,
+                 standby: Standby | None = None,
+                 send: Callable[[T], tuple[Callable[[Any], R], Any] | None] | None = None
+                 ) -> None:
         self.function = function
         self.tasks = tasks
         self.count = min(max(1, count), len(tasks))  # no tasks: no worker
         self.died = died
         self.cpu_bound = cpu_bound
+        # ``standby``, if it is still there, is one of the ``count`` workers; it runs the
+        # tasks ``send`` gives a (function, argument) for, and only those
+        self.standby = standby if send is not None and tasks else None
+        self.send = send
         self._opened_slots = False
         self._workers: list[_Worker] = []
         self._todo: deque[int] = deque(range(len(tasks)))
@@ -190,8 +211,12 @@ class Workers(Generic[T, R]):
     def __enter__(self) -> Workers[T, R]:
         try:
             self._opened_slots = _open_slots() if self.tasks else False
+            adopted = self.standby.adopt() if self.standby is not None else None
+            if adopted is not None:
+                self._workers.append(adopted)
+                self._selector.register(adopted.results, selectors.EVENT_READ, adopted)
             prctl = _prctl()
-            for _ in range(self.count):
+            for _ in range(self.count - len(self._workers)):
                 self._fork(prctl)
             for worker in self._workers:  # at work at once: the caller may do more meanwhile
                 self._hand_out(worker)
@@ -252,9 +277,30 @@ class Workers(Generic[T, R]):
     def _hand_out(self, worker: _Worker) -> None:
         if not self._todo or not worker.alive:
             return
+        if worker.sends:
+            self._send_out(worker)
+            return
         worker.running = self._todo.popleft()
         with contextlib.suppress(BrokenPipeError):  # it died already: the next check sees it
             os.write(worker.tasks, _INDEX.pack(worker.running))
+
+    def _send_out(self, worker: _Worker) -> None:
+        """The standby's next task: the first still to do that ``send`` can send."""
+        assert self.send is not None
+        for index in self._todo:
+            sent = self.send(self.tasks[index])
+            if sent is not None:
+                self._todo.remove(index)
+                worker.running = index
+                if worker.sender is not None:
+                    worker.sender.join()  # the previous task, read long since
+                # in a thread: the standby reads it once it is warm, and this process has
+                # other workers to start meanwhile
+                worker.sender = threading.Thread(
+                    target=_send_quietly, args=(worker.tasks, _sent_task(True, *sent)),
+                    name="zine-send-task", daemon=True)
+                worker.sender.start()
+                return
 
     def _receive(self, worker: _Worker, data: bytes) -> Iterator[tuple[int, R]]:
         if not data:
@@ -286,9 +332,14 @@ class Workers(Generic[T, R]):
         worker.running = None
         if lost and self.cpu_bound and _slots is not None:
             _slots.give()  # it may have died holding one: a token too many beats a hang
-        if not any(w.alive for w in self._workers):
-            lost += list(self._todo)
-            self._todo.clear()
+        if not any(w.alive and not w.sends for w in self._workers):
+            # what no worker left can run: all of it, or what the standby cannot be sent
+            standby = any(w.alive for w in self._workers)
+            stuck = [i for i in self._todo if not standby or self.send is None
+                     or self.send(self.tasks[i]) is None]
+            lost += stuck
+            for index in stuck:
+                self._todo.remove(index)
         for index in lost:
             if self.died is None:
                 raise WorkerDied(f"the worker process {worker.pid} stopped unexpectedly")
@@ -297,29 +348,133 @@ class Workers(Generic[T, R]):
     def _stop(self, interrupted: bool) -> None:
         """Close the task pipes, so idle workers end; stop the others with SIGTERM (at once
         if ``interrupted``, else after ``GRACE`` seconds), and what remains with SIGKILL."""
-        for worker in self._workers:
-            _close(worker.tasks)
-        steps = (signal.SIGTERM, signal.SIGKILL) if interrupted else (
-            None, signal.SIGTERM, signal.SIGKILL)
-        for signum in steps:
-            alive = [worker for worker in self._workers if worker.alive]
-            for worker in alive:
-                if signum is not None:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(worker.pid, signum)
-            deadline = time.monotonic() + GRACE
-            while alive and (signum == signal.SIGKILL or time.monotonic() < deadline):
-                for worker in alive:
-                    worker.alive = not _exited(worker.pid)
-                alive = [worker for worker in alive if worker.alive]
-                if alive:
-                    time.sleep(0.01)
+        _stop_all(self._workers, interrupted)
         for worker in self._workers:
             _close(worker.results)
         self._selector.close()
         if self._opened_slots:
             _close_slots()
             self._opened_slots = False
+
+
+class Standby:
+    """One worker forked before its task exists (see the module): ``warm()`` runs in it at
+    once; ``prepare`` sends it more to get ready; a pool adopts it (``Workers(standby=...)``).
+    Used as a context manager around everything that may use it; a standby no pool adopted
+    is stopped on leaving, and one whose ``warm`` failed does its tasks unprepared."""
+
+    def __init__(self, warm: Callable[[], object]) -> None:
+        self.warm = warm
+        self.worker: _Worker | None = None
+        self.adopted = False
+        self._opened_slots = False
+
+    def __enter__(self) -> Standby:
+        self._opened_slots = _open_slots()
+        parent = os.getpid()
+        task_r, task_w = os.pipe()
+        result_r, result_w = os.pipe()
+        _widen(task_w)
+        prctl = _prctl()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            pid = os.fork()
+            if pid == 0:  # never returns
+                _serve_sent(self.warm, parent, prctl, mask, task_r, result_w,
+                            [task_w, result_r])
+            self.worker = _Worker(pid, task_w, result_r, sends=True)
+            os.set_blocking(result_r, False)
+        except BaseException:
+            if self.worker is None:
+                _close(task_w, result_r)
+            self._close_slots()
+            raise
+        finally:
+            _close(task_r, result_w)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        return self
+
+    def prepare(self, function: Callable[[Any], object], argument: Any) -> None:
+        """Have the standby call ``function(argument)`` before its first task, and drop
+        what it returns (or raises): more to get ready, known after the fork."""
+        if self.worker is not None and not self.adopted:
+            with contextlib.suppress(OSError):
+                _send(self.worker.tasks, _sent_task(False, function, argument))
+
+    def adopt(self) -> _Worker | None:
+        """The worker, for a pool to own from now on (it stops it); None if it is gone or
+        was adopted already."""
+        if self.worker is None or self.adopted or _exited(self.worker.pid):
+            return None
+        self.adopted = True
+        return self.worker
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            if self.worker is not None and not self.adopted:
+                _stop_all([self.worker], interrupted=True)  # it has nothing more to do
+                _close(self.worker.results)
+        finally:
+            self._close_slots()
+
+    def _close_slots(self) -> None:
+        if self._opened_slots:
+            _close_slots()
+            self._opened_slots = False
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe of ``fd`` hold 1 MiB (Linux: the most a process may ask for by default),
+    so a task of megabytes goes through in a few writes instead of hundreds."""
+    with contextlib.suppress(AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
+def _sent_task(reply: bool, function: Callable[[Any], Any], argument: Any) -> bytes:
+    """A task for a standby: one byte that says whether it wants the result back, then
+    ``(function, argument)`` pickled."""
+    return (b"\x01" if reply else b"\x00") + pickle.dumps((function, argument),
+                                                           pickle.HIGHEST_PROTOCOL)
+
+
+def _send_quietly(fd: int, message: bytes) -> None:
+    with contextlib.suppress(OSError):  # the standby died: the pool sees it
+        _send(fd, message)
+
+
+def _stop_all(workers: Sequence[_Worker], interrupted: bool) -> None:
+    """Close the workers' task pipes; SIGTERM (at once if ``interrupted``, else after
+    ``GRACE`` seconds) what is still alive, then SIGKILL."""
+    for worker in workers:
+        if worker.sender is None or not worker.sender.is_alive():
+            _close_tasks(worker)
+    steps = (signal.SIGTERM, signal.SIGKILL) if interrupted else (
+        None, signal.SIGTERM, signal.SIGKILL)
+    for signum in steps:
+        alive = [worker for worker in workers if worker.alive]
+        for worker in alive:
+            if signum is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.pid, signum)
+        deadline = time.monotonic() + GRACE
+        while alive and (signum == signal.SIGKILL or time.monotonic() < deadline):
+            for worker in alive:
+                worker.alive = not _exited(worker.pid)
+            alive = [worker for worker in alive if worker.alive]
+            if alive:
+                time.sleep(0.01)
+    for worker in workers:  # a standby still being sent a task: closed once it is dead
+        if worker.sender is not None:
+            worker.sender.join()
+        _close_tasks(worker)
+
+
+def _close_tasks(worker: _Worker) -> None:
+    if worker.tasks >= 0:
+        _close(worker.tasks)
+        worker.tasks = -1  # never closed twice: the number may belong to another file then
 
 
 def _close(*fds: int) -> None:
@@ -375,12 +530,7 @@ def _serve(function: Callable[[Any], Any], tasks: Sequence[Any], parent: int,
     in a CPU slot when ``slots`` are given."""
     code = 0
     try:
-        _die_with(parent, prctl)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, _stop_worker)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        for fd in inherited:
-            os.close(fd)
+        _begin_worker(parent, prctl, mask, inherited)
         while index_bytes := _read_exactly(task_r, _INDEX.size):
             (index,) = _INDEX.unpack(index_bytes)
             if slots is None:
@@ -398,6 +548,48 @@ def _serve(function: Callable[[Any], Any], tasks: Sequence[Any], parent: int,
         code = 70
     finally:
         os._exit(code)
+
+
+def _serve_sent(warm: Callable[[], object], parent: int, prctl: Callable[..., int] | None,
+                mask: Any, task_r: int, result_w: int, inherited: Sequence[int]) -> None:
+    """The standby: ``warm()``, then run the tasks sent on ``task_r`` until it is closed,
+    replying to those that ask for it."""
+    code = 0
+    try:
+        _begin_worker(parent, prctl, mask, inherited)
+        with contextlib.suppress(Exception):  # its tasks do the work themselves then
+            warm()
+        while header := _read_exactly(task_r, _HEADER.size):
+            (size,) = _HEADER.unpack(header)
+            message = _read_exactly(task_r, size)
+            if len(message) < size:
+                break
+            outcome = _outcome(_run_sent, memoryview(message)[1:])
+            if message[:1] == b"\x01":
+                _send(result_w, outcome)
+    except (Interrupted, KeyboardInterrupt):
+        code = EXIT_INTERRUPTED
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _run_sent(message: memoryview) -> Any:
+    function, argument = pickle.loads(message)
+    return function(argument)
+
+
+def _begin_worker(parent: int, prctl: Callable[..., int] | None, mask: Any,
+                  inherited: Sequence[int]) -> None:
+    """What every worker does first: die with ``parent``, leave SIGINT to it, stop on
+    SIGTERM, and close the pipe ends that are not its own."""
+    _die_with(parent, prctl)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    for fd in inherited:
+        os.close(fd)
 
 
 def _die_with(parent: int, prctl: Callable[..., int] | None) -> None:
@@ -442,10 +634,15 @@ def _send(fd: int, message: bytes) -> None:
 
 
 def _read_exactly(fd: int, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = os.read(fd, size - len(data))
-        if not chunk:
-            return b""
-        data += chunk
-    return data
+    """``size`` bytes from ``fd``, fewer at its end (a sent task is megabytes: read into one
+    buffer, not joined chunk by chunk)."""
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        count = os.readv(fd, [view[got:]])
+        if not count:
+            break
+        got += count
+    view.release()
+    return bytes(buffer[:got]) if got < size else bytes(buffer)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from zine.diagnostics import Diagnostic
 from zine.diagnostics.codes import CATALOGUE
-from zine.editions.pdf.typeset import PdfBuildError, Typesetter
+from zine.editions.pdf.typeset import PdfBuildError, Typesetter, load_hyphenation
 from zine.runtime.cache import BlobStore
 from zine.runtime.workers import run_forked
 
@@ -97,15 +97,9 @@ def _run(setter: Typesetter, parts: Sequence[Part], todo: list[int]) -> list[Out
 
 def _load_hyphenation(setter: Typesetter, parts: Sequence[Part]) -> None:
     """Load the hyphenation dictionaries of the parts' languages once, before forking (each
-    worker would otherwise load its own: about 0.3 s per language)."""
-    import pyphen
-
-    languages = {setter.rendered.issue.language}
-    languages.update(part.entry.lang for part in parts if part.entry)
-    for language in sorted(languages):
-        found = pyphen.language_fallback(language.replace("-", "_"))
-        if found:
-            pyphen.Pyphen(lang=found)
+    worker would otherwise load its own); those the standby loaded already cost nothing."""
+    load_hyphenation([setter.rendered.issue.language,
+                      *(part.entry.lang for part in parts if part.entry)])
 
 
 def _typeset_one(setter: Typesetter, part: Part) -> Outcome:

@@ -2,7 +2,12 @@
 
 ``Typesetter`` sets WeasyPrint up once per issue (one restricted fetcher, one font
 configuration, the stylesheets parsed once) and lays out one part at a time; worker processes
-forked from it (``zine.editions.pdf.pool``) inherit all of it. WeasyPrint's log records, refused
+forked from it (``zine.editions.pdf.pool``) inherit all of it. ``get_ready(root)`` does the part
+of that which needs no issue ahead, in the build's standby process (``Edition.standby``: forked
+when a build starts, it makes the PDF once the issue is rendered): WeasyPrint imported, the
+font configuration made and the root's stylesheets parsed, kept for the ``Typesetter`` of an
+issue of that root; ``get_ready_for(languages)`` loads hyphenation dictionaries as soon as the
+build knows the languages. WeasyPrint's log records, refused
 resources and exceptions become Z501/Z502/Z503 diagnostics at the article they concern, raised
 as ``PdfBuildError``.
 """
@@ -12,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zine.diagnostics import Diagnostic, codes, make
@@ -22,7 +29,7 @@ from zine.editions.pdf.tags import finish_tags, tag_structure
 from zine.errors import ContentError
 from zine.model import Article, Position
 from zine.model.rendered import RenderedIssue
-from zine.safety.fetcher import BASE_URL, RestrictedFetcher
+from zine.safety.fetcher import BASE_URL, RestrictedFetcher, Styles
 
 if TYPE_CHECKING:
     from zine.editions.pdf.parts import Part
@@ -78,27 +85,77 @@ def stylesheet_urls() -> list[str]:
     return [f"styles/{name}" for name in STYLESHEETS]
 
 
+@dataclass(frozen=True)
+class _Ready:
+    """What ``get_ready`` made for one root's styles."""
+
+    styles: Styles  # its digest computed
+    font_config: Any
+    stylesheets: list[Any]
+
+
+_ready: dict[Styles, _Ready] = {}  # in this process (the build's standby), by styles
+
+
+def get_ready(root: Path | None) -> None:
+    """Make, in this process, what every ``Typesetter`` of an issue of the zine at ``root``
+    starts with: WeasyPrint imported, the font configuration and the parsed stylesheets (the
+    fonts load while they are parsed), the styles' digest (the parts' cache keys). They hold
+    no issue content: the stylesheets are read from the root's styles only."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    styles = Styles.of_root(root)
+    fetcher = RestrictedFetcher({}, base_url=BASE_URL, styles=styles)
+    font_config = FontConfiguration()
+    sheets = _parse_stylesheets(fetcher, font_config)
+    if not fetcher.denied:  # else the Typesetter parses them again and reports why
+        styles.digest  # noqa: B018 -- computed now, kept with the styles
+        _ready[styles] = _Ready(styles, font_config, sheets)
+
+
+def get_ready_for(languages: Iterable[str]) -> None:
+    """Load the hyphenation dictionaries of ``languages`` in this process, once."""
+    load_hyphenation(languages)
+
+
+def load_hyphenation(languages: Iterable[str]) -> None:
+    """Load the hyphenation dictionaries of ``languages`` (pyphen keeps them for the life of
+    the process; the German one takes about 0.5 s)."""
+    import pyphen
+
+    for language in sorted(set(languages)):
+        found = pyphen.language_fallback(language.replace("-", "_"))
+        if found:
+            pyphen.Pyphen(lang=found)
+
+
+def _parse_stylesheets(fetcher: RestrictedFetcher, font_config: Any) -> list[Any]:
+    from weasyprint import CSS
+
+    return [CSS(url=BASE_URL + url, url_fetcher=fetcher, font_config=font_config)
+            for url in stylesheet_urls()]
+
+
 class Typesetter:
     """WeasyPrint set up once per issue: one restricted fetcher, one ``FontConfiguration`` and
     the stylesheets parsed once (fonts load while parsing), shared by every part; worker
-    processes forked from here inherit them."""
+    processes forked from here inherit them. What ``get_ready`` made for the issue's root in
+    this process is used instead of making it again."""
 
     def __init__(self, rendered: RenderedIssue) -> None:
         from weasyprint.text.fonts import FontConfiguration
 
         self.rendered = rendered
-        self.fetcher = RestrictedFetcher.for_issue(rendered, base_url=BASE_URL)
-        self.font_config = FontConfiguration()
-        self._stylesheets: list[Any] | None = None
+        ready = _ready.get(Styles.of_root(rendered.zine.root))
+        self.fetcher = RestrictedFetcher.for_issue(
+            rendered, base_url=BASE_URL, **({"styles": ready.styles} if ready else {}))
+        self.font_config = ready.font_config if ready else FontConfiguration()
+        self._stylesheets: list[Any] | None = ready.stylesheets if ready else None
         self.warnings: list[Diagnostic] = []  # of every part laid out or found in the cache
 
     def stylesheets(self) -> list[Any]:
-        from weasyprint import CSS
-
         if self._stylesheets is None:
-            self._stylesheets = [CSS(url=BASE_URL + url, url_fetcher=self.fetcher,
-                                     font_config=self.font_config)
-                                 for url in stylesheet_urls()]
+            self._stylesheets = _parse_stylesheets(self.fetcher, self.font_config)
         return self._stylesheets
 
     def position(self, part: Part) -> Position:
