@@ -66,6 +66,21 @@ def depth(pid: int, root: int) -> int:
     return 0
 
 
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
+def worker_depth(pid: int, root: int) -> int:
+    """``depth(pid, root)`` if ``pid`` is a worker that ``root`` forked (directly or through
+    other workers: a forked process keeps its parent's command line), else 0: a program a
+    library runs (WeasyPrint's import runs gcc to find its libraries) is no worker."""
+    line = _cmdline(pid)
+    return depth(pid, root) if line is not None and line == _cmdline(root) else 0
+
+
 def living(procs: set[Proc]) -> set[Proc]:
     return {(pid, start) for pid, start in procs
             if (stat := _stat(pid)) is not None and stat[2] == start and stat[1] != "Z"}
@@ -119,7 +134,9 @@ class RunningBuild:
         return False
 
     def deepest(self) -> int:
-        return max((depth(pid, self.proc.pid) for pid, _ in living(self.seen)), default=0)
+        """How deep the deepest living worker is (1: an edition's, 2: a PDF part's)."""
+        return max((worker_depth(pid, self.proc.pid) for pid, _ in living(self.seen)),
+                   default=0)
 
 
 def start_build(content: Path, *args: str, epoch: int = 1_600_000_000,

@@ -25,11 +25,11 @@ from tests.pipeline_helpers import copy_content
 from tests.process_helpers import (
     RunningBuild,
     assert_none_left,
-    depth,
     descendants,
     needs_proc,
     start_build,
     temporary_files,
+    worker_depth,
 )
 
 pytestmark = [pytest.mark.slow, needs_proc,
@@ -147,7 +147,7 @@ def test_ctrl_c_typed_at_a_terminal_while_the_progress_line_is_live(content: Pat
     while time.monotonic() < deadline:
         if not typed:
             seen |= descendants(pid)
-            if any(depth(child, pid) >= 2 for child, _start in seen):
+            if any(worker_depth(child, pid) >= 2 for child, _start in seen):
                 os.write(terminal, b"\x03")  # Ctrl-C
                 typed = True
         if select.select([terminal], [], [], 0.02)[0]:

@@ -382,16 +382,20 @@ class Standby:
             if pid == 0:  # never returns
                 _serve_sent(self.warm, parent, prctl, mask, task_r, result_w,
                             [task_w, result_r])
-            self.worker = _Worker(pid, task_w, result_r, sends=True)
-            os.set_blocking(result_r, False)
         except BaseException:
-            if self.worker is None:
-                _close(task_w, result_r)
+            _close(task_r, result_w, task_w, result_r)
             self._close_slots()
-            raise
-        finally:
-            _close(task_r, result_w)
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            raise
+        _close(task_r, result_w)
+        self.worker = _Worker(pid, task_w, result_r, sends=True)
+        os.set_blocking(result_r, False)
+        try:  # a stop signal sent meanwhile is raised here, where the block (and so
+            # __exit__) has not begun: stop the standby on the way out
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def prepare(self, function: Callable[[Any], object], argument: Any) -> None:
