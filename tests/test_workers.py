@@ -190,33 +190,7 @@ def most_at_once(log: Path) -> int:
     return peak
 
 
-def test_nested_cpu_bound_pools_share_the_cpus(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    # two editions, each laying out its parts with two workers of its own, on two CPUs
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    log = tmp_path / "intervals"
-
-    def note(kind: str) -> None:
-        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-        try:
-            os.write(fd, f"{kind} {time.monotonic():.6f}\n".encode())
-        finally:
-            os.close(fd)
-
-    def part(task: int) -> int:
-        note("start")
-        time.sleep(0.15)
-        note("end")
-        return task
-
-    def edition(task: int) -> list[int]:
-        return run_forked(part, [task * 10 + n for n in range(4)], 2, cpu_bound=True)
-
-    assert run_forked(edition, [1, 2], 2) == [[10, 11, 12, 13], [20, 21, 22, 23]]
-    assert most_at_once(log) == 2  # four part workers, never more than two at work
-
-
-_intervals: list[Path] = []  # the log of the test below, inherited by the standby
+_intervals: list[Path] = []  # the log of the two tests below, inherited
 
 
 def _note(kind: str) -> None:
@@ -236,6 +210,15 @@ def _part(task: int) -> int:
 
 def _edition(task: int) -> list[int]:
     return run_forked(_part, [task * 10 + n for n in range(4)], 2, cpu_bound=True)
+
+
+def test_nested_cpu_bound_pools_share_the_cpus(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # two editions, each laying out its parts with two workers of its own, on two CPUs
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(sys.modules[__name__], "_intervals", [tmp_path / "intervals"])
+    assert run_forked(_edition, [1, 2], 2) == [[10, 11, 12, 13], [20, 21, 22, 23]]
+    assert most_at_once(tmp_path / "intervals") == 2  # four part workers, two at work at most
 
 
 def test_a_standby_and_the_pool_that_adopts_it_share_the_cpus(
