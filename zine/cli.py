@@ -338,9 +338,10 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace, formats: Sequence[str], report: ProgressReport,
            checked: LastBuildCheck | None) -> BuildResult:
-    """The build that runs: the PDF's standby forked first (``zine.editions.start_standby``),
-    so that it imports WeasyPrint while this process imports the build's modules too."""
-    from zine.editions import start_standby
+    """The build that runs: the PDF's standby forked first
+    (``zine.editions.standby.start_standby``), so that it imports WeasyPrint while this
+    process imports the build's modules too."""
+    from zine.editions.standby import start_standby
     from zine.load.project import find_root
 
     with start_standby(formats, find_root([], args.root)) as standby:

@@ -16,7 +16,7 @@ imposes the PDF just made: it is given the PDF's paths), and HTML is written onc
 it links to are (its pages are made meanwhile, in this process, with the sizes to come:
 ``Edition.prepare``; then the search index of the site as it will be is started:
 ``Edition.site_ahead``). One PDF is made by a process forked when the build starts (a
-standby, ``zine.editions.start_standby``), which imports WeasyPrint, parses the stylesheets
+standby, ``zine.editions.standby``), which imports WeasyPrint, parses the stylesheets
 and loads the hyphenation dictionaries of the articles that changed while this one loads,
 checks and renders, and is then sent the rendered issue (``_HandedOver``). While a build
 runs, the garbage collector runs less often (``_fewer_collections``). Which editions exist,
@@ -46,14 +46,8 @@ from zine import editions as edition_registry
 from zine.check.images import ImageChecks
 from zine.check.run import check_zine
 from zine.diagnostics import Diagnostic, codes, has_errors, make
-from zine.editions import (
-    BY_NAME,
-    EDITIONS,
-    NAMES,
-    get_ready_for,
-    standby_modules,
-    start_standby,
-)
+from zine.editions import BY_NAME, EDITIONS, NAMES
+from zine.editions.standby import get_ready_for_languages, standby_modules, start_standby
 from zine.errors import ContentError, UsageError, ZineError
 from zine.load.loader import load_project
 from zine.load.project import find_root, select_issues
@@ -100,7 +94,7 @@ class BuildContext:
     media_cache: MediaStore | None = None  # processed images (kept in the build cache)
     code_cache: BlobStore | None = None  # highlighted code blocks (kept there too)
     body_cache: BodyCache | None = None  # parsed article bodies (kept there too)
-    standby: Standby | None = None  # forked by the caller (``zine.editions.start_standby``)
+    standby: Standby | None = None  # forked by the caller (``zine.editions.standby``)
 
     @property
     def out_dir(self) -> Path:
@@ -138,7 +132,7 @@ def build_project(
     ``{"booklet": {"crop_marks": True}}``. ``checked`` is the start of this same build when the
     caller has made it already (``zine.runtime.lastbuild.check_last_build``: the CLI does, before
     it imports this module), so it is not made twice. ``standby``: the process the caller
-    forked for the editions that have one (``zine.editions.start_standby``: the CLI forks it
+    forked for the editions that have one (``zine.editions.standby``: the CLI forks it
     before it imports this module, 0.2-0.3 s earlier); without it, the build forks its own.
     """
     options_by_edition = _edition_options(formats, edition_options or {})
@@ -258,7 +252,7 @@ def _build(context: BuildContext) -> BuildResult:
 
 def _stages(context: BuildContext) -> BuildResult:
     """Load, check, render every issue asked for, then write their editions; the editions
-    that have a standby get it ready meanwhile (``zine.editions.start_standby``: the CLI's,
+    that have a standby get it ready meanwhile (``zine.editions.standby``: the CLI's,
     forked before this module was imported, or one forked now)."""
     if context.standby is not None:
         return _stages_with(context, context.standby)
@@ -277,7 +271,7 @@ def _stages_with(context: BuildContext, standby: Standby | None) -> BuildResult:
     if standby is not None:  # the languages of the articles that changed, likely laid out
         languages = sorted(body_cache.languages_parsed) if body_cache is not None \
             else _languages(zine)
-        standby.prepare(get_ready_for, (standby_modules(formats), languages))
+        standby.prepare(get_ready_for_languages, (standby_modules(formats), languages))
     # an image whose processed copy is in the cache was decoded whole by this same code; the
     # check stage hands the copies it made on the way to the render stage through the store
     images = ImageChecks(media_cache.has, media_cache.remember) if media_cache is not None \

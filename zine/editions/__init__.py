@@ -8,15 +8,10 @@ resources only through ``zine.safety.fetcher``. ``EDITIONS`` is the one list of 
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import importlib
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from zine.runtime.workers import Standby
 
 # render(rendered, out_dir, **options) -> written paths; the options an edition takes are in
 # its record (``Edition.options``); ``use_cache`` is given by the build to editions whose
@@ -56,7 +51,7 @@ class Edition:
     # has no standby (one CPU)
     warm: tuple[str, ...] = ()
     # a module whose ``get_ready(root)`` runs in a process forked when a build starts, which
-    # then makes this edition (``zine.runtime.workers.Standby``): it gets ready while the build
+    # then makes this edition (``zine.editions.standby``): it gets ready while the build
     # loads and renders, and ``get_ready_for(languages)`` once the languages are known
     standby: str = ""
     site: str = ""  # "module:function" run once after every issue is written (site-wide pages)
@@ -120,40 +115,6 @@ def _function(where: str) -> Callable[..., list[Path]]:
     module, _, function = where.partition(":")
     found: Callable[..., list[Path]] = getattr(importlib.import_module(module), function)
     return found
-
-
-def standby_modules(formats: Sequence[str]) -> tuple[str, ...]:
-    """The ``Edition.standby`` modules of the editions in ``formats``, once each."""
-    return tuple(dict.fromkeys(BY_NAME[name].standby for name in formats
-                               if name in BY_NAME and BY_NAME[name].standby))
-
-
-def start_standby(formats: Sequence[str], root: Path
-                  ) -> contextlib.AbstractContextManager[Standby | None]:
-    """The process that makes the editions in ``formats`` that have a standby
-    (``Edition.standby``: the PDF), forked now so that it gets ready while the build loads,
-    checks and renders: it imports WeasyPrint and parses the stylesheets on another CPU
-    (measured on the bench issue, that and the hyphenation dictionaries were 0.7-1.6 s before
-    the PDF's first layout could start). None with one CPU: the build then imports the
-    editions' libraries in a thread (``Edition.warm``) and makes the PDF in its own process."""
-    modules = standby_modules(formats)
-    if not modules or (os.cpu_count() or 1) < 2:
-        return contextlib.nullcontext()
-    return Standby(functools.partial(_get_ready, modules, root))
-
-
-def _get_ready(modules: Sequence[str], root: Path) -> None:
-    """In the standby, as soon as it is forked: each module's ``get_ready(root)``."""
-    for module in modules:
-        importlib.import_module(module).get_ready(root)
-
-
-def get_ready_for(arguments: tuple[Sequence[str], Sequence[str]]) -> None:
-    """In the standby, sent once the content is loaded (``Standby.prepare``):
-    ``get_ready_for(languages)`` of each module."""
-    modules, languages = arguments
-    for module in modules:
-        importlib.import_module(module).get_ready_for(languages)
 
 
 def preparer(renderer: Renderer | None) -> Callable[..., Callable[[], list[Path]]] | None:
