@@ -249,30 +249,20 @@ class Workers(Generic[T, R]):
     # -- parent side ---------------------------------------------------------------------------
 
     def _fork(self, prctl: Callable[..., int] | None) -> None:
-        """Fork one more worker; signals wait until it is on the list (and so will be
-        stopped), and the new worker's handlers are in place."""
-        parent = os.getpid()
-        task_r, task_w = os.pipe()
-        result_r, result_w = os.pipe()
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-        try:
-            pid = os.fork()
-            if pid == 0:  # never returns
-                siblings = [fd for w in self._workers for fd in (w.tasks, w.results)]
-                _serve(self.function, self.tasks, parent, prctl, mask,
-                       task_r, result_w, [task_w, result_r, *siblings],
-                       _slots if self.cpu_bound else None)
-            worker = _Worker(pid, task_w, result_r)
-            self._workers.append(worker)
-            os.set_blocking(result_r, False)
-            self._selector.register(result_r, selectors.EVENT_READ, worker)
-        except BaseException:
-            if not any(w.tasks == task_w for w in self._workers):
-                _close(task_w, result_r)
-            raise
-        finally:
-            _close(task_r, result_w)
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        """Fork one more worker (``_fork_worker``: it is on the list, and so will be stopped,
+        before a stop signal can come through)."""
+        siblings = [fd for w in self._workers for fd in (w.tasks, w.results)]
+
+        def child(parent: int, mask: Any, task_r: int, result_w: int,
+                  own: list[int]) -> None:
+            _serve(self.function, self.tasks, parent, prctl, mask, task_r, result_w,
+                   [*own, *siblings], _slots if self.cpu_bound else None)
+
+        _fork_worker(child, self._keep)
+
+    def _keep(self, worker: _Worker) -> None:
+        self._workers.append(worker)
+        self._selector.register(worker.results, selectors.EVENT_READ, worker)
 
     def _hand_out(self, worker: _Worker) -> None:
         if not self._todo or not worker.alive:
@@ -371,32 +361,21 @@ class Standby:
 
     def __enter__(self) -> Standby:
         self._opened_slots = _open_slots()
-        parent = os.getpid()
-        task_r, task_w = os.pipe()
-        result_r, result_w = os.pipe()
-        _widen(task_w)
         prctl = _prctl()
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+
+        def child(parent: int, mask: Any, task_r: int, result_w: int,
+                  own: list[int]) -> None:
+            _serve_sent(self.warm, parent, prctl, mask, task_r, result_w, own)
+
         try:
-            pid = os.fork()
-            if pid == 0:  # never returns
-                _serve_sent(self.warm, parent, prctl, mask, task_r, result_w,
-                            [task_w, result_r])
-        except BaseException:
-            _close(task_r, result_w, task_w, result_r)
-            self._close_slots()
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            raise
-        _close(task_r, result_w)
-        self.worker = _Worker(pid, task_w, result_r, sends=True)
-        os.set_blocking(result_r, False)
-        try:  # a stop signal sent meanwhile is raised here, where the block (and so
-            # __exit__) has not begun: stop the standby on the way out
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        except BaseException:
-            self.__exit__()
+            _fork_worker(child, self._keep, sends=True)
+        except BaseException:  # a stop signal that came during the fork, a failed fork:
+            self.__exit__()  # the block (and so __exit__) never begins
             raise
         return self
+
+    def _keep(self, worker: _Worker) -> None:
+        self.worker = worker
 
     def prepare(self, function: Callable[[Any], object], argument: Any) -> None:
         """Have the standby call ``function(argument)`` before its first task, and drop
@@ -425,6 +404,36 @@ class Standby:
         if self._opened_slots:
             _close_slots()
             self._opened_slots = False
+
+
+def _fork_worker(child: Callable[[int, Any, int, int, list[int]], None],
+                 keep: Callable[[_Worker], None], *, sends: bool = False) -> None:
+    """Fork one worker, which runs ``child(parent, mask, task_r, result_w, own)`` and never
+    returns (``own``: the parent's ends of its pipes, for it to close); ``keep(worker)`` puts
+    it where it will be stopped before stop signals come through again, so one that arrived
+    during the fork is raised only then. A standby (``sends``) gets a wide task pipe."""
+    parent = os.getpid()
+    task_r, task_w = os.pipe()
+    result_r, result_w = os.pipe()
+    if sends:
+        _widen(task_w)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    kept = False
+    try:
+        pid = os.fork()
+        if pid == 0:  # never returns
+            child(parent, mask, task_r, result_w, [task_w, result_r])
+        worker = _Worker(pid, task_w, result_r, sends=sends)
+        os.set_blocking(result_r, False)
+        kept = True  # from here on, the pipes are closed with the worker
+        keep(worker)
+    except BaseException:
+        if not kept:
+            _close(task_w, result_r)
+        raise
+    finally:
+        _close(task_r, result_w)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _widen(fd: int) -> None:
@@ -649,4 +658,5 @@ def _read_exactly(fd: int, size: int) -> bytes:
             break
         got += count
     view.release()
-    return bytes(buffer[:got]) if got < size else bytes(buffer)
+    del buffer[got:]
+    return bytes(buffer)
