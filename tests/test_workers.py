@@ -367,6 +367,40 @@ def test_an_interrupted_worker_cleans_up_on_the_way_out(tmp_path: Path) -> None:
     assert marker.read_text() == "yes"
 
 
+def test_a_worker_stopped_while_it_imports_a_module_stops_once_the_import_is_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an extension module whose initialisation is interrupted can abort the process with a
+    # traceback of its own (pikepdf's nanobind); here, a module that takes its time
+    (tmp_path / "slow_module.py").write_text(textwrap.dedent(f"""
+        import time
+        time.sleep(1.0)
+        open({str(tmp_path / "imported")!r}, "w").write("yes")
+    """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    marker = tmp_path / "cleaned"
+
+    def work(task: int) -> None:
+        try:
+            import slow_module  # noqa: F401
+            time.sleep(60)
+        finally:
+            marker.write_text("yes")
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)  # while the worker is in the import
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_forked(work, [0], 1)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert (tmp_path / "imported").read_text() == "yes"  # the import ran to its end
+    assert marker.read_text() == "yes"  # and then the worker stopped, cleaning up
+
+
 def test_zine_forks_in_one_place_only() -> None:
     """Every worker gets its lifetime from zine.runtime.workers, so nothing else may fork."""
     forking = ("os.fork", "multiprocessing", "ProcessPoolExecutor", "pty.fork", "os.posix_spawn")

@@ -30,7 +30,8 @@ Lifetimes, so that no worker outlives the build:
 - Workers ignore SIGINT: Ctrl-C reaches every process of the terminal's process group, and the
   process that forked them stops them instead, once. When it leaves ``Workers`` because of an
   exception (``KeyboardInterrupt``, ``Interrupted``), it sends every worker SIGTERM, which raises
-  ``Interrupted`` in the worker, so the files it was writing are removed on the way out
+  ``Interrupted`` in the worker (once the import it may be in is over: ``_stop_worker``), so
+  the files it was writing are removed on the way out
   (``zine.safety.writer``) and its own workers are stopped the same way; what is still alive
   ``GRACE`` seconds later is killed. Leaving normally closes the task pipes, at which idle
   workers end; one that does not within ``GRACE`` seconds gets SIGTERM, then SIGKILL.
@@ -80,6 +81,7 @@ R = TypeVar("R")
 GRACE = 1.5  # seconds an interrupted worker has to clean up before it is killed
 WATCH = 0.2  # seconds between two parent checks where PR_SET_PDEATHSIG is not available
 POLL = 0.1  # seconds between two checks for a worker that died
+DEFER = 0.05  # seconds a worker stopped while importing a module waits before it stops
 _PR_SET_PDEATHSIG = 1
 _HEADER = struct.Struct("!Q")  # length of the pickled result (or sent task) that follows
 _INDEX = struct.Struct("!I")  # the task a worker is to run next
@@ -622,8 +624,25 @@ def _watch(parent: int) -> None:
 
 
 def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM in a worker: raise ``Interrupted``, unless it is importing a module. An
+    exception raised inside an extension module's initialisation can abort the process with
+    a traceback of its own (pikepdf's nanobind: "Critical nanobind error"); then the stop is
+    taken ``DEFER`` seconds later (SIGALRM comes back here), once the import is over."""
+    if _importing(frame):
+        signal.signal(signal.SIGALRM, _stop_worker)
+        signal.setitimer(signal.ITIMER_REAL, DEFER)
+        return
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the clean-up runs to its end
-    raise Interrupted(signum)
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    raise Interrupted(signal.SIGTERM)
+
+
+def _importing(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _outcome(function: Callable[[Any], Any], task: Any) -> bytes:
